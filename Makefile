@@ -1,0 +1,32 @@
+# The two commands a new user runs: `make run` and `make test`. Both install what is
+# missing first (scripts/bootstrap.sh, idempotent).
+CARGO ?= cargo
+DEMO_LIBRARY ?= target/demo-library
+
+.PHONY: run test bench bootstrap samples lint
+
+bootstrap:
+	scripts/bootstrap.sh build
+
+# Until the desktop app lands, the demo runs headless: a fresh library from assets/samples.
+run: bootstrap
+	$(CARGO) build --bin chorus
+	$(CARGO) run --quiet --bin chorus -- --library $(DEMO_LIBRARY) demo --samples assets/samples
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --all-targets -- -D warnings
+
+test:
+	scripts/bootstrap.sh test
+	$(MAKE) lint
+	$(CARGO) test --all-targets
+
+bench:
+	scripts/bootstrap.sh bench
+	$(CARGO) build --release --bin chorus
+	scripts/bench.sh
+
+# Regenerate the demo submissions and bad fixtures (needs ffmpeg, exiftool, python3).
+samples:
+	scripts/make-samples.sh

@@ -1,0 +1,9 @@
+//! Chorus engine: the library (catalog + store), ingest, and the media readers. The `chorus`
+//! CLI and the desktop shell are thin doors into these functions.
+
+pub mod autotag;
+pub mod catalog;
+pub mod ingest;
+pub mod library;
+pub mod manifest;
+pub mod media;

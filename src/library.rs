@@ -1,0 +1,409 @@
+//! A library is a folder: `chorus.db` (the catalog), `store/` (every original, once, named
+//! by its blake3 hash, read-only) and `thumbs/` (derived pictures, safe to regenerate).
+
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+
+pub const DB_FILE: &str = "chorus.db";
+const STORE_DIR: &str = "store";
+const THUMBS_DIR: &str = "thumbs";
+/// Temporary files live inside `store/` so the final rename never crosses filesystems.
+const TMP_DIR: &str = "store/.tmp";
+
+#[derive(Debug, thiserror::Error)]
+pub enum LibraryError {
+    #[error("no Chorus library at {0}: run `chorus init` or `chorus ingest` to create one, or point --library / CHORUS_LIBRARY at an existing one")]
+    NotFound(PathBuf),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("cannot open the catalog {path}: {source}")]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("the catalog {path} was written by a newer Chorus (schema {found}, this one knows {known}); update Chorus")]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error("migrating the catalog to schema {version} failed: {source}")]
+    Migration {
+        version: i64,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("catalog error: {0}")]
+    Db(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl LibraryError {
+    pub fn io(path: impl Into<PathBuf>, source: io::Error) -> Self {
+        LibraryError::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+pub type Result<T, E = LibraryError> = std::result::Result<T, E>;
+
+/// Numbered migrations, applied in order at open; `PRAGMA user_version` holds the last one.
+/// Never edit a shipped migration: add a new one.
+const MIGRATIONS: &[&str] = &[
+    // 1: catalog foundation.
+    r#"
+    CREATE TABLE contributors (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT,
+        email       TEXT COLLATE NOCASE UNIQUE,
+        handle      TEXT COLLATE NOCASE UNIQUE,
+        created_at  TEXT NOT NULL
+    );
+    CREATE TABLE assets (
+        id                INTEGER PRIMARY KEY,
+        hash              TEXT NOT NULL UNIQUE,
+        kind              TEXT NOT NULL CHECK (kind IN ('photo', 'clip')),
+        format            TEXT NOT NULL,
+        original_name     TEXT NOT NULL,
+        size_bytes        INTEGER NOT NULL,
+        width             INTEGER NOT NULL,
+        height            INTEGER NOT NULL,
+        exif_orientation  INTEGER,
+        rotation          INTEGER NOT NULL DEFAULT 0,
+        duration_ms       INTEGER,
+        frame_rate        REAL,
+        video_codec       TEXT,
+        audio_codec       TEXT,
+        has_audio         INTEGER NOT NULL DEFAULT 0,
+        captured_at       TEXT,
+        camera_make       TEXT,
+        camera_model      TEXT,
+        has_gps           INTEGER NOT NULL DEFAULT 0,
+        phash             INTEGER,
+        near_duplicate_of INTEGER REFERENCES assets(id) ON DELETE SET NULL,
+        contributor_id    INTEGER REFERENCES contributors(id),
+        rating            INTEGER NOT NULL DEFAULT 0 CHECK (rating BETWEEN 0 AND 5),
+        curation          TEXT NOT NULL DEFAULT 'new'
+                          CHECK (curation IN ('new', 'shortlisted', 'selected', 'rejected')),
+        ingested_at       TEXT NOT NULL
+    );
+    CREATE INDEX assets_kind ON assets(kind);
+    CREATE INDEX assets_contributor ON assets(contributor_id);
+    CREATE INDEX assets_curation ON assets(curation);
+    CREATE TABLE ingest_runs (
+        id           INTEGER PRIMARY KEY,
+        started_at   TEXT NOT NULL,
+        finished_at  TEXT,
+        status       TEXT NOT NULL CHECK (status IN ('running', 'finished', 'cancelled', 'interrupted')),
+        pid          INTEGER,
+        roots        TEXT NOT NULL,
+        manifest     TEXT
+    );
+    CREATE TABLE submissions (
+        id              INTEGER PRIMARY KEY,
+        asset_id        INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+        contributor_id  INTEGER REFERENCES contributors(id),
+        run_id          INTEGER REFERENCES ingest_runs(id),
+        original_path   TEXT NOT NULL,
+        channel         TEXT NOT NULL CHECK (channel IN ('folder', 'form', 'drop', 'inbox')),
+        consent_text    TEXT,
+        submitted_at    TEXT,
+        recorded_at     TEXT NOT NULL,
+        UNIQUE (asset_id, contributor_id, original_path)
+    );
+    CREATE INDEX submissions_asset ON submissions(asset_id);
+    CREATE TABLE tags (
+        asset_id  INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+        tag       TEXT NOT NULL,
+        source    TEXT NOT NULL CHECK (source IN ('manual', 'auto')),
+        PRIMARY KEY (asset_id, tag)
+    ) WITHOUT ROWID;
+    CREATE INDEX tags_tag ON tags(tag, asset_id);
+    CREATE TABLE ingest_results (
+        id            INTEGER PRIMARY KEY,
+        run_id        INTEGER NOT NULL REFERENCES ingest_runs(id),
+        path          TEXT NOT NULL,
+        status        TEXT NOT NULL CHECK (status IN ('ingested', 'duplicate', 'near_duplicate', 'error')),
+        asset_id      INTEGER REFERENCES assets(id) ON DELETE SET NULL,
+        duplicate_of  INTEGER REFERENCES assets(id) ON DELETE SET NULL,
+        error_kind    TEXT,
+        error         TEXT
+    );
+    CREATE INDEX ingest_results_run ON ingest_results(run_id);
+    -- Text search over what a marketer types: file name, tags, contributor, camera.
+    -- Rows are kept in step by catalog::refresh_search (rowid = asset id).
+    CREATE VIRTUAL TABLE asset_search USING fts5(name, tags, contributor, camera,
+        tokenize = 'unicode61 remove_diacritics 2');
+    -- Library-wide settings (rights templates, default terms) arrive with later features.
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    "#,
+];
+
+pub fn schema_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+pub struct Library {
+    root: PathBuf,
+    conn: Connection,
+}
+
+impl Library {
+    /// Opens the library at `root`, creating the folder and catalog when missing.
+    pub fn open_or_create(root: &Path) -> Result<Library> {
+        for dir in [
+            root.to_path_buf(),
+            root.join(STORE_DIR),
+            root.join(THUMBS_DIR),
+            root.join(TMP_DIR),
+        ] {
+            fs::create_dir_all(&dir).map_err(|e| LibraryError::io(&dir, e))?;
+        }
+        Self::open_db(root, true)
+    }
+
+    /// Opens an existing library; a missing one is an error that says how to make one.
+    pub fn open(root: &Path) -> Result<Library> {
+        if !root.join(DB_FILE).is_file() {
+            return Err(LibraryError::NotFound(root.to_path_buf()));
+        }
+        Self::open_db(root, false)
+    }
+
+    fn open_db(root: &Path, create: bool) -> Result<Library> {
+        let path = root.join(DB_FILE);
+        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        if create {
+            flags |= OpenFlags::SQLITE_OPEN_CREATE;
+        }
+        let conn =
+            Connection::open_with_flags(&path, flags).map_err(|source| LibraryError::Open {
+                path: path.clone(),
+                source,
+            })?;
+        configure(&conn).map_err(|source| LibraryError::Open {
+            path: path.clone(),
+            source,
+        })?;
+        let mut lib = Library {
+            root: root.to_path_buf(),
+            conn,
+        };
+        lib.migrate()?;
+        lib.clean_tmp();
+        Ok(lib)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let current: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if current > schema_version() {
+            return Err(LibraryError::TooNew {
+                path: self.root.join(DB_FILE),
+                found: current,
+                known: schema_version(),
+            });
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            let version = i as i64 + 1;
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)
+                .and_then(|_| tx.pragma_update(None, "user_version", version))
+                .map_err(|source| LibraryError::Migration { version, source })?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Leftovers of an interrupted copy are never referenced by the catalog: drop them.
+    /// Only files older than a minute go, so a concurrent ingest's temp files survive.
+    fn clean_tmp(&self) {
+        let Ok(entries) = fs::read_dir(self.root.join(TMP_DIR)) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let old = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age.as_secs() > 60);
+            if old {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    /// A second connection to the same catalog, for reader threads.
+    pub fn reader(&self) -> Result<Connection> {
+        let path = self.root.join(DB_FILE);
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|source| LibraryError::Open {
+            path: path.clone(),
+            source,
+        })?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        Ok(conn)
+    }
+
+    pub fn store(&self) -> Store {
+        Store {
+            root: self.root.clone(),
+        }
+    }
+}
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // WAL + NORMAL survives a killed process without an fsync per commit.
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+/// The content-addressed store and the thumbnail folder of one library. Cheap to clone and
+/// safe to use from worker threads: it only touches files.
+#[derive(Clone, Debug)]
+pub struct Store {
+    root: PathBuf,
+}
+
+/// Where a copy landed and whether this call put it there.
+pub struct Stored {
+    pub hash: String,
+    pub path: PathBuf,
+    pub size: u64,
+    pub newly_written: bool,
+}
+
+impl Store {
+    pub fn original(&self, hash: &str) -> PathBuf {
+        self.root.join(STORE_DIR).join(&hash[..2]).join(hash)
+    }
+
+    pub fn thumb(&self, hash: &str) -> PathBuf {
+        self.root
+            .join(THUMBS_DIR)
+            .join(&hash[..2])
+            .join(format!("{hash}.jpg"))
+    }
+
+    pub fn filmstrip(&self, hash: &str) -> PathBuf {
+        self.root
+            .join(THUMBS_DIR)
+            .join(&hash[..2])
+            .join(format!("{hash}.strip.jpg"))
+    }
+
+    pub fn tmp_dir(&self) -> PathBuf {
+        self.root.join(TMP_DIR)
+    }
+
+    /// Copies `reader` into the store while hashing it, in one pass: the hash names exactly
+    /// the bytes that were stored, even if the source changes meanwhile. Temp file, fsync,
+    /// rename, then read-only. A file already in the store is not written twice.
+    pub fn put(&self, mut reader: impl Read, max_bytes: u64) -> io::Result<PutOutcome> {
+        let mut tmp = tempfile::Builder::new()
+            .prefix("in-")
+            .tempfile_in(self.tmp_dir())?;
+        let mut hasher = blake3::Hasher::new();
+        let mut buf = vec![0u8; 256 * 1024];
+        let mut size: u64 = 0;
+        loop {
+            let n = match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            size += n as u64;
+            if size > max_bytes {
+                return Ok(PutOutcome::TooLarge(size));
+            }
+            hasher.update(&buf[..n]);
+            tmp.write_all(&buf[..n])?;
+        }
+        let hash = hasher.finalize().to_hex().to_string();
+        let dest = self.original(&hash);
+        if dest.exists() {
+            return Ok(PutOutcome::Stored(Stored {
+                hash,
+                path: dest,
+                size,
+                newly_written: false,
+            }));
+        }
+        tmp.as_file().sync_all()?;
+        let mut perms = tmp.as_file().metadata()?.permissions();
+        perms.set_readonly(true);
+        tmp.as_file().set_permissions(perms)?;
+        if let Some(parent) = dest.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        tmp.persist(&dest).map_err(|e| e.error)?;
+        Ok(PutOutcome::Stored(Stored {
+            hash,
+            path: dest,
+            size,
+            newly_written: true,
+        }))
+    }
+
+    /// Writes a derived file (thumbnail) atomically: readers never see half a picture.
+    pub fn write_derived(&self, dest: &Path, bytes: &[u8]) -> io::Result<()> {
+        if let Some(parent) = dest.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        let mut tmp = tempfile::Builder::new()
+            .prefix("th-")
+            .tempfile_in(self.tmp_dir())?;
+        tmp.write_all(bytes)?;
+        tmp.persist(dest).map_err(|e| e.error)?;
+        Ok(())
+    }
+
+    /// Removes a stored original that the catalog never came to reference.
+    pub fn discard(&self, stored: &Stored) {
+        if stored.newly_written {
+            let _ = fs::remove_file(&stored.path);
+        }
+    }
+}
+
+pub enum PutOutcome {
+    Stored(Stored),
+    TooLarge(u64),
+}
+
+/// RFC 3339 UTC timestamp for catalog rows.
+pub fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}

@@ -1,0 +1,559 @@
+//! `chorus`: the command-line door into the engine. Each subcommand parses its arguments,
+//! calls one engine function and presents the result; no media or rights logic lives here.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chorus::catalog::{self, Asset, Curation, Filter};
+use chorus::ingest::{self, FileResult, Progress, Status, Summary};
+use chorus::library::Library;
+use chorus::media::Kind;
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+#[derive(Parser)]
+#[command(
+    name = "chorus",
+    version,
+    about = "Campaigns made from your customers' own photos and clips"
+)]
+struct Cli {
+    /// Library folder (default: the platform data folder, e.g. ~/.local/share/chorus/library).
+    #[arg(long, global = true, env = "CHORUS_LIBRARY", value_name = "DIR")]
+    library: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create an empty library (ingest creates one too).
+    Init,
+    /// Import files and folders of submissions (recursive).
+    Ingest {
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Form export (CSV: name, email, handle, file, consent, submitted_at; any order).
+        #[arg(long, value_name = "CSV")]
+        manifest: Option<PathBuf>,
+        /// One JSON object per file, then a summary object.
+        #[arg(long)]
+        json: bool,
+        /// Worker threads (default: one per core).
+        #[arg(long, default_value_t = 0)]
+        workers: usize,
+    },
+    /// List assets, filtered.
+    #[command(alias = "search")]
+    Ls {
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long = "tag", value_name = "TAG")]
+        tags: Vec<String>,
+        #[arg(long)]
+        orientation: Option<String>,
+        /// new, shortlisted, selected or rejected.
+        #[arg(long)]
+        curation: Option<String>,
+        #[arg(long, value_name = "0-5")]
+        min_rating: Option<u8>,
+        /// Words to find in file names, tags, contributors and cameras.
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Everything about one asset.
+    Show {
+        asset: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add (+tag) and remove (-tag) manual tags: `chorus tag 3 4 +summer -draft`.
+    #[command(allow_hyphen_values = true)]
+    Tag {
+        #[arg(required = true, num_args = 2.., value_name = "ASSET... +TAG|-TAG")]
+        args: Vec<String>,
+    },
+    /// Rate assets 0–5: `chorus rate 3 4 5`.
+    Rate {
+        #[arg(required = true, num_args = 2.., value_name = "ASSET... RATING")]
+        args: Vec<String>,
+    },
+    /// Set curation: `chorus curate 3 4 shortlist|select|reject|new`.
+    Curate {
+        #[arg(required = true, num_args = 2.., value_name = "ASSET... STATE")]
+        args: Vec<String>,
+    },
+    /// List contributors and how many assets each sent.
+    Contributors {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Build the demo library from the bundled samples into a fresh folder and summarise it.
+    Demo {
+        /// Folder of sample submissions (with submissions.csv).
+        #[arg(long, value_name = "DIR")]
+        samples: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("chorus: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+type AnyError = Box<dyn std::error::Error>;
+
+fn library_dir(cli_value: Option<PathBuf>) -> Result<PathBuf, AnyError> {
+    if let Some(dir) = cli_value {
+        return Ok(dir);
+    }
+    let dirs = directories::ProjectDirs::from("", "", "chorus")
+        .ok_or("cannot find a home folder for the default library; pass --library DIR")?;
+    Ok(dirs.data_dir().join("library"))
+}
+
+fn run(cli: Cli) -> Result<ExitCode, AnyError> {
+    let dir = library_dir(cli.library)?;
+    match cli.command {
+        Command::Init => {
+            Library::open_or_create(&dir)?;
+            println!("library ready at {}", dir.display());
+        }
+        Command::Ingest {
+            paths,
+            manifest,
+            json,
+            workers,
+        } => {
+            let mut lib = Library::open_or_create(&dir)?;
+            let mut opts = ingest::Options::new(paths);
+            opts.manifest = manifest;
+            opts.workers = workers;
+            let (summary, results) = ingest_with_progress(&mut lib, &opts, json)?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string(&serde_json::json!({ "summary": summary }))?
+                );
+            } else {
+                print_results(&results, false);
+                print_summary(&summary, &dir);
+            }
+        }
+        Command::Ls {
+            kind,
+            tags,
+            orientation,
+            curation,
+            min_rating,
+            search,
+            json,
+        } => {
+            let lib = Library::open(&dir)?;
+            let filter = Filter {
+                kind: kind
+                    .map(|k| {
+                        Kind::parse(&k).ok_or(format!("'{k}' is not a kind (use photo or clip)"))
+                    })
+                    .transpose()?,
+                tags,
+                orientation,
+                curation: curation.map(|c| Curation::parse(&c)).transpose()?,
+                min_rating,
+                search,
+                limit: None,
+            };
+            let assets = catalog::list(lib.conn(), &filter)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&assets)?);
+            } else {
+                print_table(&assets);
+            }
+        }
+        Command::Show { asset, json } => {
+            let lib = Library::open(&dir)?;
+            let id = catalog::resolve(lib.conn(), &asset)?;
+            let detail = catalog::detail(&lib, id)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&detail)?);
+            } else {
+                print_detail(&detail);
+            }
+        }
+        Command::Tag { args } => {
+            let mut lib = Library::open(&dir)?;
+            let (mut ids, mut add, mut remove) = (Vec::new(), Vec::new(), Vec::new());
+            for a in &args {
+                if let Some(t) = a.strip_prefix('+') {
+                    add.push(t.to_string());
+                } else if let Some(t) = a.strip_prefix('-') {
+                    remove.push(t.to_string());
+                } else {
+                    ids.push(catalog::resolve(lib.conn(), a)?);
+                }
+            }
+            if ids.is_empty() || (add.is_empty() && remove.is_empty()) {
+                return Err(
+                    "give at least one asset and one +tag or -tag, e.g. `chorus tag 3 +summer`"
+                        .into(),
+                );
+            }
+            catalog::tag(&mut lib, &ids, &add, &remove)?;
+            println!("tagged {} asset(s)", ids.len());
+        }
+        Command::Rate { args } => {
+            let mut lib = Library::open(&dir)?;
+            let (rating, assets) = args.split_last().ok_or("give assets and a rating")?;
+            let ids = resolve_all(&lib, assets)?;
+            let value = catalog::rate(&mut lib, &ids, rating)?;
+            println!("rated {} asset(s) {value}/5", ids.len());
+        }
+        Command::Curate { args } => {
+            let mut lib = Library::open(&dir)?;
+            let (state, assets) = args.split_last().ok_or("give assets and a state")?;
+            let state = Curation::parse(state)?;
+            let ids = resolve_all(&lib, assets)?;
+            catalog::curate(&mut lib, &ids, state)?;
+            println!("{} asset(s) now {}", ids.len(), state.as_str());
+        }
+        Command::Contributors { json } => {
+            let lib = Library::open(&dir)?;
+            let list = catalog::contributors(lib.conn())?;
+            if json {
+                let rows: Vec<_> = list
+                    .iter()
+                    .map(|(c, n)| serde_json::json!({ "contributor": c, "assets": n }))
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+            } else {
+                for (c, n) in list {
+                    println!(
+                        "{:>4}  {:<24} {:<18} {:<28} {n} asset(s)",
+                        c.id,
+                        c.name.unwrap_or_default(),
+                        c.handle.unwrap_or_default(),
+                        c.email.unwrap_or_default()
+                    );
+                }
+            }
+        }
+        Command::Demo { samples } => demo(&dir, samples)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn resolve_all(lib: &Library, refs: &[String]) -> Result<Vec<i64>, AnyError> {
+    refs.iter()
+        .map(|r| catalog::resolve(lib.conn(), r).map_err(Into::into))
+        .collect()
+}
+
+fn ingest_with_progress(
+    lib: &mut Library,
+    opts: &ingest::Options,
+    json: bool,
+) -> Result<(Summary, Vec<FileResult>), AnyError> {
+    let bar = if json {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(0)
+    };
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{bar:30} {pos}/{len} files  {elapsed} (eta {eta})  {wide_msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut results = Vec::new();
+    let stdout = io::stdout();
+    let summary = ingest::run(lib, opts, &mut |p| {
+        match p {
+            Progress::Started { total } => bar.set_length(total as u64),
+            Progress::File { done, result, .. } => {
+                bar.set_position(done as u64);
+                bar.set_message(file_name(&result.path));
+                if json {
+                    if let Ok(line) = serde_json::to_string(result) {
+                        let _ = writeln!(stdout.lock(), "{line}");
+                    }
+                }
+                results.push(result.clone());
+            }
+        }
+        true
+    })?;
+    bar.finish_and_clear();
+    Ok((summary, results))
+}
+
+fn file_name(path: &str) -> String {
+    Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| path.to_string())
+}
+
+fn print_results(results: &[FileResult], all: bool) {
+    let mut sorted: Vec<&FileResult> = results
+        .iter()
+        .filter(|r| all || r.status != Status::Ingested)
+        .collect();
+    sorted.sort_by(|a, b| a.path.cmp(&b.path));
+    for r in sorted {
+        let what = match r.status {
+            Status::Ingested => format!("ingested as asset {}", r.asset_id.unwrap_or_default()),
+            Status::Duplicate => format!(
+                "duplicate of asset {} (already in the library, not stored twice)",
+                r.duplicate_of.unwrap_or_default()
+            ),
+            Status::NearDuplicate => format!(
+                "near-duplicate: stored as asset {}, looks like asset {}",
+                r.asset_id.unwrap_or_default(),
+                r.duplicate_of.unwrap_or_default()
+            ),
+            Status::Error => r.error.clone().unwrap_or_default(),
+        };
+        println!(
+            "  {:<15} {}\n  {:<15} {what}",
+            r.status.as_str(),
+            r.path,
+            ""
+        );
+    }
+}
+
+fn print_summary(s: &Summary, dir: &Path) {
+    println!(
+        "{} file(s): {} ingested, {} duplicate, {} near-duplicate, {} error{}{}",
+        s.files,
+        s.ingested,
+        s.duplicate,
+        s.near_duplicate,
+        s.error,
+        if s.skipped_hidden > 0 {
+            format!(" ({} hidden/system file(s) skipped)", s.skipped_hidden)
+        } else {
+            String::new()
+        },
+        if s.cancelled { " — cancelled" } else { "" }
+    );
+    println!("library: {}", dir.display());
+}
+
+fn print_table(assets: &[Asset]) {
+    println!(
+        "{:>4}  {:<5} {:>9}  {:>6}  {:<11} {:<2} {:<11} {:<14} {:<24} TAGS",
+        "ID", "KIND", "SIZE", "LENGTH", "FORMAT", "★", "CURATION", "CONTRIBUTOR", "NAME"
+    );
+    for a in assets {
+        let length = a
+            .duration_ms
+            .map(|ms| format!("{:.1}s", ms as f64 / 1000.0))
+            .unwrap_or_default();
+        let tags: Vec<String> = a
+            .tags
+            .iter()
+            .map(|t| match t.source {
+                catalog::TagSource::Auto => t.name.clone(),
+                catalog::TagSource::Manual => format!("#{}", t.name),
+            })
+            .collect();
+        println!(
+            "{:>4}  {:<5} {:>9}  {:>6}  {:<11} {:<2} {:<11} {:<14} {:<24} {}",
+            a.id,
+            a.kind.as_str(),
+            format!("{}×{}", a.width, a.height),
+            length,
+            a.format,
+            a.rating,
+            a.curation.as_str(),
+            a.contributor
+                .as_ref()
+                .and_then(|c| c.handle.clone())
+                .unwrap_or_default(),
+            a.original_name,
+            tags.join(" ")
+        );
+    }
+    println!("{} asset(s)", assets.len());
+}
+
+fn print_detail(d: &catalog::AssetDetail) {
+    let a = &d.asset;
+    let line = |k: &str, v: String| println!("{k:<18}{v}");
+    line("asset", format!("{} ({})", a.id, a.hash));
+    line(
+        "file",
+        format!("{} ({} bytes, {})", a.original_name, a.size_bytes, a.format),
+    );
+    line("kind", a.kind.as_str().to_string());
+    line("size", format!("{}×{} as displayed", a.width, a.height));
+    if let Some(o) = a.exif_orientation {
+        line("exif orientation", o.to_string());
+    }
+    if a.kind == Kind::Clip {
+        line("rotation", format!("{}°", a.rotation));
+        line(
+            "duration",
+            format!("{:.3} s", a.duration_ms.unwrap_or_default() as f64 / 1000.0),
+        );
+        line(
+            "frame rate",
+            a.frame_rate.map(|r| format!("{r} fps")).unwrap_or_default(),
+        );
+        line("video codec", a.video_codec.clone().unwrap_or_default());
+        line(
+            "audio",
+            a.audio_codec.clone().unwrap_or_else(|| "none".to_string()),
+        );
+    }
+    line(
+        "captured",
+        a.captured_at.clone().unwrap_or_else(|| "unknown".into()),
+    );
+    let camera = [a.camera_make.clone(), a.camera_model.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if !camera.is_empty() {
+        line("camera", camera);
+    }
+    line(
+        "gps",
+        if a.has_gps {
+            "present (stripped from every export)".into()
+        } else {
+            "none".into()
+        },
+    );
+    line("rating", format!("{}/5", a.rating));
+    line("curation", a.curation.as_str().into());
+    let tags: Vec<String> = a
+        .tags
+        .iter()
+        .map(|t| {
+            format!(
+                "{} ({})",
+                t.name,
+                if t.source == catalog::TagSource::Auto {
+                    "auto"
+                } else {
+                    "manual"
+                }
+            )
+        })
+        .collect();
+    line("tags", tags.join(", "));
+    if let Some(c) = &a.contributor {
+        line(
+            "contributor",
+            [c.name.clone(), c.handle.clone(), c.email.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("  "),
+        );
+    }
+    for s in &d.submissions {
+        line(
+            "submission",
+            format!(
+                "{} via {}{}{}",
+                s.original_path,
+                s.channel,
+                s.submitted_at
+                    .as_ref()
+                    .map(|t| format!(" at {t}"))
+                    .unwrap_or_default(),
+                s.consent_text
+                    .as_ref()
+                    .map(|t| format!(", consent: \"{t}\""))
+                    .unwrap_or_default()
+            ),
+        );
+    }
+    if !d.near_duplicates.is_empty() {
+        line(
+            "looks like",
+            d.near_duplicates
+                .iter()
+                .map(|i| format!("asset {i}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+    }
+    line("original", d.store_path.clone());
+    line("thumbnail", d.thumbnail_path.clone());
+    if let Some(f) = &d.filmstrip_path {
+        line("filmstrip", f.clone());
+    }
+}
+
+fn demo(dir: &Path, samples: Option<PathBuf>) -> Result<(), AnyError> {
+    let samples = samples
+        .or_else(|| Some(PathBuf::from("assets/samples")).filter(|p| p.is_dir()))
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/samples"));
+    if !samples.is_dir() {
+        return Err(format!(
+            "no sample folder at {}; pass --samples DIR",
+            samples.display()
+        )
+        .into());
+    }
+    // A fresh library each time, but never wipe a folder that is not a Chorus library.
+    if dir.exists() {
+        let is_library = dir.join(chorus::library::DB_FILE).is_file();
+        let is_empty = std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
+        if !is_library && !is_empty {
+            return Err(format!(
+                "{} exists and is not a Chorus library; choose another --library for the demo",
+                dir.display()
+            )
+            .into());
+        }
+        std::fs::remove_dir_all(dir).map_err(|e| format!("cannot clear {}: {e}", dir.display()))?;
+    }
+    let mut lib = Library::open_or_create(dir)?;
+    let mut opts = ingest::Options::new(vec![samples.clone()]);
+    let manifest = samples.join("submissions.csv");
+    opts.manifest = manifest.is_file().then_some(manifest);
+    println!(
+        "Chorus demo: importing {} into {}",
+        samples.display(),
+        dir.display()
+    );
+    let (summary, results) = ingest_with_progress(&mut lib, &opts, false)?;
+    println!("\nPer-file results:");
+    print_results(&results, true);
+    println!("\nThe library (auto tags plain, manual tags with #):");
+    let assets = catalog::list(lib.conn(), &Filter::default())?;
+    print_table(&assets);
+    println!("\nContributors:");
+    for (c, n) in catalog::contributors(lib.conn())? {
+        println!(
+            "  {:<20} {:<14} {n} asset(s)",
+            c.name.unwrap_or_default(),
+            c.handle.unwrap_or_default()
+        );
+    }
+    println!();
+    print_summary(&summary, dir);
+    println!(
+        "Try: chorus --library {} ls --orientation portrait   |   chorus --library {} show 1",
+        dir.display(),
+        dir.display()
+    );
+    Ok(())
+}

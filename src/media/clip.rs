@@ -1,0 +1,463 @@
+//! Clips: container and stream metadata through ffmpeg-next, then a poster frame and a
+//! filmstrip decoded in one forward pass (seeking only across long gaps).
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+use std::sync::Once;
+
+use ff::format::stream::Disposition;
+use ff::media::Type;
+use ff::software::scaling;
+use ff::util::frame;
+use ffmpeg_next as ff;
+use image::{imageops, RgbImage};
+
+use super::{
+    fit_dims, Kind, Limits, MediaError, MediaInfo, Probed, FILMSTRIP_FRAMES, FILMSTRIP_HEIGHT,
+    THUMB_SIZE,
+};
+
+const AV_TIME_BASE: i64 = 1_000_000;
+/// Decoding forward is cheaper than seeking when the next frame we want is this close.
+const SEEK_GAP_SECONDS: i64 = 4;
+
+pub(crate) fn init() {
+    static INIT: Once = Once::new();
+    INIT.call_once(|| {
+        // Failure leaves FFmpeg usable on 5.x (registration is automatic); keep it quiet
+        // because every problem is reported per file in our own words.
+        let _ = ff::init();
+        ff::util::log::set_level(ff::util::log::Level::Quiet);
+    });
+}
+
+pub(super) fn probe(path: &Path, container: &str, limits: &Limits) -> Result<Probed, MediaError> {
+    init();
+    let size = std::fs::metadata(path)?.len();
+    if size == 0 {
+        return Err(MediaError::Empty);
+    }
+    if matches!(container, "mp4" | "mov" | "3gp") {
+        check_iso_boxes(path, size)?;
+    }
+    let mut ictx = ff::format::input(&path).map_err(|e| open_error(e, container))?;
+
+    let vstream = ictx
+        .streams()
+        .filter(|s| s.parameters().medium() == Type::Video)
+        .find(|s| !s.disposition().contains(Disposition::ATTACHED_PIC))
+        .ok_or_else(|| {
+            if ictx
+                .streams()
+                .any(|s| s.parameters().medium() == Type::Audio)
+            {
+                MediaError::Unsupported(
+                    "an audio-only file; Chorus takes photos and video clips".into(),
+                )
+            } else {
+                MediaError::Unsupported(format!("the {container} file holds no video stream"))
+            }
+        })?;
+    let vindex = vstream.index();
+    let time_base = vstream.time_base();
+    let rate = [vstream.avg_frame_rate(), vstream.rate()]
+        .into_iter()
+        .find(|r| r.numerator() > 0 && r.denominator() > 0)
+        .map(|r| f64::from(r.numerator()) / f64::from(r.denominator()));
+    let rotation = rotation_of(&vstream);
+    let stream_start = if vstream.start_time() == ff::ffi::AV_NOPTS_VALUE {
+        0
+    } else {
+        vstream.start_time()
+    };
+    let stream_duration = vstream.duration();
+    let creation_time = vstream.metadata().get("creation_time").map(str::to_string);
+
+    let codec_ctx =
+        ff::codec::context::Context::from_parameters(vstream.parameters()).map_err(|e| {
+            MediaError::Corrupt(format!("the video stream parameters are invalid ({e})"))
+        })?;
+    let codec_id = vstream.parameters().id();
+    let mut decoder = codec_ctx.decoder().video().map_err(|_| {
+        MediaError::Unsupported(format!(
+            "video codec {} has no decoder in this FFmpeg",
+            codec_id.name()
+        ))
+    })?;
+    let (coded_w, coded_h) = (decoder.width(), decoder.height());
+    if coded_w == 0 || coded_h == 0 {
+        return Err(MediaError::Corrupt(
+            "the video stream declares no picture size".into(),
+        ));
+    }
+    if u64::from(coded_w) * u64::from(coded_h) > limits.max_clip_pixels {
+        return Err(MediaError::TooLarge(format!(
+            "the video is {coded_w}×{coded_h}; Chorus takes clips up to 8K ({} megapixels a frame)",
+            limits.max_clip_pixels / 1_000_000
+        )));
+    }
+
+    let audio_codec = ictx
+        .streams()
+        .find(|s| s.parameters().medium() == Type::Audio)
+        .map(|s| s.parameters().id().name().to_string());
+
+    let duration_us = if ictx.duration() > 0 {
+        ictx.duration()
+    } else if stream_duration > 0 {
+        stream_duration * i64::from(time_base.numerator()) * AV_TIME_BASE
+            / i64::from(time_base.denominator().max(1))
+    } else {
+        0
+    };
+    let creation_time = ictx
+        .metadata()
+        .get("creation_time")
+        .map(str::to_string)
+        .or(creation_time);
+
+    // Poster at 10% in (past fade-ins and black first frames), filmstrip evenly spread.
+    let to_ts = |us: i64| -> i64 {
+        stream_start
+            + us * i64::from(time_base.denominator())
+                / (i64::from(time_base.numerator().max(1)) * AV_TIME_BASE)
+    };
+    let mut targets: Vec<(i64, usize)> = (0..FILMSTRIP_FRAMES)
+        .map(|i| {
+            (
+                to_ts(duration_us * (2 * i as i64 + 1) / (2 * FILMSTRIP_FRAMES as i64)),
+                i + 1,
+            )
+        })
+        .collect();
+    targets.push((to_ts(duration_us / 10), 0));
+    targets.sort();
+    let seek_gap = SEEK_GAP_SECONDS * i64::from(time_base.denominator())
+        / i64::from(time_base.numerator().max(1));
+
+    let frames = grab_frames(
+        &mut ictx,
+        &mut decoder,
+        vindex,
+        &targets,
+        seek_gap,
+        time_base,
+    )?;
+    let mut slots: Vec<Option<RgbImage>> = vec![None; FILMSTRIP_FRAMES + 1];
+    for (slot, img) in frames {
+        slots[slot] = Some(rotate(img, rotation));
+    }
+    let poster = slots[0]
+        .clone()
+        .or_else(|| slots.iter().flatten().next().cloned())
+        .ok_or_else(|| MediaError::Corrupt("not a single video frame could be decoded".into()))?;
+    let strip_frames: Vec<RgbImage> = slots[1..].iter().flatten().cloned().collect();
+    let filmstrip = filmstrip(&strip_frames);
+
+    let (width, height) = if rotation % 180 == 90 {
+        (coded_h, coded_w)
+    } else {
+        (coded_w, coded_h)
+    };
+    let info = MediaInfo {
+        kind: Some(Kind::Clip),
+        format: container_name(container, &ictx),
+        width,
+        height,
+        exif_orientation: None,
+        rotation,
+        duration_ms: Some(duration_us / 1000),
+        frame_rate: rate.map(|r| (r * 1000.0).round() / 1000.0),
+        video_codec: Some(codec_id.name().to_string()),
+        has_audio: audio_codec.is_some(),
+        audio_codec,
+        captured_at: creation_time,
+        camera_make: None,
+        camera_model: None,
+        has_gps: false,
+    };
+    Ok(Probed {
+        info,
+        poster,
+        filmstrip: Some(filmstrip),
+    })
+}
+
+fn container_name(sniffed: &str, ictx: &ff::format::context::Input) -> String {
+    if sniffed != "unknown" {
+        return sniffed.to_string();
+    }
+    let name = ictx.format().name().to_string();
+    name.split(',').next().unwrap_or("video").to_string()
+}
+
+/// Clockwise degrees a player turns the picture, from the stream's display matrix.
+fn rotation_of(stream: &ff::format::stream::Stream) -> u16 {
+    for side in stream.side_data() {
+        if side.kind() != ff::codec::packet::side_data::Type::DisplayMatrix {
+            continue;
+        }
+        let data = side.data();
+        if data.len() < 36 {
+            continue;
+        }
+        let m: Vec<f64> = data
+            .chunks_exact(4)
+            .take(9)
+            .map(|c| f64::from(i32::from_ne_bytes([c[0], c[1], c[2], c[3]])) / 65536.0)
+            .collect();
+        let scale0 = m[0].hypot(m[3]);
+        let scale1 = m[1].hypot(m[4]);
+        if scale0 == 0.0 || scale1 == 0.0 {
+            continue;
+        }
+        // av_display_rotation_get() returns the counter-clockwise angle; we want clockwise.
+        let degrees = (m[1] / scale1).atan2(m[0] / scale0).to_degrees();
+        let quarter = ((degrees / 90.0).round() as i64).rem_euclid(4);
+        return (quarter * 90) as u16;
+    }
+    0
+}
+
+fn rotate(img: RgbImage, rotation: u16) -> RgbImage {
+    match rotation {
+        90 => imageops::rotate90(&img),
+        180 => imageops::rotate180(&img),
+        270 => imageops::rotate270(&img),
+        _ => img,
+    }
+}
+
+/// Decodes forward from the start and keeps the first frame at or after each target time;
+/// seeks only when the next target is far ahead, so a short phone clip is read once.
+fn grab_frames(
+    ictx: &mut ff::format::context::Input,
+    decoder: &mut ff::decoder::Video,
+    vindex: usize,
+    targets: &[(i64, usize)],
+    seek_gap: i64,
+    time_base: ff::Rational,
+) -> Result<Vec<(usize, RgbImage)>, MediaError> {
+    let mut out = Vec::with_capacity(targets.len());
+    let mut scaler: Option<(scaling::Context, (ff::format::Pixel, u32, u32))> = None;
+    let mut decoded = frame::Video::empty();
+    let mut last: Option<frame::Video> = None;
+    let mut position: i64 = i64::MIN;
+    let mut next = 0;
+    let mut errors = 0usize;
+    let mut packet = ff::Packet::empty();
+    let mut eof = false;
+
+    let convert = |f: &frame::Video,
+                   scaler: &mut Option<(scaling::Context, (ff::format::Pixel, u32, u32))>|
+     -> Result<RgbImage, MediaError> {
+        let key = (f.format(), f.width(), f.height());
+        if scaler.as_ref().map(|(_, k)| *k) != Some(key) {
+            let (dw, dh) = fit_dims(f.width(), f.height(), THUMB_SIZE);
+            let ctx = scaling::Context::get(
+                f.format(),
+                f.width(),
+                f.height(),
+                ff::format::Pixel::RGB24,
+                dw,
+                dh,
+                scaling::Flags::BILINEAR,
+            )
+            .map_err(|e| {
+                MediaError::Unsupported(format!(
+                    "cannot convert pixel format {:?} ({e})",
+                    f.format()
+                ))
+            })?;
+            *scaler = Some((ctx, key));
+        }
+        let (ctx, _) = scaler.as_mut().expect("scaler set above");
+        let mut rgb = frame::Video::empty();
+        ctx.run(f, &mut rgb).map_err(|e| {
+            MediaError::Corrupt(format!("a video frame could not be converted ({e})"))
+        })?;
+        Ok(frame_to_image(&rgb))
+    };
+
+    while next < targets.len() {
+        let (target, slot) = targets[next];
+        if position != i64::MIN && target - position > seek_gap {
+            let us = target * i64::from(time_base.numerator()) * AV_TIME_BASE
+                / i64::from(time_base.denominator().max(1));
+            if ictx.seek(us, ..us).is_ok() {
+                decoder.flush();
+                position = i64::MIN;
+            }
+        }
+        // Pull frames until one reaches the target.
+        let mut got = false;
+        loop {
+            match decoder.receive_frame(&mut decoded) {
+                Ok(()) => {
+                    let pts = decoded
+                        .timestamp()
+                        .or(decoded.pts())
+                        .unwrap_or(position.saturating_add(1));
+                    position = pts;
+                    if pts >= target {
+                        out.push((slot, convert(&decoded, &mut scaler)?));
+                        got = true;
+                        last = Some(decoded.clone());
+                        break;
+                    }
+                    // Keep the latest frame in case the stream ends before the target.
+                    last = Some(std::mem::replace(&mut decoded, frame::Video::empty()));
+                    continue;
+                }
+                Err(ff::Error::Eof) => break,
+                Err(ff::Error::Other { errno }) if errno == ff::util::error::EAGAIN => {}
+                Err(_) => {
+                    errors += 1;
+                }
+            }
+            if eof {
+                break;
+            }
+            match packet.read(ictx) {
+                Ok(()) => {
+                    if packet.stream() != vindex {
+                        continue;
+                    }
+                    if decoder.send_packet(&packet).is_err() {
+                        errors += 1;
+                    }
+                }
+                Err(ff::Error::Eof) => {
+                    eof = true;
+                    let _ = decoder.send_eof();
+                }
+                Err(_) => {
+                    errors += 1;
+                    if errors > 1000 {
+                        eof = true;
+                        let _ = decoder.send_eof();
+                    }
+                }
+            }
+        }
+        if !got {
+            // The stream ended before this target: use the last frame we saw.
+            match &last {
+                Some(f) => out.push((slot, convert(f, &mut scaler)?)),
+                None => break,
+            }
+        }
+        next += 1;
+    }
+    if out.is_empty() && errors > 0 {
+        return Err(MediaError::Corrupt(format!(
+            "the video data could not be decoded ({errors} damaged packets or frames)"
+        )));
+    }
+    Ok(out)
+}
+
+fn frame_to_image(rgb: &frame::Video) -> RgbImage {
+    let (w, h) = (rgb.width(), rgb.height());
+    let stride = rgb.stride(0);
+    let data = rgb.data(0);
+    let row = w as usize * 3;
+    let mut buf = Vec::with_capacity(row * h as usize);
+    for y in 0..h as usize {
+        buf.extend_from_slice(&data[y * stride..y * stride + row]);
+    }
+    RgbImage::from_raw(w, h, buf).unwrap_or_else(|| RgbImage::new(w, h))
+}
+
+fn filmstrip(frames: &[RgbImage]) -> RgbImage {
+    let scaled: Vec<RgbImage> = frames
+        .iter()
+        .map(|f| {
+            let w = (u64::from(f.width()) * u64::from(FILMSTRIP_HEIGHT)
+                / u64::from(f.height().max(1)))
+            .max(1) as u32;
+            imageops::resize(f, w, FILMSTRIP_HEIGHT, imageops::FilterType::Triangle)
+        })
+        .collect();
+    let total_w: u32 = scaled.iter().map(|f| f.width()).sum::<u32>().max(1);
+    let mut strip = RgbImage::new(total_w, FILMSTRIP_HEIGHT);
+    let mut x = 0i64;
+    for f in &scaled {
+        imageops::replace(&mut strip, f, x, 0);
+        x += i64::from(f.width());
+    }
+    strip
+}
+
+/// Walks the top-level boxes of an MP4/MOV/3GP file. A box that runs past the end of the
+/// file, or a missing `moov` index, means the upload was cut off; FFmpeg would otherwise
+/// report a vague "invalid data".
+fn check_iso_boxes(path: &Path, len: u64) -> Result<(), MediaError> {
+    let mut f = File::open(path)?;
+    let mut offset = 0u64;
+    let mut has_moov = false;
+    while offset < len {
+        let mut header = [0u8; 8];
+        f.seek(SeekFrom::Start(offset))?;
+        if len - offset < 8 {
+            return Err(MediaError::Truncated(format!(
+                "the file ends {} bytes into a box header",
+                len - offset
+            )));
+        }
+        f.read_exact(&mut header)?;
+        let kind = String::from_utf8_lossy(&header[4..8]).to_string();
+        let mut size = u64::from(u32::from_be_bytes([
+            header[0], header[1], header[2], header[3],
+        ]));
+        if size == 1 {
+            let mut large = [0u8; 8];
+            f.read_exact(&mut large)?;
+            size = u64::from_be_bytes(large);
+        } else if size == 0 {
+            size = len - offset;
+        }
+        if size < 8 {
+            return Err(MediaError::Corrupt(format!(
+                "box '{kind}' at byte {offset} has an impossible size"
+            )));
+        }
+        if kind == "moov" {
+            has_moov = true;
+        }
+        let end = offset.saturating_add(size);
+        if end > len {
+            return Err(MediaError::Truncated(format!(
+                "the file is {len} bytes but its '{kind}' box needs {end}"
+            )));
+        }
+        offset = end;
+    }
+    if !has_moov {
+        return Err(MediaError::Truncated(
+            "the file has no 'moov' index (the recording was never finalised)".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn open_error(e: ff::Error, container: &str) -> MediaError {
+    match e {
+        ff::Error::Eof => MediaError::Truncated("the file ends in the middle of its data".into()),
+        ff::Error::InvalidData => {
+            MediaError::Corrupt(format!("the {container} container is damaged"))
+        }
+        ff::Error::DemuxerNotFound | ff::Error::DecoderNotFound | ff::Error::PatchWelcome => {
+            MediaError::Unsupported(format!("FFmpeg cannot read this {container} file ({e})"))
+        }
+        ff::Error::Other { errno } if errno == libc_eacces() => {
+            MediaError::Unreadable(std::io::Error::from(std::io::ErrorKind::PermissionDenied))
+        }
+        other => MediaError::Corrupt(format!("FFmpeg cannot open it ({other})")),
+    }
+}
+
+const fn libc_eacces() -> i32 {
+    13
+}
