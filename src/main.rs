@@ -281,12 +281,14 @@ fn ingest_with_progress(
             Progress::File { done, result, .. } => {
                 bar.set_position(done as u64);
                 bar.set_message(file_name(&result.path));
+                // JSON streams out and keeps nothing, so memory stays flat on huge imports.
                 if json {
                     if let Ok(line) = serde_json::to_string(result) {
                         let _ = writeln!(stdout.lock(), "{line}");
                     }
+                } else {
+                    results.push(result.clone());
                 }
-                results.push(result.clone());
             }
         }
         true

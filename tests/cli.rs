@@ -1,0 +1,189 @@
+//! The `chorus` binary as a script would use it: JSON output, exit codes, messages.
+
+mod common;
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::*;
+use serde_json::Value;
+
+fn chorus(lib: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_chorus"))
+        .arg("--library")
+        .arg(lib)
+        .args(args)
+        .output()
+        .expect("run chorus")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+fn json(o: &Output) -> Value {
+    assert!(
+        o.status.success(),
+        "chorus failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    serde_json::from_str(&stdout(o)).expect("JSON output")
+}
+
+#[test]
+fn ingest_json_prints_one_line_per_file_and_a_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("lib");
+    let samples = samples();
+    let manifest = samples.join("submissions.csv");
+    let out = chorus(
+        &lib,
+        &[
+            "ingest",
+            samples.to_str().unwrap(),
+            "--manifest",
+            manifest.to_str().unwrap(),
+            "--json",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    let (summary, files) = lines.split_last().unwrap();
+    let summary = &summary["summary"];
+    assert_eq!(summary["files"].as_u64().unwrap() as usize, files.len());
+    assert_eq!(summary["ingested"], 15);
+    assert_eq!(summary["duplicate"], 1);
+    assert_eq!(summary["near_duplicate"], 1);
+    assert_eq!(summary["error"], 1, "only the missing form row");
+    for f in files {
+        for key in [
+            "path",
+            "status",
+            "asset_id",
+            "duplicate_of",
+            "error_kind",
+            "error",
+        ] {
+            assert!(f.get(key).is_some(), "{key} missing in {f}");
+        }
+    }
+    let paths: HashSet<&str> = files.iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(paths.len(), files.len(), "one result per file");
+
+    // ls filters and JSON.
+    let portrait = json(&chorus(
+        &lib,
+        &["ls", "--orientation", "portrait", "--json"],
+    ));
+    let names: Vec<&str> = portrait
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["original_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "portrait_rotated.jpg",
+            "skate_trick.mov",
+            "unboxing_vertical.mp4"
+        ]
+    );
+    let clips = json(&chorus(
+        &lib,
+        &["ls", "--kind", "clip", "--tag", "has-audio", "--json"],
+    ));
+    assert_eq!(clips.as_array().unwrap().len(), 6);
+
+    // Curate from the command line and read it back.
+    let id = portrait[0]["id"].to_string();
+    assert!(chorus(&lib, &["tag", &id, "+Hero Shot", "+summer"])
+        .status
+        .success());
+    assert!(chorus(&lib, &["tag", &id, "-summer"]).status.success());
+    assert!(chorus(&lib, &["rate", &id, "4"]).status.success());
+    assert!(chorus(&lib, &["curate", &id, "select"]).status.success());
+    let shown = json(&chorus(&lib, &["show", &id, "--json"]));
+    assert_eq!(shown["rating"], 4);
+    assert_eq!(shown["curation"], "selected");
+    assert_eq!(shown["exif_orientation"], 6);
+    let manual: Vec<&str> = shown["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["source"] == "manual")
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(manual, ["hero-shot"]);
+    assert_eq!(shown["contributor"]["handle"], "@chloe_m");
+    assert_eq!(shown["submissions"][0]["channel"], "form");
+    assert!(Path::new(shown["thumbnail_path"].as_str().unwrap()).is_file());
+    // By hash prefix too.
+    let prefix = &shown["hash"].as_str().unwrap()[..8];
+    assert_eq!(
+        json(&chorus(&lib, &["show", prefix, "--json"]))["id"],
+        shown["id"]
+    );
+
+    let searched = json(&chorus(&lib, &["ls", "--search", "hero", "--json"]));
+    assert_eq!(searched.as_array().unwrap().len(), 1);
+
+    // Human output mentions the result of every non-ingested file.
+    let text = chorus(&lib, &["ls"]);
+    assert!(stdout(&text).contains("16 asset(s)"));
+}
+
+#[test]
+fn mistakes_get_exit_code_1_and_a_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("nowhere");
+    let out = chorus(&lib, &["ls"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no Chorus library at"));
+
+    let out = chorus(&lib, &["ingest", "/definitely/not/here"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/definitely/not/here"));
+
+    let out = chorus(&lib, &["show", "999"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no asset matches '999'"));
+
+    let out = chorus(&lib, &["rate", "1", "9"]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn library_location_comes_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("from-env");
+    let out = Command::new(env!("CARGO_BIN_EXE_chorus"))
+        .env("CHORUS_LIBRARY", &lib)
+        .args(["ingest", samples().join("party.gif").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(lib.join("chorus.db").is_file());
+    assert!(stdout(&out).contains("1 ingested"));
+}
+
+#[test]
+fn bad_files_do_not_change_the_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = chorus(
+        &dir.path().join("lib"),
+        &["ingest", bad_fixtures().to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(0), "every file got a result");
+    let text = stdout(&out);
+    assert!(text.contains("truncated"));
+    assert!(text.contains("6 error"));
+}

@@ -1,0 +1,151 @@
+//! Kill the `chorus ingest` process at several moments, run it again, and check the library
+//! every time: consistent, nothing lost, nothing duplicated, every asset backed by its file.
+
+mod common;
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chorus::catalog::{self, Filter};
+use chorus::library::Library;
+use common::*;
+
+/// Byte-different copies of the sample photos (bytes after the end of the image do not
+/// change the picture), so the batch is long enough to be killed in the middle.
+fn make_batch(dir: &Path) -> usize {
+    let mut n = 0;
+    for entry in walkdir::WalkDir::new(samples()).into_iter().flatten() {
+        let path = entry.path();
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
+        if !entry.file_type().is_file() || ext == "csv" {
+            continue;
+        }
+        let bytes = fs::read(path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if matches!(ext, "jpg" | "gif" | "tiff") {
+            for v in 0..8 {
+                let mut copy = bytes.clone();
+                copy.extend_from_slice(format!("variant-{v}").as_bytes());
+                fs::write(dir.join(format!("v{v}-{name}")), copy).unwrap();
+                n += 1;
+            }
+        } else {
+            fs::copy(path, dir.join(&name)).unwrap();
+            n += 1;
+        }
+    }
+    n
+}
+
+fn catalogued(lib: &Path) -> HashSet<String> {
+    let lib = Library::open(lib).expect("library opens after a kill");
+    assert!(integrity_ok(&lib));
+    let assets = catalog::list(lib.conn(), &Filter::default()).unwrap();
+    let hashes: HashSet<String> = assets.iter().map(|a| a.hash.clone()).collect();
+    assert_eq!(hashes.len(), assets.len(), "no asset catalogued twice");
+    let store = lib.store();
+    for a in &assets {
+        let stored = fs::read(store.original(&a.hash)).expect("every asset has its original");
+        assert_eq!(
+            blake3::hash(&stored).to_hex().to_string(),
+            a.hash,
+            "the stored copy is whole"
+        );
+        assert!(
+            store.thumb(&a.hash).is_file(),
+            "every asset has its thumbnail"
+        );
+    }
+    hashes
+}
+
+#[test]
+fn killed_ingest_resumes_without_loss_or_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("batch");
+    fs::create_dir(&input).unwrap();
+    let files = make_batch(&input);
+    let lib = dir.path().join("lib");
+    let bin = env!("CARGO_BIN_EXE_chorus");
+
+    // A clean run on another library tells how long the whole batch takes here.
+    let start = Instant::now();
+    let reference = Command::new(bin)
+        .args([
+            "--library",
+            dir.path().join("reference").to_str().unwrap(),
+            "ingest",
+            "--json",
+        ])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(reference.status.success());
+    let full = start.elapsed();
+    let expected = catalogued(&dir.path().join("reference"));
+
+    // Kill at moments spread over the run (fixed fractions, so a failure reproduces).
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut kills = 0;
+    for fraction in [0.05, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9] {
+        let mut child = Command::new(bin)
+            .args(["--library", lib.to_str().unwrap(), "ingest", "--json"])
+            .arg(&input)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(full.mul_f64(fraction).max(Duration::from_millis(20)));
+        if child.try_wait().unwrap().is_none() {
+            kills += 1;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        if !lib.join("chorus.db").exists() {
+            continue;
+        }
+        let now = catalogued(&lib);
+        assert!(now.is_superset(&seen), "nothing already ingested is lost");
+        seen = now;
+    }
+    assert!(
+        kills >= 3,
+        "the test must actually interrupt runs ({kills} kills)"
+    );
+
+    let out = Command::new(bin)
+        .args(["--library", lib.to_str().unwrap(), "ingest", "--json"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let lines = String::from_utf8_lossy(&out.stdout).lines().count();
+    assert_eq!(
+        lines,
+        files + 1,
+        "every file gets a result on the final run, plus the summary"
+    );
+    let after = catalogued(&lib);
+    assert_eq!(
+        after, expected,
+        "the resumed library holds exactly what a clean run holds"
+    );
+
+    // Interrupted runs are recorded as such.
+    let l = Library::open(&lib).unwrap();
+    let running: i64 = l
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM ingest_runs WHERE status = 'running'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(running, 0);
+}
