@@ -7,3 +7,4 @@ pub mod ingest;
 pub mod library;
 pub mod manifest;
 pub mod media;
+pub mod rights;

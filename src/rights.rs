@@ -1,0 +1,502 @@
+//! Rights clearance: may this asset be published for this usage?
+//!
+//! The decision is a pure function of the asset's grants and the usage (channels ×
+//! territories × run dates), so it can be tested exhaustively and every caller — render,
+//! export, the CLI, the desktop app — gets the same answer with every reason spelled out.
+//! Status is always derived, never stored: "expired" depends on the date you ask about.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::Curation;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Web,
+    Social,
+    PaidSocial,
+    Tv,
+    OutOfHome,
+    Print,
+    Email,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 7] = [
+        Channel::Web,
+        Channel::Social,
+        Channel::PaidSocial,
+        Channel::Tv,
+        Channel::OutOfHome,
+        Channel::Print,
+        Channel::Email,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Web => "web",
+            Channel::Social => "social",
+            Channel::PaidSocial => "paid_social",
+            Channel::Tv => "tv",
+            Channel::OutOfHome => "out_of_home",
+            Channel::Print => "print",
+            Channel::Email => "email",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Channel> {
+        let key = s.trim().to_lowercase().replace(['-', ' '], "_");
+        Channel::ALL.into_iter().find(|c| c.as_str() == key)
+    }
+}
+
+impl fmt::Display for Channel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+pub const WORLDWIDE: &str = "worldwide";
+
+/// A territory is an ISO 3166 alpha-2 code, or `worldwide`.
+pub fn parse_territory(s: &str) -> Option<String> {
+    let t = s.trim();
+    if t.eq_ignore_ascii_case(WORLDWIDE) {
+        return Some(WORLDWIDE.to_string());
+    }
+    (t.len() == 2 && t.chars().all(|c| c.is_ascii_alphabetic())).then(|| t.to_ascii_uppercase())
+}
+
+/// Where, how and when a campaign will show an asset.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Usage {
+    pub channels: BTreeSet<Channel>,
+    pub territories: BTreeSet<String>,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Granted,
+    Denied,
+}
+
+/// A contributor's answer, for one asset or (`asset_id: None`) all of their assets.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    pub id: i64,
+    pub asset_id: Option<i64>,
+    pub decision: Decision,
+    pub channels: BTreeSet<Channel>,
+    pub territories: BTreeSet<String>,
+    pub valid_from: NaiveDate,
+    pub valid_until: Option<NaiveDate>,
+    pub adult: bool,
+    pub guardian: Option<String>,
+    /// When the contributor withdrew it, if they did.
+    pub revoked_on: Option<NaiveDate>,
+}
+
+impl Grant {
+    fn covers_territory(&self, t: &str) -> bool {
+        self.territories.contains(WORLDWIDE) || self.territories.contains(t)
+    }
+
+    /// A minor's consent counts only with a guardian's.
+    fn consent_valid(&self) -> bool {
+        self.adult
+            || self
+                .guardian
+                .as_deref()
+                .is_some_and(|g| !g.trim().is_empty())
+    }
+}
+
+/// Everything the gate needs to know about one asset.
+#[derive(Clone, Debug, Default)]
+pub struct AssetRights {
+    pub curation: Option<Curation>,
+    pub requested: bool,
+    /// Grants and denials that apply to this asset, oldest first.
+    pub grants: Vec<Grant>,
+}
+
+/// Why an asset cannot be used. Display gives the sentence shown to a marketer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum Blocker {
+    NoGrant,
+    AwaitingAnswer,
+    Denied,
+    Revoked { on: NaiveDate },
+    NotYetValid { from: NaiveDate },
+    ExpiresBeforeRunEnd { until: NaiveDate },
+    ChannelNotGranted { channel: Channel },
+    TerritoryNotGranted { territory: String },
+    MinorWithoutGuardian,
+    Rejected,
+}
+
+impl fmt::Display for Blocker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Blocker::NoGrant => {
+                write!(f, "no permission asked or given yet: send a rights request")
+            }
+            Blocker::AwaitingAnswer => write!(f, "rights requested, no answer yet"),
+            Blocker::Denied => write!(f, "the contributor said no"),
+            Blocker::Revoked { on } => write!(f, "the contributor withdrew permission on {on}"),
+            Blocker::NotYetValid { from } => write!(
+                f,
+                "permission starts only on {from}, after the campaign starts"
+            ),
+            Blocker::ExpiresBeforeRunEnd { until } => {
+                write!(f, "permission ends on {until}, before the campaign does")
+            }
+            Blocker::ChannelNotGranted { channel } => write!(f, "channel {channel} not granted"),
+            Blocker::TerritoryNotGranted { territory } => {
+                write!(f, "territory {territory} not granted")
+            }
+            Blocker::MinorWithoutGuardian => {
+                write!(
+                    f,
+                    "the contributor is a minor and no guardian's consent is recorded"
+                )
+            }
+            Blocker::Rejected => write!(f, "the asset was rejected in curation"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "clearance", rename_all = "snake_case")]
+pub enum Clearance {
+    /// Usable; these grants together cover every channel, territory and day.
+    Cleared {
+        grant_ids: Vec<i64>,
+    },
+    Blocked {
+        blockers: Vec<Blocker>,
+    },
+}
+
+impl Clearance {
+    pub fn is_cleared(&self) -> bool {
+        matches!(self, Clearance::Cleared { .. })
+    }
+}
+
+/// The gate. Grants may combine: one for web and one for social together clear a web +
+/// social campaign, but every (channel, territory) pair must be covered by a single valid
+/// grant for the whole run.
+pub fn evaluate(asset: &AssetRights, usage: &Usage) -> Clearance {
+    let mut blockers = Vec::new();
+    if asset.curation == Some(Curation::Rejected) {
+        blockers.push(Blocker::Rejected);
+    }
+    // A later denial overrides earlier grants of the same reach; a later grant overrides
+    // an earlier denial.
+    let last_denial = asset
+        .grants
+        .iter()
+        .rposition(|g| g.decision == Decision::Denied);
+    let live: Vec<&Grant> = asset
+        .grants
+        .iter()
+        .enumerate()
+        .filter(|(i, g)| g.decision == Decision::Granted && last_denial.is_none_or(|d| *i > d))
+        .map(|(_, g)| g)
+        .collect();
+
+    if live.is_empty() {
+        blockers.push(match (last_denial, asset.requested) {
+            (Some(_), _) => Blocker::Denied,
+            (None, true) => Blocker::AwaitingAnswer,
+            (None, false) => Blocker::NoGrant,
+        });
+        return Clearance::Blocked { blockers };
+    }
+
+    let revoked: Vec<&Grant> = live
+        .iter()
+        .copied()
+        .filter(|g| g.revoked_on.is_some())
+        .collect();
+    let valid: Vec<&Grant> = live
+        .iter()
+        .copied()
+        .filter(|g| g.revoked_on.is_none())
+        .collect();
+    if valid.is_empty() {
+        let on = revoked
+            .iter()
+            .filter_map(|g| g.revoked_on)
+            .max()
+            .unwrap_or(usage.starts_on);
+        blockers.push(Blocker::Revoked { on });
+        return Clearance::Blocked { blockers };
+    }
+    let consenting: Vec<&Grant> = valid
+        .iter()
+        .copied()
+        .filter(|g| g.consent_valid())
+        .collect();
+    if consenting.is_empty() {
+        blockers.push(Blocker::MinorWithoutGuardian);
+        return Clearance::Blocked { blockers };
+    }
+    let in_dates = |g: &&Grant| {
+        g.valid_from <= usage.starts_on && g.valid_until.is_none_or(|u| u >= usage.ends_on)
+    };
+    let dated: Vec<&Grant> = consenting.iter().copied().filter(in_dates).collect();
+    if dated.is_empty() {
+        // Name the date problem of the grant that comes closest.
+        if let Some(g) = consenting.iter().find(|g| g.valid_from > usage.starts_on) {
+            blockers.push(Blocker::NotYetValid { from: g.valid_from });
+        }
+        if let Some(until) = consenting
+            .iter()
+            .filter_map(|g| g.valid_until)
+            .filter(|u| *u < usage.ends_on)
+            .max()
+        {
+            blockers.push(Blocker::ExpiresBeforeRunEnd { until });
+        }
+        return Clearance::Blocked { blockers };
+    }
+
+    let mut used: BTreeSet<i64> = BTreeSet::new();
+    for &channel in &usage.channels {
+        let with_channel: Vec<&&Grant> = dated
+            .iter()
+            .filter(|g| g.channels.contains(&channel))
+            .collect();
+        if with_channel.is_empty() {
+            blockers.push(Blocker::ChannelNotGranted { channel });
+            continue;
+        }
+        for territory in &usage.territories {
+            match with_channel.iter().find(|g| g.covers_territory(territory)) {
+                Some(g) => {
+                    used.insert(g.id);
+                }
+                None => {
+                    let b = Blocker::TerritoryNotGranted {
+                        territory: territory.clone(),
+                    };
+                    if !blockers.contains(&b) {
+                        blockers.push(b);
+                    }
+                }
+            }
+        }
+    }
+    if blockers.is_empty() {
+        Clearance::Cleared {
+            grant_ids: used.into_iter().collect(),
+        }
+    } else {
+        Clearance::Blocked { blockers }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn usage(channels: &[Channel], territories: &[&str], from: &str, to: &str) -> Usage {
+        Usage {
+            channels: channels.iter().copied().collect(),
+            territories: territories.iter().map(|t| t.to_string()).collect(),
+            starts_on: d(from),
+            ends_on: d(to),
+        }
+    }
+
+    fn grant(
+        id: i64,
+        channels: &[Channel],
+        territories: &[&str],
+        from: &str,
+        until: Option<&str>,
+    ) -> Grant {
+        Grant {
+            id,
+            asset_id: None,
+            decision: Decision::Granted,
+            channels: channels.iter().copied().collect(),
+            territories: territories.iter().map(|t| t.to_string()).collect(),
+            valid_from: d(from),
+            valid_until: until.map(d),
+            adult: true,
+            guardian: None,
+            revoked_on: None,
+        }
+    }
+
+    fn rights(grants: Vec<Grant>) -> AssetRights {
+        AssetRights {
+            curation: Some(Curation::Selected),
+            requested: true,
+            grants,
+        }
+    }
+
+    const WEB: Channel = Channel::Web;
+    const SOCIAL: Channel = Channel::Social;
+
+    #[test]
+    fn open_ended_worldwide_grant_clears() {
+        let r = rights(vec![grant(
+            1,
+            &[WEB, SOCIAL],
+            &["worldwide"],
+            "2026-01-01",
+            None,
+        )]);
+        let u = usage(&[WEB], &["US", "GB"], "2026-07-01", "2026-09-30");
+        assert_eq!(evaluate(&r, &u), Clearance::Cleared { grant_ids: vec![1] });
+    }
+
+    #[test]
+    fn date_boundaries_are_inclusive() {
+        let r = rights(vec![grant(
+            1,
+            &[WEB],
+            &["US"],
+            "2026-07-01",
+            Some("2026-09-30"),
+        )]);
+        assert!(evaluate(&r, &usage(&[WEB], &["US"], "2026-07-01", "2026-09-30")).is_cleared());
+        assert_eq!(
+            evaluate(&r, &usage(&[WEB], &["US"], "2026-07-01", "2026-10-01")),
+            Clearance::Blocked {
+                blockers: vec![Blocker::ExpiresBeforeRunEnd {
+                    until: d("2026-09-30")
+                }]
+            }
+        );
+        assert_eq!(
+            evaluate(&r, &usage(&[WEB], &["US"], "2026-06-30", "2026-09-30")),
+            Clearance::Blocked {
+                blockers: vec![Blocker::NotYetValid {
+                    from: d("2026-07-01")
+                }]
+            }
+        );
+    }
+
+    #[test]
+    fn every_missing_channel_and_territory_is_named() {
+        let r = rights(vec![grant(1, &[WEB], &["US"], "2026-01-01", None)]);
+        let u = usage(
+            &[WEB, SOCIAL, Channel::Tv],
+            &["US", "DE"],
+            "2026-07-01",
+            "2026-08-01",
+        );
+        assert_eq!(
+            evaluate(&r, &u),
+            Clearance::Blocked {
+                blockers: vec![
+                    Blocker::TerritoryNotGranted {
+                        territory: "DE".into()
+                    },
+                    Blocker::ChannelNotGranted { channel: SOCIAL },
+                    Blocker::ChannelNotGranted {
+                        channel: Channel::Tv
+                    },
+                ]
+            }
+        );
+    }
+
+    #[test]
+    fn grants_combine_across_channels() {
+        let r = rights(vec![
+            grant(1, &[WEB], &["US"], "2026-01-01", None),
+            grant(2, &[SOCIAL], &["US"], "2026-01-01", None),
+        ]);
+        let u = usage(&[WEB, SOCIAL], &["US"], "2026-07-01", "2026-08-01");
+        assert_eq!(
+            evaluate(&r, &u),
+            Clearance::Cleared {
+                grant_ids: vec![1, 2]
+            }
+        );
+    }
+
+    #[test]
+    fn minors_need_a_guardian() {
+        let mut g = grant(1, &[WEB], &["US"], "2026-01-01", None);
+        g.adult = false;
+        let u = usage(&[WEB], &["US"], "2026-07-01", "2026-08-01");
+        assert_eq!(
+            evaluate(&rights(vec![g.clone()]), &u),
+            Clearance::Blocked {
+                blockers: vec![Blocker::MinorWithoutGuardian]
+            }
+        );
+        g.guardian = Some("Maria Souza (mother)".into());
+        assert!(evaluate(&rights(vec![g]), &u).is_cleared());
+    }
+
+    #[test]
+    fn revocation_denial_rejection_and_silence_block() {
+        let u = usage(&[WEB], &["US"], "2026-07-01", "2026-08-01");
+        let mut g = grant(1, &[WEB], &["US"], "2026-01-01", None);
+        g.revoked_on = Some(d("2026-06-15"));
+        assert_eq!(
+            evaluate(&rights(vec![g]), &u),
+            Clearance::Blocked {
+                blockers: vec![Blocker::Revoked {
+                    on: d("2026-06-15")
+                }]
+            }
+        );
+        let mut no = grant(2, &[], &[], "2026-01-01", None);
+        no.decision = Decision::Denied;
+        let yes_then_no = rights(vec![grant(1, &[WEB], &["US"], "2026-01-01", None), no]);
+        assert_eq!(
+            evaluate(&yes_then_no, &u),
+            Clearance::Blocked {
+                blockers: vec![Blocker::Denied]
+            }
+        );
+        let mut rejected = rights(vec![grant(1, &[WEB], &["US"], "2026-01-01", None)]);
+        rejected.curation = Some(Curation::Rejected);
+        assert_eq!(
+            evaluate(&rejected, &u),
+            Clearance::Blocked {
+                blockers: vec![Blocker::Rejected]
+            }
+        );
+        let silent = AssetRights::default();
+        assert_eq!(
+            evaluate(&silent, &u),
+            Clearance::Blocked {
+                blockers: vec![Blocker::NoGrant]
+            }
+        );
+        let waiting = AssetRights {
+            requested: true,
+            ..AssetRights::default()
+        };
+        assert_eq!(
+            evaluate(&waiting, &u),
+            Clearance::Blocked {
+                blockers: vec![Blocker::AwaitingAnswer]
+            }
+        );
+    }
+}
