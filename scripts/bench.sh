@@ -68,13 +68,13 @@ if [[ "${BENCH_SMALL:-0}" == 1 ]]; then
   CORPUS=bench-data/corpus-small
   RESULTS=bench-data/results-small.md
   N_PHOTOS=20 N_CLIPS=3 CLIP_SECONDS=3 N_SET=100 N_RSS_SMALL=20
-  REPRO='BENCH_SMALL=1 scripts/bench.sh (smoke-test size)'
+  REPRO='`BENCH_SMALL=1 scripts/bench.sh` (smoke-test size, not for BENCHMARKS.md)'
 else
   SMALL=0
   CORPUS=bench-data/corpus
   RESULTS=bench-data/results.md
   N_PHOTOS=300 N_CLIPS=20 CLIP_SECONDS=10 N_SET=1000 N_RSS_SMALL=100
-  REPRO='make bench'
+  REPRO='`make bench`'
 fi
 PHOTO_W=4000 PHOTO_H=3000
 SET_W=2000 SET_H=1500
@@ -195,8 +195,18 @@ make_set() {
   add_exif "$1" 40
 }
 make_clips() {
-  local i
-  for ((i = 0; i < N_CLIPS; i++)); do gen_clip "$1" "$i"; done
+  # Two encodes at a time: the lavfi sources and filters are single-threaded, so one x264
+  # alone leaves a core partly idle.
+  local i pids=()
+  for ((i = 0; i < N_CLIPS; i++)); do
+    gen_clip "$1" "$i" &
+    pids+=($!)
+    if ((${#pids[@]} == 2)); then
+      wait "${pids[0]}"
+      pids=("${pids[@]:1}")
+    fi
+  done
+  for i in "${pids[@]}"; do wait "$i"; done
 }
 
 gen_corpus() {
@@ -391,11 +401,11 @@ out = []
 p = out.append
 p("## Ingest benchmark, %s" % E["BENCH_DATE"])
 p("")
-p("Machine: %s cores, %s, %.1f GiB RAM. Chorus %s (`%s`, commit %s), FFmpeg %s, %s." % (
+p("Machine: %s cores, %s, %.1f GiB RAM. %s (`%s`, commit %s), FFmpeg %s, %s." % (
     E["BENCH_NPROC"], E["BENCH_CPU"], int(E["BENCH_RAM_KB"]) / 1048576, E["BENCH_CHORUS"],
     E["BENCH_CHORUS_PATH"], E["BENCH_COMMIT"], E["BENCH_FFMPEG"], E["BENCH_VIPS"]))
 p("Corpus: %s." % E["BENCH_CORPUS"])
-p("Reproduce: `%s`." % E["BENCH_REPRO"])
+p("Reproduce: %s." % E["BENCH_REPRO"])
 p("")
 p("| run | files | MB | wall s | files/s | MB/s | peak RSS MiB |")
 p("|---|---:|---:|---:|---:|---:|---:|")

@@ -6,7 +6,7 @@
 //! only catalog writer and commits one transaction per file, so a killed import leaves
 //! whole files catalogued or not at all, and running it again picks up the rest.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fs::{self, File};
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -26,6 +26,8 @@ use crate::media::{self, Limits, MediaError, MediaInfo, Sniffed};
 /// as near-duplicates. Resized or re-encoded copies measure 0–4; different shots 15+.
 const NEAR_DUPLICATE_DISTANCE: u32 = 6;
 const THUMB_QUALITY: u8 = 82;
+/// How far workers may run ahead of the catalog writer, in files.
+const REORDER_WINDOW: usize = 32;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
@@ -206,6 +208,7 @@ pub fn run(
     };
     let store = lib.store();
     let next = AtomicUsize::new(0);
+    let committed = AtomicUsize::new(0);
     let stop = AtomicBool::new(cancelled);
     let jobs = &walk.jobs;
     let db_path = lib.root().join(library::DB_FILE);
@@ -215,8 +218,8 @@ pub fn run(
         let mut handles = Vec::new();
         for _ in 0..workers {
             let tx_out = tx_out.clone();
-            let (store, next, stop, limits, db_path) =
-                (&store, &next, &stop, &opts.limits, &db_path);
+            let (store, next, stop, limits, db_path, committed) =
+                (&store, &next, &stop, &opts.limits, &db_path, &committed);
             handles.push(scope.spawn(move || {
                 // A reader connection per worker: WAL lets it see commits without blocking
                 // the writer.
@@ -232,6 +235,13 @@ pub fn run(
                     }
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(i) else { break };
+                    // Stay within a window of the writer, so the reorder buffer (and memory)
+                    // stays bounded behind one slow file.
+                    while i >= committed.load(Ordering::Relaxed) + REORDER_WINDOW
+                        && !stop.load(Ordering::Relaxed)
+                    {
+                        std::thread::sleep(std::time::Duration::from_millis(2));
+                    }
                     let outcome = process(&job.path, store, limits, reader.as_ref());
                     if tx_out.send((i, outcome)).is_err() {
                         break;
@@ -242,28 +252,35 @@ pub fn run(
         drop(tx_out);
 
         let mut result = Ok(());
-        for (i, outcome) in rx.iter() {
-            let job = &jobs[i];
-            let recorded = record(
-                lib,
-                run_id,
-                job,
-                outcome,
-                manifest.as_ref(),
-                &mut used_rows,
-                &mut near_index,
-            );
-            match recorded {
-                Ok(file_result) => {
-                    if !cancelled && !emit(file_result, &mut summary, &mut done) {
-                        cancelled = true;
-                        stop.store(true, Ordering::Relaxed);
+        // Outcomes are catalogued in walk order, whatever order workers finish in, so
+        // the first of two identical files is always the one kept, and output is stable.
+        let mut pending: BTreeMap<usize, Outcome> = BTreeMap::new();
+        'receive: for (i, outcome) in rx.iter() {
+            pending.insert(i, outcome);
+            while let Some(outcome) = pending.remove(&committed.load(Ordering::Relaxed)) {
+                let job = &jobs[committed.load(Ordering::Relaxed)];
+                let recorded = record(
+                    lib,
+                    run_id,
+                    job,
+                    outcome,
+                    manifest.as_ref(),
+                    &mut used_rows,
+                    &mut near_index,
+                );
+                committed.fetch_add(1, Ordering::Relaxed);
+                match recorded {
+                    Ok(file_result) => {
+                        if !cancelled && !emit(file_result, &mut summary, &mut done) {
+                            cancelled = true;
+                            stop.store(true, Ordering::Relaxed);
+                        }
                     }
-                }
-                Err(e) => {
-                    result = Err(e);
-                    stop.store(true, Ordering::Relaxed);
-                    break;
+                    Err(e) => {
+                        result = Err(e);
+                        stop.store(true, Ordering::Relaxed);
+                        break 'receive;
+                    }
                 }
             }
         }

@@ -2,6 +2,7 @@
 //! CLI and the desktop shell are thin doors into these functions.
 
 pub mod autotag;
+pub mod campaign;
 pub mod catalog;
 pub mod ingest;
 pub mod library;

@@ -148,6 +148,66 @@ const MIGRATIONS: &[&str] = &[
     -- Library-wide settings (rights templates, default terms) arrive with later features.
     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     "#,
+    // 2: rights clearance and campaigns' usage.
+    r#"
+    CREATE TABLE campaigns (
+        id           INTEGER PRIMARY KEY,
+        name         TEXT NOT NULL COLLATE NOCASE UNIQUE,
+        channels     TEXT NOT NULL,
+        territories  TEXT NOT NULL,
+        starts_on    TEXT NOT NULL,
+        ends_on      TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        CHECK (ends_on >= starts_on)
+    );
+    -- A contributor's answer, for one asset or (asset_id NULL) all their assets. Only the
+    -- revocation columns ever change, and the audit log records that they did.
+    CREATE TABLE grants (
+        id               INTEGER PRIMARY KEY,
+        contributor_id   INTEGER NOT NULL REFERENCES contributors(id),
+        asset_id         INTEGER REFERENCES assets(id),
+        decision         TEXT NOT NULL CHECK (decision IN ('granted', 'denied')),
+        channels         TEXT NOT NULL DEFAULT '[]',
+        territories      TEXT NOT NULL DEFAULT '[]',
+        valid_from       TEXT NOT NULL,
+        valid_until      TEXT,
+        adult            INTEGER NOT NULL DEFAULT 1,
+        guardian         TEXT,
+        evidence_text    TEXT,
+        evidence_source  TEXT NOT NULL
+                         CHECK (evidence_source IN ('form', 'email', 'social', 'release', 'other')),
+        evidence_hash    TEXT,
+        decided_at       TEXT NOT NULL,
+        revoked_on       TEXT,
+        revoked_reason   TEXT
+    );
+    CREATE INDEX grants_contributor ON grants(contributor_id);
+    CREATE INDEX grants_asset ON grants(asset_id);
+    CREATE TABLE rights_requests (
+        id              INTEGER PRIMARY KEY,
+        contributor_id  INTEGER NOT NULL REFERENCES contributors(id),
+        asset_id        INTEGER REFERENCES assets(id),
+        campaign_id     INTEGER REFERENCES campaigns(id),
+        requested_at    TEXT NOT NULL
+    );
+    CREATE TABLE audit_events (
+        id              INTEGER PRIMARY KEY,
+        at              TEXT NOT NULL,
+        actor           TEXT NOT NULL,
+        action          TEXT NOT NULL,
+        contributor_id  INTEGER,
+        asset_id        INTEGER,
+        grant_id        INTEGER,
+        detail          TEXT NOT NULL
+    );
+    CREATE INDEX audit_contributor ON audit_events(contributor_id);
+    CREATE INDEX audit_asset ON audit_events(asset_id);
+    -- The audit trail is evidence: the database itself refuses to rewrite it.
+    CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+        BEGIN SELECT RAISE(ABORT, 'the rights audit log is append-only'); END;
+    CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+        BEGIN SELECT RAISE(ABORT, 'the rights audit log is append-only'); END;
+    "#,
 ];
 
 pub fn schema_version() -> i64 {

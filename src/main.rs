@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use chorus::campaign;
 use chorus::catalog::{self, Asset, Curation, Filter};
 use chorus::ingest::{self, FileResult, Progress, Status, Summary};
 use chorus::library::Library;
@@ -91,12 +92,268 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Campaigns and their usage (channels, territories, run dates).
+    #[command(subcommand)]
+    Campaign(CampaignCommand),
+    /// Rights clearance: grants, denials, revocations, status for a campaign, audit log.
+    #[command(subcommand)]
+    Rights(RightsCommand),
     /// Build the demo library from the bundled samples into a fresh folder and summarise it.
     Demo {
         /// Folder of sample submissions (with submissions.csv).
         #[arg(long, value_name = "DIR")]
         samples: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand)]
+enum CampaignCommand {
+    /// `chorus campaign create "Summer 2026" --channels web,social --territories US,GB --from 2026-07-01 --until 2026-09-30`
+    Create {
+        name: String,
+        #[command(flatten)]
+        usage: UsageArgs,
+    },
+    Ls {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(clap::Args)]
+struct UsageArgs {
+    /// Comma-separated: web, social, paid_social, tv, out_of_home, print, email.
+    #[arg(long)]
+    channels: String,
+    /// Comma-separated ISO 3166 codes, or worldwide.
+    #[arg(long)]
+    territories: String,
+    /// First day (YYYY-MM-DD).
+    #[arg(long)]
+    from: String,
+    /// Last day (YYYY-MM-DD).
+    #[arg(long)]
+    until: String,
+}
+
+#[derive(clap::Args)]
+struct DecisionArgs {
+    /// A contributor (@handle or email) or one or more assets.
+    #[arg(required = true, value_name = "CONTRIBUTOR|ASSET...")]
+    targets: Vec<String>,
+    /// The consent text or the contributor's reply, verbatim.
+    #[arg(long)]
+    evidence: Option<String>,
+    /// A signed release or screenshot, copied into the library.
+    #[arg(long, value_name = "FILE")]
+    evidence_file: Option<PathBuf>,
+    /// Where the evidence came from: form, email, social, release, other.
+    #[arg(long, default_value = "email")]
+    source: String,
+}
+
+#[derive(Subcommand)]
+enum RightsCommand {
+    /// Record permission, with its scope and evidence.
+    Grant {
+        #[command(flatten)]
+        decision: DecisionArgs,
+        #[arg(long)]
+        channels: String,
+        #[arg(long)]
+        territories: String,
+        /// First valid day (default: today).
+        #[arg(long)]
+        from: Option<String>,
+        /// Last valid day (default: open-ended).
+        #[arg(long)]
+        until: Option<String>,
+        /// The contributor confirmed they are an adult.
+        #[arg(long, conflicts_with = "guardian")]
+        adult: bool,
+        /// For a minor: the guardian who consented (name and relation).
+        #[arg(long)]
+        guardian: Option<String>,
+    },
+    /// Record a refusal.
+    Deny {
+        #[command(flatten)]
+        decision: DecisionArgs,
+    },
+    /// Withdraw permission (the contributor asked to stop).
+    Revoke {
+        #[arg(required = true, value_name = "CONTRIBUTOR|ASSET...")]
+        targets: Vec<String>,
+        #[arg(long, default_value = "withdrawn by the contributor")]
+        reason: String,
+    },
+    /// Per shortlisted/selected asset: cleared for the campaign's usage, or every reason not.
+    Status {
+        #[arg(long)]
+        campaign: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The append-only audit log.
+    Log {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_usage(u: &UsageArgs) -> Result<chorus::rights::Usage, AnyError> {
+    Ok(chorus::rights::Usage {
+        channels: campaign::parse_channels(&u.channels)?,
+        territories: campaign::parse_territories(&u.territories)?,
+        starts_on: campaign::parse_date(&u.from)?,
+        ends_on: campaign::parse_date(&u.until)?,
+    })
+}
+
+fn campaign_cmd(dir: &Path, cmd: CampaignCommand) -> Result<(), AnyError> {
+    match cmd {
+        CampaignCommand::Create { name, usage } => {
+            let lib = Library::open(dir)?;
+            let c = campaign::create(lib.conn(), &name, &parse_usage(&usage)?)?;
+            println!("campaign {} '{}' created", c.id, c.name);
+        }
+        CampaignCommand::Ls { json } => {
+            let lib = Library::open(dir)?;
+            let list = campaign::list(lib.conn())?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            }
+            for c in list.iter().filter(|_| !json) {
+                let channels: Vec<&str> = c.usage.channels.iter().map(|ch| ch.as_str()).collect();
+                let territories: Vec<&str> =
+                    c.usage.territories.iter().map(String::as_str).collect();
+                println!(
+                    "{:>3}  {:<24} {} to {}  {}  {}",
+                    c.id,
+                    c.name,
+                    c.usage.starts_on,
+                    c.usage.ends_on,
+                    channels.join(","),
+                    territories.join(",")
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn rights_cmd(dir: &Path, cmd: RightsCommand) -> Result<ExitCode, AnyError> {
+    use chorus::rights::{self, Clearance, Decision, Evidence, Scope};
+    let mut lib = Library::open(dir)?;
+    let evidence = |d: &DecisionArgs| Evidence {
+        text: d.evidence.clone(),
+        source: d.source.clone(),
+        file: d.evidence_file.clone(),
+    };
+    match cmd {
+        RightsCommand::Grant {
+            decision,
+            channels,
+            territories,
+            from,
+            until,
+            adult,
+            guardian,
+        } => {
+            let target = rights::resolve_target(lib.conn(), &decision.targets)?;
+            let scope = Scope {
+                channels: campaign::parse_channels(&channels)?,
+                territories: campaign::parse_territories(&territories)?,
+                valid_from: from.as_deref().map(campaign::parse_date).transpose()?,
+                valid_until: until.as_deref().map(campaign::parse_date).transpose()?,
+                adult,
+                guardian,
+            };
+            let ids = rights::decide(
+                &mut lib,
+                &target,
+                Decision::Granted,
+                &scope,
+                &evidence(&decision),
+            )?;
+            println!("recorded {} grant(s)", ids.len());
+        }
+        RightsCommand::Deny { decision } => {
+            let target = rights::resolve_target(lib.conn(), &decision.targets)?;
+            let ids = rights::decide(
+                &mut lib,
+                &target,
+                Decision::Denied,
+                &Scope::default(),
+                &evidence(&decision),
+            )?;
+            println!("recorded {} denial(s)", ids.len());
+        }
+        RightsCommand::Revoke { targets, reason } => {
+            let target = rights::resolve_target(lib.conn(), &targets)?;
+            let today = chrono::Local::now().date_naive();
+            let n = rights::revoke(&mut lib, &target, today, &reason)?;
+            println!("revoked {n} grant(s) from {today}");
+        }
+        RightsCommand::Status {
+            campaign: name,
+            json,
+        } => {
+            let c = campaign::get(lib.conn(), &name)?;
+            let list = rights::campaign_clearance(lib.conn(), &c)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else {
+                for a in &list {
+                    let status = match &a.clearance {
+                        Clearance::Cleared { grant_ids } => format!(
+                            "cleared (grant {})",
+                            grant_ids
+                                .iter()
+                                .map(i64::to_string)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                        Clearance::Blocked { blockers } => format!(
+                            "BLOCKED: {}",
+                            blockers
+                                .iter()
+                                .map(ToString::to_string)
+                                .collect::<Vec<_>>()
+                                .join("; ")
+                        ),
+                    };
+                    println!(
+                        "{:>4}  {:<24} {:<14} {status}",
+                        a.asset_id,
+                        a.original_name,
+                        a.contributor.clone().unwrap_or_default()
+                    );
+                }
+                let blocked = list.iter().filter(|a| !a.clearance.is_cleared()).count();
+                println!(
+                    "{} asset(s) for '{}': {} cleared, {blocked} blocked",
+                    list.len(),
+                    c.name,
+                    list.len() - blocked
+                );
+            }
+        }
+        RightsCommand::Log { json } => {
+            let events = rights::audit_log(lib.conn())?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&events)?);
+            } else {
+                for e in events {
+                    println!(
+                        "{}  {:<8} {:<7} contributor {:?} asset {:?}  {}",
+                        e.at, e.actor, e.action, e.contributor_id, e.asset_id, e.detail
+                    );
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn main() -> ExitCode {
@@ -246,6 +503,8 @@ fn run(cli: Cli) -> Result<ExitCode, AnyError> {
                 }
             }
         }
+        Command::Campaign(cmd) => campaign_cmd(&dir, cmd)?,
+        Command::Rights(cmd) => return rights_cmd(&dir, cmd),
         Command::Demo { samples } => demo(&dir, samples)?,
     }
     Ok(ExitCode::SUCCESS)

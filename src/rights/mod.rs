@@ -13,6 +13,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::Curation;
 
+mod record;
+pub use record::*;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {

@@ -1,0 +1,404 @@
+//! Rights records in the catalog: decisions with their evidence, revocations, requests, and
+//! the append-only audit log every one of them writes to.
+
+use std::collections::BTreeSet;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+
+use super::{evaluate, AssetRights, Channel, Clearance, Decision, Grant};
+use crate::campaign::Campaign;
+use crate::catalog::{self, Curation};
+use crate::library::{Library, PutOutcome};
+
+#[derive(Debug, thiserror::Error)]
+pub enum RightsError {
+    #[error(
+        "no contributor matches '{0}' (use their @handle or email, see `chorus contributors`)"
+    )]
+    NoSuchContributor(String),
+    #[error("asset {0} has no known contributor: import it with a form export (--manifest) first")]
+    NoContributor(i64),
+    #[error("cannot store the evidence file {path}: {source}")]
+    Evidence {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("'{0}' is not an evidence source (use form, email, social, release or other)")]
+    BadSource(String),
+    #[error("a grant needs evidence: the consent text or reply (--evidence), or a signed release (--evidence-file)")]
+    NoEvidence,
+    #[error(transparent)]
+    Catalog(#[from] catalog::CatalogError),
+    #[error("catalog error: {0}")]
+    Db(#[from] rusqlite::Error),
+}
+
+/// Who or what a decision is about.
+#[derive(Clone, Debug)]
+pub enum Target {
+    /// Every asset of this contributor, now and later.
+    Contributor(i64),
+    Assets(Vec<i64>),
+}
+
+/// Resolves `@handle`, an email address or an asset reference.
+pub fn resolve_target(conn: &Connection, refs: &[String]) -> Result<Target, RightsError> {
+    if let [one] = refs {
+        if one.contains('@') {
+            let id: Option<i64> = conn
+                .query_row(
+                    "SELECT id FROM contributors WHERE handle = ?1 OR email = ?1 OR handle = '@' || ?1",
+                    [one.trim()],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            return id
+                .map(Target::Contributor)
+                .ok_or_else(|| RightsError::NoSuchContributor(one.clone()));
+        }
+    }
+    let ids = refs
+        .iter()
+        .map(|r| catalog::resolve(conn, r))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Target::Assets(ids))
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Scope {
+    pub channels: BTreeSet<Channel>,
+    pub territories: BTreeSet<String>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    pub adult: bool,
+    pub guardian: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Evidence {
+    pub text: Option<String>,
+    /// form, email, social, release or other.
+    pub source: String,
+    pub file: Option<PathBuf>,
+}
+
+fn actor() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".to_string())
+}
+
+/// Appends one event to the audit log.
+pub fn audit(
+    tx: &Connection,
+    action: &str,
+    contributor: Option<i64>,
+    asset: Option<i64>,
+    grant: Option<i64>,
+    detail: serde_json::Value,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO audit_events (at, actor, action, contributor_id, asset_id, grant_id, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            crate::library::now(),
+            actor(),
+            action,
+            contributor,
+            asset,
+            grant,
+            detail.to_string()
+        ],
+    )?;
+    Ok(())
+}
+
+fn contributor_of(tx: &Transaction, asset: i64) -> Result<i64, RightsError> {
+    tx.query_row(
+        "SELECT contributor_id FROM assets WHERE id = ?",
+        [asset],
+        |r| r.get::<_, Option<i64>>(0),
+    )?
+    .ok_or(RightsError::NoContributor(asset))
+}
+
+/// Records a grant or a denial, with its evidence, and audits it. Returns the new ids.
+pub fn decide(
+    lib: &mut Library,
+    target: &Target,
+    decision: Decision,
+    scope: &Scope,
+    evidence: &Evidence,
+) -> Result<Vec<i64>, RightsError> {
+    if !matches!(
+        evidence.source.as_str(),
+        "form" | "email" | "social" | "release" | "other"
+    ) {
+        return Err(RightsError::BadSource(evidence.source.clone()));
+    }
+    if decision == Decision::Granted && evidence.text.is_none() && evidence.file.is_none() {
+        return Err(RightsError::NoEvidence);
+    }
+    let evidence_hash = match &evidence.file {
+        Some(path) => Some(store_evidence(lib, path)?),
+        None => None,
+    };
+    let today = chrono::Local::now().date_naive();
+    let tx = lib.conn_mut().transaction()?;
+    let rows: Vec<(i64, Option<i64>)> = match target {
+        Target::Contributor(c) => vec![(*c, None)],
+        Target::Assets(ids) => ids
+            .iter()
+            .map(|&a| Ok((contributor_of(&tx, a)?, Some(a))))
+            .collect::<Result<_, RightsError>>()?,
+    };
+    let mut ids = Vec::new();
+    for (contributor, asset) in rows {
+        tx.execute(
+            "INSERT INTO grants (contributor_id, asset_id, decision, channels, territories, valid_from, valid_until,
+                adult, guardian, evidence_text, evidence_source, evidence_hash, decided_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            params![
+                contributor,
+                asset,
+                if decision == Decision::Granted { "granted" } else { "denied" },
+                serde_json::to_string(&scope.channels).unwrap_or_default(),
+                serde_json::to_string(&scope.territories).unwrap_or_default(),
+                scope.valid_from.unwrap_or(today).to_string(),
+                scope.valid_until.map(|d| d.to_string()),
+                scope.adult,
+                scope.guardian,
+                evidence.text,
+                evidence.source,
+                evidence_hash,
+                crate::library::now()
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        audit(
+            &tx,
+            if decision == Decision::Granted {
+                "grant"
+            } else {
+                "deny"
+            },
+            Some(contributor),
+            asset,
+            Some(id),
+            serde_json::json!({
+                "channels": scope.channels,
+                "territories": scope.territories,
+                "valid_from": scope.valid_from.unwrap_or(today),
+                "valid_until": scope.valid_until,
+                "adult": scope.adult,
+                "guardian": scope.guardian,
+                "evidence": evidence.text,
+                "evidence_source": evidence.source,
+                "evidence_file": evidence_hash,
+            }),
+        )?;
+        ids.push(id);
+    }
+    tx.commit()?;
+    Ok(ids)
+}
+
+/// Copies a signed release or screenshot into the store like any original.
+fn store_evidence(lib: &Library, path: &Path) -> Result<String, RightsError> {
+    let err = |source| RightsError::Evidence {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = File::open(path).map_err(err)?;
+    match lib.store().put(file, u64::MAX).map_err(err)? {
+        PutOutcome::Stored(s) => Ok(s.hash),
+        PutOutcome::TooLarge(_) => unreachable!("no size limit on evidence"),
+    }
+}
+
+/// Withdraws every live grant that covers the target, from `on`. Returns how many.
+pub fn revoke(
+    lib: &mut Library,
+    target: &Target,
+    on: NaiveDate,
+    reason: &str,
+) -> Result<usize, RightsError> {
+    let tx = lib.conn_mut().transaction()?;
+    let scopes: Vec<(i64, Option<i64>)> = match target {
+        Target::Contributor(c) => vec![(*c, None)],
+        Target::Assets(ids) => ids
+            .iter()
+            .map(|&a| Ok((contributor_of(&tx, a)?, Some(a))))
+            .collect::<Result<_, RightsError>>()?,
+    };
+    let mut grants: Vec<(i64, i64, Option<i64>)> = Vec::new();
+    {
+        // For one asset: its own grants and the contributor-wide ones that cover it.
+        let mut stmt = tx.prepare(
+            "SELECT id, contributor_id, asset_id FROM grants WHERE contributor_id = ?1
+             AND (?2 IS NULL OR asset_id IS NULL OR asset_id = ?2)
+             AND decision = 'granted' AND revoked_on IS NULL ORDER BY id",
+        )?;
+        for (contributor, asset) in scopes {
+            for row in stmt.query_map(params![contributor, asset], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })? {
+                let row = row?;
+                if !grants.contains(&row) {
+                    grants.push(row);
+                }
+            }
+        }
+    }
+    for (id, contributor, asset) in &grants {
+        tx.execute(
+            "UPDATE grants SET revoked_on = ?1, revoked_reason = ?2 WHERE id = ?3",
+            params![on.to_string(), reason, id],
+        )?;
+        audit(
+            &tx,
+            "revoke",
+            Some(*contributor),
+            *asset,
+            Some(*id),
+            serde_json::json!({ "revoked_on": on, "reason": reason }),
+        )?;
+    }
+    tx.commit()?;
+    Ok(grants.len())
+}
+
+/// Everything the gate needs for one asset, read from the catalog.
+pub fn asset_rights(conn: &Connection, asset: i64) -> Result<AssetRights, RightsError> {
+    let (curation, contributor): (String, Option<i64>) = conn.query_row(
+        "SELECT curation, contributor_id FROM assets WHERE id = ?",
+        [asset],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let curation = Curation::parse(&curation).ok();
+    let Some(contributor) = contributor else {
+        return Ok(AssetRights {
+            curation,
+            ..AssetRights::default()
+        });
+    };
+    let requested: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM rights_requests WHERE contributor_id = ?1 AND (asset_id IS NULL OR asset_id = ?2))",
+        params![contributor, asset],
+        |r| r.get(0),
+    )?;
+    let mut stmt = conn.prepare(
+        "SELECT id, asset_id, decision, channels, territories, valid_from, valid_until, adult, guardian, revoked_on
+         FROM grants WHERE contributor_id = ?1 AND (asset_id IS NULL OR asset_id = ?2) ORDER BY id",
+    )?;
+    let date = |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
+    let grants = stmt
+        .query_map(params![contributor, asset], |r| {
+            let decision: String = r.get(2)?;
+            let channels: String = r.get(3)?;
+            let territories: String = r.get(4)?;
+            Ok(Grant {
+                id: r.get(0)?,
+                asset_id: r.get(1)?,
+                decision: if decision == "granted" {
+                    Decision::Granted
+                } else {
+                    Decision::Denied
+                },
+                channels: serde_json::from_str(&channels).unwrap_or_default(),
+                territories: serde_json::from_str(&territories).unwrap_or_default(),
+                valid_from: date(r.get(5)?).unwrap_or(NaiveDate::MIN),
+                valid_until: date(r.get(6)?),
+                adult: r.get(7)?,
+                guardian: r.get(8)?,
+                revoked_on: date(r.get(9)?),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(AssetRights {
+        curation,
+        requested,
+        grants,
+    })
+}
+
+/// One asset's standing for a campaign.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AssetClearance {
+    pub asset_id: i64,
+    pub original_name: String,
+    pub contributor: Option<String>,
+    #[serde(flatten)]
+    pub clearance: Clearance,
+}
+
+/// The gate for a campaign: every shortlisted or selected asset, cleared or blocked with
+/// its reasons. Render and export call this and refuse unless all are cleared.
+pub fn campaign_clearance(
+    conn: &Connection,
+    campaign: &Campaign,
+) -> Result<Vec<AssetClearance>, RightsError> {
+    let mut stmt = conn.prepare(
+        "SELECT a.id, a.original_name, coalesce(c.handle, c.name, c.email)
+         FROM assets a LEFT JOIN contributors c ON c.id = a.contributor_id
+         WHERE a.curation IN ('shortlisted', 'selected') ORDER BY a.id",
+    )?;
+    let assets = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    assets
+        .into_iter()
+        .map(|(id, name, contributor)| {
+            Ok(AssetClearance {
+                asset_id: id,
+                original_name: name,
+                contributor,
+                clearance: evaluate(&asset_rights(conn, id)?, &campaign.usage),
+            })
+        })
+        .collect()
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AuditEvent {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub contributor_id: Option<i64>,
+    pub asset_id: Option<i64>,
+    pub grant_id: Option<i64>,
+    pub detail: serde_json::Value,
+}
+
+pub fn audit_log(conn: &Connection) -> Result<Vec<AuditEvent>, RightsError> {
+    let mut stmt = conn.prepare(
+        "SELECT id, at, actor, action, contributor_id, asset_id, grant_id, detail FROM audit_events ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let detail: String = r.get(7)?;
+        Ok(AuditEvent {
+            id: r.get(0)?,
+            at: r.get(1)?,
+            actor: r.get(2)?,
+            action: r.get(3)?,
+            contributor_id: r.get(4)?,
+            asset_id: r.get(5)?,
+            grant_id: r.get(6)?,
+            detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::Null),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
