@@ -20,10 +20,10 @@
 #   exiftool process (an argfile with one -execute per file): Make, Model (5 cameras),
 #   DateTimeOriginal (distinct), Orientation (60% 1, 20% 6, 10% 8, 10% 3: Chorus and
 #   vipsthumbnail both apply it).
-# * clips/: 20 clips, H.264 (libx264 -preset veryfast, ~12 Mb/s, High profile) + AAC stereo
-#   48 kHz, MP4 with faststart, 1920x1080 30 fps, 10 s, five lavfi sources (testsrc2, life,
+# * clips/: 20 clips, H.264 High profile (libx264 -preset superfast: still CABAC and B-frames;
+#   veryfast doubled the generation time), ~12 Mb/s cap, + AAC stereo 48 kHz, MP4 faststart, 1920x1080 30 fps, 10 s, five lavfi sources (testsrc2, life,
 #   gradients, cellauto, testsrc) with per-clip seeds, rules and hues.
-# * set1000/: the RSS-flatness set, 1,000 freshly generated JPEGs, 2000x1500 (~1 MB each),
+# * set/: the RSS-flatness set, 1,000 freshly generated JPEGs, 2000x1500 (~1 MB each),
 #   same generator with other hash constants. Fresh frames rather than copies of photos/, so
 #   every file is byte-distinct (nothing is deduplicated) and visually distinct (nothing is
 #   a near-duplicate), and each costs Chorus a full decode/thumbnail/store. Same EXIF.
@@ -46,7 +46,7 @@
 #   clips one after another, then 2 at a time (xargs -P 2).
 # * Chorus: CHORUS_BIN --library <fresh library> ingest <dir>... --json (to a file, whose
 #   summary is checked: every file ingested, no errors), on the photos, the clips, the whole
-#   corpus, then the first 100 files of set1000/ and all 1,000 (hardlinked, cp -al, into
+#   corpus, then the first 100 files of set/ and all 1,000 (hardlinked, cp -al, into
 #   per-run folders: Chorus does not follow symbolic links out of the tree).
 # For a multi-process run (xargs), the wall time is the whole run's and the peak RSS the
 # largest single process's (GNU time reports the biggest waited-for descendant).
@@ -79,7 +79,7 @@ fi
 PHOTO_W=4000 PHOTO_H=3000
 SET_W=2000 SET_H=1500
 CLIP_W=1920 CLIP_H=1080 CLIP_FPS=30
-X264_PRESET=veryfast
+X264_PRESET=superfast # clips: ~80 s on 2 cores (veryfast: ~170 s)
 RUN=bench-data/run
 
 missing=()
@@ -381,7 +381,7 @@ export BENCH_CHORUS=$("$CHORUS_BIN" --version 2>/dev/null || echo chorus)
 export BENCH_CHORUS_PATH=${CHORUS_BIN#"$ROOT"/}
 export BENCH_FFMPEG=$(ffmpeg -hide_banner -version | head -1 | awk '{print $3}')
 export BENCH_VIPS=$(vipsthumbnail --version | head -1)
-export BENCH_CORPUS="$N_PHOTOS JPEGs ${PHOTO_W}x${PHOTO_H} with EXIF ($((PHOTO_BYTES / 1000000)) MB); $N_CLIPS H.264+AAC MP4 clips ${CLIP_W}x${CLIP_H} ${CLIP_FPS} fps ${CLIP_SECONDS} s ($((CLIP_BYTES / 1000000)) MB); RSS set: $N_SET JPEGs ${SET_W}x${SET_H}"
+export BENCH_CORPUS="$N_PHOTOS JPEGs ${PHOTO_W}x${PHOTO_H} with EXIF ($(((PHOTO_BYTES + 500000) / 1000000)) MB); $N_CLIPS H.264+AAC MP4 clips ${CLIP_W}x${CLIP_H} ${CLIP_FPS} fps ${CLIP_SECONDS} s ($(((CLIP_BYTES + 500000) / 1000000)) MB); RSS set: $N_SET JPEGs ${SET_W}x${SET_H}"
 export N_PHOTOS N_CLIPS N_SET N_RSS_SMALL
 
 python3 - "$RESULTS_TSV" >"$RUN/results.md" <<'EOF'
