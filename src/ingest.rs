@@ -21,6 +21,7 @@ use crate::catalog;
 use crate::library::{self, Library, LibraryError, PutOutcome, Store, Stored};
 use crate::manifest::{Manifest, ManifestError, Row};
 use crate::media::{self, Limits, MediaError, MediaInfo, Sniffed};
+use crate::rights::FormTerms;
 
 /// Hamming distance between perceptual hashes at or under which two pictures are flagged
 /// as near-duplicates. Resized or re-encoded copies measure 0–4; different shots 15+.
@@ -161,7 +162,6 @@ pub fn run(
         skip.extend(fs::canonicalize(&m.path).ok());
     }
     skip.extend(fs::canonicalize(lib.root()).ok());
-
     let walk = walk(&opts.roots, &skip)?;
     let run_id = start_run(lib.conn(), opts)?;
     let total = walk.jobs.len() + walk.failures.len();
@@ -172,8 +172,13 @@ pub fn run(
     };
     let mut cancelled = !on_progress(Progress::Started { total });
     let mut done = 0usize;
-    let mut used_rows: HashSet<usize> = HashSet::new();
-    let mut near_index = load_phashes(lib.conn())?;
+    let mut state = RunState {
+        run_id,
+        manifest: manifest.as_ref(),
+        used_rows: HashSet::new(),
+        near_index: load_phashes(lib.conn())?,
+        form_terms: crate::rights::RightsSettings::load(lib)?.form,
+    };
 
     let mut emit = |result: FileResult, summary: &mut Summary, done: &mut usize| -> bool {
         *done += 1;
@@ -259,15 +264,7 @@ pub fn run(
             pending.insert(i, outcome);
             while let Some(outcome) = pending.remove(&committed.load(Ordering::Relaxed)) {
                 let job = &jobs[committed.load(Ordering::Relaxed)];
-                let recorded = record(
-                    lib,
-                    run_id,
-                    job,
-                    outcome,
-                    manifest.as_ref(),
-                    &mut used_rows,
-                    &mut near_index,
-                );
+                let recorded = record(lib, &mut state, job, outcome);
                 committed.fetch_add(1, Ordering::Relaxed);
                 match recorded {
                     Ok(file_result) => {
@@ -297,7 +294,7 @@ pub fn run(
 
     if let (Some(m), false) = (&manifest, cancelled) {
         for (idx, row) in m.rows.iter().enumerate() {
-            if used_rows.contains(&idx) {
+            if state.used_rows.contains(&idx) {
                 continue;
             }
             let result = failed(
@@ -646,12 +643,15 @@ fn manifest_row<'m>(m: &'m Manifest, job: &Job, used: &mut HashSet<usize>) -> Op
     Some(&m.rows[pick])
 }
 
+/// Records how the file arrived; a first submission through the form also turns the form's
+/// consent into a grant on the library's form terms.
 fn link_submission(
     tx: &Transaction,
     asset_id: i64,
     run_id: i64,
     job: &Job,
     row: Option<&Row>,
+    form_terms: &FormTerms,
 ) -> rusqlite::Result<()> {
     let contributor = match row {
         Some(r) => catalog::upsert_contributor(
@@ -676,6 +676,15 @@ fn link_submission(
             library::now()
         ],
     )?;
+    let new_submission = tx.changes() == 1;
+    if let (true, Some(c), Some(consent)) = (
+        new_submission,
+        contributor,
+        row.and_then(|r| r.consent.as_deref()),
+    ) {
+        let submitted = row.and_then(|r| r.submitted_at.as_deref());
+        crate::rights::record_form_consent(tx, c, asset_id, consent, submitted, form_terms)?;
+    }
     if contributor.is_some() {
         tx.execute(
             "UPDATE assets SET contributor_id = ?1 WHERE id = ?2 AND contributor_id IS NULL",
@@ -685,25 +694,34 @@ fn link_submission(
     Ok(())
 }
 
+/// What the catalog writer carries from file to file during one run.
+struct RunState<'m> {
+    run_id: i64,
+    manifest: Option<&'m Manifest>,
+    /// Form rows already matched to a file.
+    used_rows: HashSet<usize>,
+    /// Perceptual hashes of every asset, for near-duplicate search.
+    near_index: Vec<(i64, u64)>,
+    form_terms: FormTerms,
+}
+
 fn record(
     lib: &mut Library,
-    run_id: i64,
+    st: &mut RunState,
     job: &Job,
     outcome: Outcome,
-    manifest: Option<&Manifest>,
-    used_rows: &mut HashSet<usize>,
-    near_index: &mut Vec<(i64, u64)>,
 ) -> Result<FileResult, IngestError> {
+    let (run_id, form_terms) = (st.run_id, &st.form_terms);
     let path = job.path.display().to_string();
-    let row = match (&outcome, manifest) {
+    let row = match (&outcome, st.manifest) {
         (Outcome::Failed { .. }, _) | (_, None) => None,
-        (_, Some(m)) => manifest_row(m, job, used_rows),
+        (_, Some(m)) => manifest_row(m, job, &mut st.used_rows),
     };
     let tx = lib.conn_mut().transaction()?;
     let result = match outcome {
         Outcome::Failed { kind, message } => failed(path, kind, message),
         Outcome::Known { id } => {
-            link_submission(&tx, id, run_id, job, row)?;
+            link_submission(&tx, id, run_id, job, row, form_terms)?;
             FileResult {
                 path,
                 status: Status::Duplicate,
@@ -727,7 +745,7 @@ fn record(
                 .optional()?;
             if let Some(id) = existing {
                 // Two copies of one file in the same batch: the first one won.
-                link_submission(&tx, id, run_id, job, row)?;
+                link_submission(&tx, id, run_id, job, row, form_terms)?;
                 FileResult {
                     path,
                     status: Status::Duplicate,
@@ -739,7 +757,7 @@ fn record(
             } else {
                 let similar = media::dhash_is_informative(phash)
                     .then(|| {
-                        near_index
+                        st.near_index
                             .iter()
                             .map(|&(id, h)| (id, (h ^ phash).count_ones()))
                             .filter(|&(_, d)| d <= NEAR_DUPLICATE_DISTANCE)
@@ -748,9 +766,9 @@ fn record(
                     })
                     .flatten();
                 let id = insert_asset(&tx, job, &stored, &info, phash, similar)?;
-                link_submission(&tx, id, run_id, job, row)?;
+                link_submission(&tx, id, run_id, job, row, form_terms)?;
                 catalog::refresh_search(&tx, id)?;
-                near_index.push((id, phash));
+                st.near_index.push((id, phash));
                 FileResult {
                     path,
                     status: if similar.is_some() {

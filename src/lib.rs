@@ -4,6 +4,7 @@
 pub mod autotag;
 pub mod campaign;
 pub mod catalog;
+pub mod demo;
 pub mod ingest;
 pub mod library;
 pub mod manifest;

@@ -176,6 +176,8 @@ const MIGRATIONS: &[&str] = &[
         evidence_text    TEXT,
         evidence_source  TEXT NOT NULL
                          CHECK (evidence_source IN ('form', 'email', 'social', 'release', 'other')),
+        -- When the contributor gave it (the form's submitted-at, the reply's date).
+        evidence_at      TEXT NOT NULL,
         evidence_hash    TEXT,
         decided_at       TEXT NOT NULL,
         revoked_on       TEXT,
@@ -183,13 +185,21 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX grants_contributor ON grants(contributor_id);
     CREATE INDEX grants_asset ON grants(asset_id);
+    -- One row per asset asked about; the scope asked for is what a "yes" reply grants.
     CREATE TABLE rights_requests (
         id              INTEGER PRIMARY KEY,
         contributor_id  INTEGER NOT NULL REFERENCES contributors(id),
-        asset_id        INTEGER REFERENCES assets(id),
+        asset_id        INTEGER NOT NULL REFERENCES assets(id),
         campaign_id     INTEGER REFERENCES campaigns(id),
+        channels        TEXT NOT NULL,
+        territories     TEXT NOT NULL,
+        valid_from      TEXT NOT NULL,
+        valid_until     TEXT,
+        keyword         TEXT NOT NULL,
+        message         TEXT NOT NULL,
         requested_at    TEXT NOT NULL
     );
+    CREATE INDEX rights_requests_contributor ON rights_requests(contributor_id);
     CREATE TABLE audit_events (
         id              INTEGER PRIMARY KEY,
         at              TEXT NOT NULL,
@@ -333,6 +343,25 @@ impl Library {
         Ok(conn)
     }
 
+    /// A library-wide setting, or `None` when it was never set (callers own the default).
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
     pub fn store(&self) -> Store {
         Store {
             root: self.root.clone(),
@@ -463,7 +492,8 @@ pub enum PutOutcome {
     TooLarge(u64),
 }
 
-/// RFC 3339 UTC timestamp for catalog rows.
+/// RFC 3339 UTC timestamp for catalog rows. Microseconds, always six digits, so that
+/// strings sort in time order and a request and its answer never tie.
 pub fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }

@@ -98,6 +98,9 @@ enum Command {
     /// Rights clearance: grants, denials, revocations, status for a campaign, audit log.
     #[command(subcommand)]
     Rights(RightsCommand),
+    /// Library settings: brand name, reply keyword, request template, form consent terms.
+    #[command(subcommand)]
+    Settings(SettingsCommand),
     /// Build the demo library from the bundled samples into a fresh folder and summarise it.
     Demo {
         /// Folder of sample submissions (with submissions.csv).
@@ -117,6 +120,18 @@ enum CampaignCommand {
     Ls {
         #[arg(long)]
         json: bool,
+    },
+    /// The campaign's usage and every asset that blocks it, with the reasons.
+    Status { name: String },
+}
+
+#[derive(Subcommand)]
+enum SettingsCommand {
+    /// Every setting, its value and what it means.
+    Ls,
+    Set {
+        key: String,
+        value: String,
     },
 }
 
@@ -150,6 +165,9 @@ struct DecisionArgs {
     /// Where the evidence came from: form, email, social, release, other.
     #[arg(long, default_value = "email")]
     source: String,
+    /// When the contributor gave it (default: now).
+    #[arg(long, value_name = "DATE")]
+    given: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -187,12 +205,56 @@ enum RightsCommand {
         #[arg(long, default_value = "withdrawn by the contributor")]
         reason: String,
     },
-    /// Per shortlisted/selected asset: cleared for the campaign's usage, or every reason not.
-    Status {
+    /// Draft one request per contributor (printed with mailto: links, or written to --out)
+    /// and record that they were asked.
+    Request {
+        /// Ask about this campaign's shortlisted and selected assets not yet cleared.
+        #[arg(long, conflicts_with_all = ["assets", "channels"])]
+        campaign: Option<String>,
+        #[arg(value_name = "ASSET")]
+        assets: Vec<String>,
+        /// Without --campaign: the usage to ask for.
+        #[arg(long, requires_all = ["territories", "from", "until"])]
+        channels: Option<String>,
         #[arg(long)]
-        campaign: String,
+        territories: Option<String>,
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        until: Option<String>,
+        /// Write one .txt draft per contributor into this folder instead of printing.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
         #[arg(long)]
         json: bool,
+    },
+    /// Import replies (CSV: handle or email, reply text, date).
+    Import {
+        replies: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Per asset: rights status as of today; with --campaign, cleared or every reason not.
+    Status {
+        #[arg(long)]
+        campaign: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Grants that end soon, or before a campaign using their asset ends.
+    Due {
+        /// e.g. 30d (days).
+        #[arg(long, default_value = "30d")]
+        within: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the campaign's rights report (CSV and HTML) into a folder.
+    Report {
+        #[arg(long)]
+        campaign: String,
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
     },
     /// The append-only audit log.
     Log {
@@ -212,6 +274,35 @@ fn parse_usage(u: &UsageArgs) -> Result<chorus::rights::Usage, AnyError> {
 
 fn campaign_cmd(dir: &Path, cmd: CampaignCommand) -> Result<(), AnyError> {
     match cmd {
+        CampaignCommand::Status { name } => {
+            let lib = Library::open(dir)?;
+            let c = campaign::get(lib.conn(), &name)?;
+            println!(
+                "{}: {}, {}",
+                c.name,
+                chorus::rights::usage_words(&c.usage),
+                chorus::rights::period_words(&c.usage)
+            );
+            let list = chorus::rights::campaign_clearance(lib.conn(), &c)?;
+            let blocked: Vec<_> = list.iter().filter(|a| !a.clearance.is_cleared()).collect();
+            for a in &blocked {
+                if let chorus::rights::Clearance::Blocked { blockers } = &a.clearance {
+                    let why: Vec<String> = blockers.iter().map(ToString::to_string).collect();
+                    println!(
+                        "  blocked: asset {} {} ({}): {}",
+                        a.asset_id,
+                        a.original_name,
+                        a.contributor.clone().unwrap_or_default(),
+                        why.join("; ")
+                    );
+                }
+            }
+            println!(
+                "{} asset(s) in play, {} blocked; no pieces yet",
+                list.len(),
+                blocked.len()
+            );
+        }
         CampaignCommand::Create { name, usage } => {
             let lib = Library::open(dir)?;
             let c = campaign::create(lib.conn(), &name, &parse_usage(&usage)?)?;
@@ -243,11 +334,12 @@ fn campaign_cmd(dir: &Path, cmd: CampaignCommand) -> Result<(), AnyError> {
 }
 
 fn rights_cmd(dir: &Path, cmd: RightsCommand) -> Result<ExitCode, AnyError> {
-    use chorus::rights::{self, Clearance, Decision, Evidence, Scope};
+    use chorus::rights::{self, Decision, Evidence, Scope};
     let mut lib = Library::open(dir)?;
     let evidence = |d: &DecisionArgs| Evidence {
         text: d.evidence.clone(),
         source: d.source.clone(),
+        given_at: d.given.clone(),
         file: d.evidence_file.clone(),
     };
     match cmd {
@@ -295,8 +387,182 @@ fn rights_cmd(dir: &Path, cmd: RightsCommand) -> Result<ExitCode, AnyError> {
             let n = rights::revoke(&mut lib, &target, today, &reason)?;
             println!("revoked {n} grant(s) from {today}");
         }
-        RightsCommand::Status {
+        RightsCommand::Request {
             campaign: name,
+            assets,
+            channels,
+            territories,
+            from,
+            until,
+            out,
+            json,
+        } => {
+            let settings = rights::RightsSettings::load(&lib)?;
+            let (ids, usage, campaign_id) = match name {
+                Some(name) => {
+                    let c = campaign::get(lib.conn(), &name)?;
+                    let pending: Vec<i64> = rights::campaign_clearance(lib.conn(), &c)?
+                        .into_iter()
+                        .filter(|a| !a.clearance.is_cleared())
+                        .map(|a| a.asset_id)
+                        .collect();
+                    (pending, c.usage, Some(c.id))
+                }
+                None => {
+                    let usage = parse_usage(&UsageArgs {
+                        channels: channels
+                            .ok_or("give --campaign, or the usage to ask for (--channels ...)")?,
+                        territories: territories.unwrap_or_default(),
+                        from: from.unwrap_or_default(),
+                        until: until.unwrap_or_default(),
+                    })?;
+                    (resolve_all(&lib, &assets)?, usage, None)
+                }
+            };
+            let plan = rights::request(&mut lib, &ids, &usage, campaign_id, &settings)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&plan)?);
+            } else if let Some(dir) = out {
+                std::fs::create_dir_all(&dir)
+                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                for d in &plan.drafts {
+                    let who = d
+                        .handle
+                        .clone()
+                        .unwrap_or_else(|| format!("contributor-{}", d.contributor_id));
+                    let path = dir.join(format!("{}.txt", who.trim_start_matches('@')));
+                    let text = format!(
+                        "To: {}\nSubject: {}\n\n{}\n{}\n",
+                        d.email.clone().unwrap_or_default(),
+                        d.subject,
+                        d.body,
+                        d.mailto
+                            .clone()
+                            .map(|m| format!("\n{m}"))
+                            .unwrap_or_default()
+                    );
+                    std::fs::write(&path, text)
+                        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                    println!("wrote {}", path.display());
+                }
+            } else {
+                for d in &plan.drafts {
+                    println!(
+                        "──── To: {} {} <{}>\nSubject: {}\n\n{}",
+                        d.name.clone().unwrap_or_default(),
+                        d.handle.clone().unwrap_or_default(),
+                        d.email.clone().unwrap_or_default(),
+                        d.subject,
+                        d.body
+                    );
+                    if let Some(m) = &d.mailto {
+                        println!("Open in your mail app: {m}\n");
+                    }
+                }
+            }
+            for (_, why) in &plan.skipped {
+                eprintln!("not asked: {why}");
+            }
+            if !json {
+                println!(
+                    "{} request(s) drafted for {} asset(s); recorded as requested",
+                    plan.drafts.len(),
+                    plan.drafts.iter().map(|d| d.asset_ids.len()).sum::<usize>()
+                );
+            }
+        }
+        RightsCommand::Import { replies, json } => {
+            let settings = rights::RightsSettings::load(&lib)?;
+            let results = rights::import_replies(&mut lib, &replies, &settings)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&results)?);
+            } else {
+                let mut undecided = 0;
+                for r in &results {
+                    let what = match &r.outcome {
+                        rights::ReplyOutcome::Granted { grant_ids } => {
+                            format!("granted ({} asset(s))", grant_ids.len())
+                        }
+                        rights::ReplyOutcome::Denied { grant_ids } => {
+                            format!("denied ({} asset(s))", grant_ids.len())
+                        }
+                        rights::ReplyOutcome::Revoked { grants } => {
+                            format!("withdrawn ({grants} grant(s) revoked)")
+                        }
+                        rights::ReplyOutcome::NeedsPerson { why } => {
+                            undecided += 1;
+                            format!("NEEDS A PERSON: {why}")
+                        }
+                    };
+                    println!(
+                        "line {:>3}  {:<24} {what}\n           \"{}\"",
+                        r.line, r.from, r.text
+                    );
+                }
+                println!(
+                    "{} repl(ies) read, {undecided} left for a person to decide",
+                    results.len()
+                );
+            }
+        }
+        RightsCommand::Due { within, json } => {
+            let days: i64 = within
+                .trim_end_matches('d')
+                .parse()
+                .map_err(|_| format!("--within takes days, like 30d, not '{within}'"))?;
+            let list = rights::due(lib.conn(), days, chrono::Local::now().date_naive())?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else {
+                for d in &list {
+                    println!(
+                        "grant {:>3}  {:<14} {:<24} until {}  {}",
+                        d.grant_id,
+                        d.contributor.clone().unwrap_or_default(),
+                        d.original_name
+                            .clone()
+                            .unwrap_or_else(|| "all their assets".into()),
+                        d.valid_until,
+                        d.reason
+                    );
+                }
+                println!("{} grant(s) need attention", list.len());
+            }
+        }
+        RightsCommand::Report {
+            campaign: name,
+            out,
+        } => {
+            let c = campaign::get(lib.conn(), &name)?;
+            let assets = rights::campaign_assets(lib.conn())?;
+            let (csv, html) = rights::write_report(lib.conn(), &c.name, &assets, &c.usage, &out)?;
+            println!(
+                "rights report: {}\n               {}",
+                csv.display(),
+                html.display()
+            );
+        }
+        RightsCommand::Status {
+            campaign: None,
+            json,
+        } => {
+            let list = rights::asset_statuses(lib.conn(), chrono::Local::now().date_naive())?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else {
+                for a in &list {
+                    println!(
+                        "{:>4}  {:<24} {:<14} {}",
+                        a.asset_id,
+                        a.original_name,
+                        a.contributor.clone().unwrap_or_default(),
+                        a.status.as_str()
+                    );
+                }
+            }
+        }
+        RightsCommand::Status {
+            campaign: Some(name),
             json,
         } => {
             let c = campaign::get(lib.conn(), &name)?;
@@ -304,39 +570,7 @@ fn rights_cmd(dir: &Path, cmd: RightsCommand) -> Result<ExitCode, AnyError> {
             if json {
                 println!("{}", serde_json::to_string_pretty(&list)?);
             } else {
-                for a in &list {
-                    let status = match &a.clearance {
-                        Clearance::Cleared { grant_ids } => format!(
-                            "cleared (grant {})",
-                            grant_ids
-                                .iter()
-                                .map(i64::to_string)
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                        Clearance::Blocked { blockers } => format!(
-                            "BLOCKED: {}",
-                            blockers
-                                .iter()
-                                .map(ToString::to_string)
-                                .collect::<Vec<_>>()
-                                .join("; ")
-                        ),
-                    };
-                    println!(
-                        "{:>4}  {:<24} {:<14} {status}",
-                        a.asset_id,
-                        a.original_name,
-                        a.contributor.clone().unwrap_or_default()
-                    );
-                }
-                let blocked = list.iter().filter(|a| !a.clearance.is_cleared()).count();
-                println!(
-                    "{} asset(s) for '{}': {} cleared, {blocked} blocked",
-                    list.len(),
-                    c.name,
-                    list.len() - blocked
-                );
+                print_clearance(&c.name, &list);
             }
         }
         RightsCommand::Log { json } => {
@@ -354,6 +588,34 @@ fn rights_cmd(dir: &Path, cmd: RightsCommand) -> Result<ExitCode, AnyError> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn print_clearance(campaign: &str, list: &[chorus::rights::AssetClearance]) {
+    use chorus::rights::Clearance;
+    for a in list {
+        let status = match &a.clearance {
+            Clearance::Cleared { grant_ids } => {
+                let ids: Vec<String> = grant_ids.iter().map(i64::to_string).collect();
+                format!("cleared (grant {})", ids.join(", "))
+            }
+            Clearance::Blocked { blockers } => {
+                let why: Vec<String> = blockers.iter().map(ToString::to_string).collect();
+                format!("BLOCKED: {}", why.join("; "))
+            }
+        };
+        println!(
+            "{:>4}  {:<24} {:<14} {status}",
+            a.asset_id,
+            a.original_name,
+            a.contributor.clone().unwrap_or_default()
+        );
+    }
+    let blocked = list.iter().filter(|a| !a.clearance.is_cleared()).count();
+    println!(
+        "{} asset(s) for '{campaign}': {} cleared, {blocked} blocked",
+        list.len(),
+        list.len() - blocked
+    );
 }
 
 fn main() -> ExitCode {
@@ -504,6 +766,28 @@ fn run(cli: Cli) -> Result<ExitCode, AnyError> {
             }
         }
         Command::Campaign(cmd) => campaign_cmd(&dir, cmd)?,
+        Command::Settings(cmd) => {
+            let lib = Library::open(&dir)?;
+            match cmd {
+                SettingsCommand::Ls => {
+                    for (key, about) in chorus::rights::KEYS {
+                        let value = lib.setting(key)?.unwrap_or_else(|| "(default)".into());
+                        println!("{key:<20} {value:<24} {about}");
+                    }
+                }
+                SettingsCommand::Set { key, value } => {
+                    if !chorus::rights::KEYS.iter().any(|(k, _)| *k == key) {
+                        return Err(
+                            format!("unknown setting '{key}' (see `chorus settings ls`)").into(),
+                        );
+                    }
+                    lib.set_setting(&key, &value)?;
+                    // Refuse a value the engine could not use later.
+                    chorus::rights::RightsSettings::load(&lib)?;
+                    println!("{key} = {value}");
+                }
+            }
+        }
         Command::Rights(cmd) => return rights_cmd(&dir, cmd),
         Command::Demo { samples } => demo(&dir, samples)?,
     }
@@ -807,6 +1091,47 @@ fn demo(dir: &Path, samples: Option<PathBuf>) -> Result<(), AnyError> {
             "  {:<20} {:<14} {n} asset(s)",
             c.name.unwrap_or_default(),
             c.handle.unwrap_or_default()
+        );
+    }
+
+    let replies = Some(PathBuf::from("assets/demo/replies.csv"))
+        .filter(|p| p.is_file())
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/replies.csv"));
+    let today = chrono::Local::now().date_naive();
+    let rights = chorus::demo::clear_rights(&mut lib, &replies, today)?;
+    let c = &rights.campaign;
+    println!(
+        "\nCampaign '{}': {}, {}",
+        c.name,
+        chorus::rights::usage_words(&c.usage),
+        chorus::rights::period_words(&c.usage)
+    );
+    println!(
+        "Rights requests drafted for {} contributor(s), in {}",
+        rights.requests.drafts.len(),
+        rights.requests_dir.display()
+    );
+    println!("Replies read from {}:", replies.display());
+    for r in &rights.replies {
+        let what = match &r.outcome {
+            chorus::rights::ReplyOutcome::Granted { .. } => "granted".to_string(),
+            chorus::rights::ReplyOutcome::Denied { .. } => "denied".to_string(),
+            chorus::rights::ReplyOutcome::Revoked { .. } => "withdrawn".to_string(),
+            chorus::rights::ReplyOutcome::NeedsPerson { why } => format!("needs a person: {why}"),
+        };
+        println!("  {:<24} \"{}\" -> {what}", r.from, r.text);
+    }
+    println!("\nRights for '{}':", c.name);
+    print_clearance(&c.name, &chorus::rights::campaign_clearance(lib.conn(), c)?);
+    println!("\nDue within 30 days:");
+    for d in chorus::rights::due(lib.conn(), 30, today)? {
+        println!(
+            "  grant {} {} {}: until {}, {}",
+            d.grant_id,
+            d.contributor.unwrap_or_default(),
+            d.original_name.unwrap_or_default(),
+            d.valid_until,
+            d.reason
         );
     }
     println!();

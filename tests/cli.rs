@@ -187,3 +187,37 @@ fn bad_files_do_not_change_the_exit_code() {
     assert!(text.contains("truncated"));
     assert!(text.contains("6 error"));
 }
+
+#[test]
+fn demo_builds_a_library_and_shows_every_rights_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("demo");
+    let out = chorus(&lib, &["demo", "--samples", samples().to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout(&out);
+    for expected in [
+        "15 ingested, 1 duplicate, 1 near-duplicate, 1 error",
+        "cleared (grant",
+        "the contributor said no",
+        "rights requested, no answer yet",
+        "needs a person",
+        "ends before campaign 'Summer Stories'",
+    ] {
+        assert!(
+            text.contains(expected),
+            "demo output lacks '{expected}':\n{text}"
+        );
+    }
+    assert!(lib.join("requests/ana.surfs.txt").is_file());
+    // Running it again starts from a fresh library.
+    let again = chorus(&lib, &["demo", "--samples", samples().to_str().unwrap()]);
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+}

@@ -1,24 +1,38 @@
-//! Rights clearance on a real library: grants with scope and evidence, the campaign gate,
-//! revocation, and an audit log the database refuses to rewrite.
+//! Rights clearance on a real library, driven the way a marketer would: form consent at
+//! ingest, requests, replies, the campaign gate, revocation, due dates, the report, and an
+//! audit log the database refuses to rewrite.
 
 mod common;
 
 use std::fs;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Output};
 
 use chorus::campaign;
 use chorus::catalog::{self, Curation};
-use chorus::rights::{self, Blocker, Channel, Clearance, Decision, Evidence, Scope, Target};
+use chorus::rights::{
+    self, Blocker, Channel, Clearance, Decision, Evidence, RightsStatus, Scope, Target,
+};
 use common::*;
+use serde_json::Value;
 
-fn chorus(lib: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_chorus"))
+fn chorus(lib: &Path, args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_chorus"))
         .arg("--library")
         .arg(lib)
         .args(args)
         .output()
-        .unwrap()
+        .unwrap();
+    out
+}
+
+fn ok(out: Output) -> String {
+    assert!(
+        out.status.success(),
+        "chorus failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
 }
 
 fn blockers(list: &[rights::AssetClearance], name: &str) -> Vec<Blocker> {
@@ -33,30 +47,28 @@ fn blockers(list: &[rights::AssetClearance], name: &str) -> Vec<Blocker> {
     }
 }
 
-#[test]
-fn campaign_gate_names_every_blocker_and_revocation_blocks() {
-    let mut s = ingest_samples();
-    let ids: Vec<i64> = [
-        "beach_day.mp4",
-        "skate_trick.mov",
-        "family_picnic.jpg",
-        "sunset_silent.mp4",
-    ]
-    .iter()
-    .map(|n| asset_named(&s.lib, n).id)
-    .collect();
-    catalog::curate(&mut s.lib, &ids, Curation::Selected).unwrap();
-    let dir = s.lib.root().to_path_buf();
+const PICKS: [&str; 5] = [
+    "beach_day.mp4",
+    "skate_trick.mov",
+    "family_picnic.jpg",
+    "sunset_silent.mp4",
+    "party.gif",
+];
 
-    // The CLI creates the campaign and records Ana's grant, as a marketer would.
-    let out = chorus(
-        &dir,
+/// The samples, five of them selected, and a campaign that needs paid social in the US and
+/// the UK for the summer (the form's consent covers web and social only).
+fn summer() -> Ingested {
+    let mut s = ingest_samples();
+    let ids: Vec<i64> = PICKS.iter().map(|n| asset_named(&s.lib, n).id).collect();
+    catalog::curate(&mut s.lib, &ids, Curation::Selected).unwrap();
+    ok(chorus(
+        s.lib.root(),
         &[
             "campaign",
             "create",
             "Summer",
             "--channels",
-            "web,social",
+            "web,social,paid_social",
             "--territories",
             "US,GB",
             "--from",
@@ -64,43 +76,230 @@ fn campaign_gate_names_every_blocker_and_revocation_blocks() {
             "--until",
             "2026-09-30",
         ],
+    ));
+    s
+}
+
+#[test]
+fn form_consent_becomes_a_grant_on_the_library_terms() {
+    let mut s = ingest_samples();
+    let beach = asset_named(&s.lib, "beach_day.mp4").id;
+    let rows = rights::report_rows(
+        s.lib.conn(),
+        &[beach],
+        &rights::Usage {
+            channels: [Channel::Web].into(),
+            territories: ["US".to_string()].into(),
+            starts_on: campaign::parse_date("2026-07-01").unwrap(),
+            ends_on: campaign::parse_date("2026-07-31").unwrap(),
+        },
+        campaign::parse_date("2026-07-01").unwrap(),
+    )
+    .unwrap();
+    let g = &rows[0].grants[0];
+    assert_eq!(
+        (g.decision.as_str(), g.evidence_source.as_str()),
+        ("granted", "form")
     );
+    assert_eq!(
+        g.evidence_text.as_deref(),
+        Some("I agree that BrandCo may use my submission in its marketing.")
+    );
+    assert_eq!(g.evidence_at, "2026-06-02T09:15:00Z");
+    assert_eq!(
+        (g.valid_from.as_str(), g.valid_until.as_deref()),
+        ("2026-06-02", Some("2028-06-02"))
+    );
+    assert_eq!(g.channels, ["web", "social"]);
+    assert_eq!(g.territories, ["worldwide"]);
+    assert_eq!(rows[0].status, RightsStatus::Granted);
     assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        rows[0].clearance.is_cleared(),
+        "web in the US is within the form terms"
     );
+
+    // Files without a form row are unrequested; a second import adds no second grant.
+    let statuses =
+        rights::asset_statuses(s.lib.conn(), campaign::parse_date("2026-07-01").unwrap()).unwrap();
+    let party = statuses
+        .iter()
+        .find(|a| a.original_name == "party.gif")
+        .unwrap();
+    assert_eq!(party.status, RightsStatus::Unrequested);
+    let before = rights::audit_log(s.lib.conn()).unwrap().len();
+    let samples = samples();
+    ingest_into(
+        &mut s.lib,
+        &[&samples],
+        Some(&samples.join("submissions.csv")),
+    );
+    assert_eq!(rights::audit_log(s.lib.conn()).unwrap().len(), before);
+    // After the form's two years, the same grant reads as expired.
+    let later =
+        rights::asset_statuses(s.lib.conn(), campaign::parse_date("2028-06-03").unwrap()).unwrap();
+    assert_eq!(
+        later
+            .iter()
+            .find(|a| a.original_name == "beach_day.mp4")
+            .unwrap()
+            .status,
+        RightsStatus::Expired
+    );
+}
+
+#[test]
+fn request_replies_status_revoke_blocked() {
+    let s = summer();
+    let dir = s.lib.root().to_path_buf();
+    let drafts = s.dir.path().join("drafts");
+
+    // Before asking: the form's consent lacks paid social.
+    let c = campaign::get(s.lib.conn(), "Summer").unwrap();
+    let list = rights::campaign_clearance(s.lib.conn(), &c).unwrap();
+    assert_eq!(
+        blockers(&list, "beach_day.mp4"),
+        vec![Blocker::ChannelNotGranted {
+            channel: Channel::PaidSocial
+        }]
+    );
+    assert_eq!(blockers(&list, "party.gif"), vec![Blocker::NoGrant]);
+
     let out = chorus(
         &dir,
         &[
             "rights",
-            "grant",
-            "@ana.surfs",
-            "--channels",
-            "web,social,paid_social",
-            "--territories",
-            "worldwide",
-            "--from",
-            "2026-06-02",
-            "--adult",
-            "--evidence",
-            "#YesBrandCo",
-            "--source",
-            "social",
+            "request",
+            "--campaign",
+            "Summer",
+            "--out",
+            drafts.to_str().unwrap(),
         ],
     );
+    let text = ok(out.clone());
     assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        text.contains("4 request(s) drafted for 4 asset(s)"),
+        "{text}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("party.gif: no contributor known"));
+    let ana = fs::read_to_string(drafts.join("ana.surfs.txt")).unwrap();
+    assert!(
+        ana.starts_with("To: ana@example.com\nSubject: May BrandCo feature your clip"),
+        "{ana}"
+    );
+    assert!(ana.contains("Hi Ana,"));
+    assert!(ana.contains("paid social media ads, in the United Kingdom and in the United States"));
+    assert!(ana.contains("from 1 July 2026 to 30 September 2026"));
+    assert!(ana.contains("reply with #YesBrandCo"));
+    assert!(
+        ana.contains("mailto:ana@example.com?subject=May%20BrandCo%20feature"),
+        "{ana}"
     );
 
-    // Ben: web in the US only. Chloé: a minor, no guardian. Emma: never asked.
+    let replies = s.dir.path().join("replies.csv");
+    fs::write(
+        &replies,
+        "handle,text,date\n@ana.surfs,\"#YesBrandCo, go for it!\",2026-06-20\nben.okafor@example.com,\"No, not in ads please\",2026-06-21\n@chloe_m,Maybe? Can we talk first,2026-06-21\n@stranger,#YesBrandCo,2026-06-22\n",
+    )
+    .unwrap();
+    let imported: Value = serde_json::from_str(&ok(chorus(
+        &dir,
+        &["rights", "import", replies.to_str().unwrap(), "--json"],
+    )))
+    .unwrap();
+    let outcomes: Vec<&str> = imported
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        outcomes,
+        ["granted", "denied", "needs_person", "needs_person"]
+    );
+    assert!(imported[3]["why"].as_str().unwrap().contains("@stranger"));
+
+    let status: Value = serde_json::from_str(&ok(chorus(
+        &dir,
+        &["rights", "status", "--campaign", "Summer", "--json"],
+    )))
+    .unwrap();
+    let by_name = |n: &str| {
+        status
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["original_name"] == n)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(by_name("beach_day.mp4")["clearance"], "cleared");
+    assert_eq!(
+        by_name("skate_trick.mov")["blockers"][0]["reason"],
+        "denied"
+    );
+    let chloe = by_name("family_picnic.jpg");
+    assert_eq!(chloe["blockers"][0]["reason"], "channel_not_granted");
+    assert_eq!(chloe["blockers"][1]["reason"], "awaiting_answer");
+    assert_eq!(by_name("party.gif")["blockers"][0]["reason"], "no_grant");
+
+    // Ana withdraws: her clip is blocked, and the campaign says so.
+    ok(chorus(
+        &dir,
+        &[
+            "rights",
+            "revoke",
+            "@ana.surfs",
+            "--reason",
+            "asked by e-mail to stop",
+        ],
+    ));
+    let text = ok(chorus(&dir, &["campaign", "status", "Summer"]));
+    assert!(
+        text.contains("blocked: asset")
+            && text.contains("beach_day.mp4")
+            && text.contains("withdrew permission"),
+        "{text}"
+    );
+    let c = campaign::get(s.lib.conn(), "Summer").unwrap();
+    let list = rights::campaign_clearance(s.lib.conn(), &c).unwrap();
+    assert!(matches!(
+        blockers(&list, "beach_day.mp4").as_slice(),
+        [Blocker::Revoked { .. }]
+    ));
+
+    // "STOP" from someone who had said yes withdraws too.
+    let stop = s.dir.path().join("stop.csv");
+    fs::write(&stop, "email,reply\nemma.lund@example.com,STOP\n").unwrap();
+    let imported: Value = serde_json::from_str(&ok(chorus(
+        &dir,
+        &["rights", "import", stop.to_str().unwrap(), "--json"],
+    )))
+    .unwrap();
+    assert_eq!(
+        imported[0]["outcome"], "denied",
+        "Emma had an open request, so her no answers it"
+    );
+
+    let actions: Vec<String> = rights::audit_log(s.lib.conn())
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert!(actions.iter().filter(|a| *a == "request").count() == 4);
+    assert!(actions.contains(&"revoke".to_string()));
+}
+
+#[test]
+fn evidence_files_minors_due_dates_report_and_an_immutable_audit_log() {
+    let mut s = summer();
+    let dir = s.lib.root().to_path_buf();
+
+    // Ben: a signed release, for web in the US only.
     let ben = asset_named(&s.lib, "skate_trick.mov").id;
     let release = s.dir.path().join("release.pdf");
     fs::write(&release, b"%PDF-1.4 signed release of Ben Okafor").unwrap();
     let scope = Scope {
-        channels: [Channel::Web].into(),
+        channels: [Channel::PaidSocial].into(),
         territories: ["US".to_string()].into(),
         valid_from: campaign::parse_date("2026-01-01").ok(),
         valid_until: None,
@@ -108,8 +307,9 @@ fn campaign_gate_names_every_blocker_and_revocation_blocks() {
         guardian: None,
     };
     let evidence = Evidence {
-        text: Some("Yes, web is fine".into()),
+        text: Some("Signed release".into()),
         source: "release".into(),
+        given_at: Some("2026-06-15".into()),
         file: Some(release.clone()),
     };
     rights::decide(
@@ -120,42 +320,6 @@ fn campaign_gate_names_every_blocker_and_revocation_blocks() {
         &evidence,
     )
     .unwrap();
-    let picnic = asset_named(&s.lib, "family_picnic.jpg").id;
-    let minor = Scope {
-        adult: false,
-        ..scope.clone()
-    };
-    rights::decide(
-        &mut s.lib,
-        &Target::Assets(vec![picnic]),
-        Decision::Granted,
-        &minor,
-        &evidence,
-    )
-    .unwrap();
-
-    let summer = campaign::get(s.lib.conn(), "summer").unwrap();
-    let list = rights::campaign_clearance(s.lib.conn(), &summer).unwrap();
-    assert_eq!(list.len(), 4);
-    assert_eq!(blockers(&list, "beach_day.mp4"), vec![]);
-    assert_eq!(
-        blockers(&list, "skate_trick.mov"),
-        vec![
-            Blocker::TerritoryNotGranted {
-                territory: "GB".into()
-            },
-            Blocker::ChannelNotGranted {
-                channel: Channel::Social
-            },
-        ]
-    );
-    assert_eq!(
-        blockers(&list, "family_picnic.jpg"),
-        vec![Blocker::MinorWithoutGuardian]
-    );
-    assert_eq!(blockers(&list, "sunset_silent.mp4"), vec![Blocker::NoGrant]);
-
-    // The signed release is stored like an original, byte for byte.
     let hash = blake3::hash(&fs::read(&release).unwrap())
         .to_hex()
         .to_string();
@@ -164,38 +328,124 @@ fn campaign_gate_names_every_blocker_and_revocation_blocks() {
         fs::read(&release).unwrap()
     );
 
-    // Ana withdraws: her clip is blocked, with the reason.
-    let out = chorus(&dir, &["rights", "revoke", "ana@example.com"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let list = rights::campaign_clearance(s.lib.conn(), &summer).unwrap();
-    assert!(matches!(
-        blockers(&list, "beach_day.mp4").as_slice(),
-        [Blocker::Revoked { .. }]
+    // Chloé is 16: her grant needs a guardian before it counts.
+    let picnic = asset_named(&s.lib, "family_picnic.jpg").id.to_string();
+    ok(chorus(
+        &dir,
+        &[
+            "rights",
+            "grant",
+            &picnic,
+            "--channels",
+            "paid_social",
+            "--territories",
+            "US,GB",
+            "--from",
+            "2026-06-01",
+            "--evidence",
+            "#YesBrandCo",
+            "--source",
+            "social",
+        ],
     ));
-    let text = String::from_utf8_lossy(
-        &chorus(&dir, &["rights", "status", "--campaign", "Summer"]).stdout,
-    )
-    .to_string();
-    assert!(text.contains("withdrew permission"), "{text}");
-    assert!(
-        text.contains("4 asset(s) for 'Summer': 0 cleared, 4 blocked"),
-        "{text}"
+    let c = campaign::get(s.lib.conn(), "Summer").unwrap();
+    let list = rights::campaign_clearance(s.lib.conn(), &c).unwrap();
+    assert_eq!(
+        blockers(&list, "skate_trick.mov"),
+        vec![Blocker::TerritoryNotGranted {
+            territory: "GB".into()
+        }]
+    );
+    assert_eq!(
+        blockers(&list, "family_picnic.jpg"),
+        vec![Blocker::MinorWithoutGuardian]
+    );
+    ok(chorus(
+        &dir,
+        &[
+            "rights",
+            "grant",
+            "@chloe_m",
+            "--channels",
+            "paid_social",
+            "--territories",
+            "US,GB",
+            "--from",
+            "2026-06-01",
+            "--until",
+            "2026-08-15",
+            "--guardian",
+            "Marie Martin (mother)",
+            "--evidence",
+            "Yes from her mother",
+        ],
+    ));
+    let list = rights::campaign_clearance(s.lib.conn(), &c).unwrap();
+    // Every reason is named: the first grant still lacks a guardian, the second ends early.
+    assert_eq!(
+        blockers(&list, "family_picnic.jpg"),
+        vec![
+            Blocker::MinorWithoutGuardian,
+            Blocker::ExpiresBeforeRunEnd {
+                until: campaign::parse_date("2026-08-15").unwrap()
+            }
+        ]
     );
 
-    // Every decision is in the audit log, which cannot be rewritten.
-    let log = rights::audit_log(s.lib.conn()).unwrap();
-    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
-    assert_eq!(actions, ["grant", "grant", "grant", "revoke"]);
+    // Due: the guardian's grant ends before the campaign does.
+    let due: Value = serde_json::from_str(&ok(chorus(
+        &dir,
+        &["rights", "due", "--within", "30d", "--json"],
+    )))
+    .unwrap();
+    let chloe_due = due
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["valid_until"] == "2026-08-15");
+    let today = chrono::Local::now().date_naive();
+    if today <= campaign::parse_date("2026-08-15").unwrap() {
+        assert!(chloe_due.unwrap()["reason"]
+            .as_str()
+            .unwrap()
+            .contains("before campaign 'Summer'"));
+    } else {
+        assert!(
+            chloe_due.is_none(),
+            "a grant that already ended is not due, it is expired"
+        );
+    }
+
+    // The report: CSV for spreadsheets, HTML for people.
+    let out = s.dir.path().join("report");
+    ok(chorus(
+        &dir,
+        &[
+            "rights",
+            "report",
+            "--campaign",
+            "Summer",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    ));
+    let csv = fs::read_to_string(out.join("rights-report.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + PICKS.len());
+    assert!(csv.contains("Signed release") && csv.contains(&hash));
+    let html = fs::read_to_string(out.join("rights-report.html")).unwrap();
+    assert!(html.contains("Rights report: Summer"));
+    assert!(html.contains("Marie Martin (mother)"));
+    assert!(html.contains("minor") || html.contains("guardian"));
+    assert!(!html.contains("<script"), "self-contained and inert");
+
+    // The audit log refuses to be rewritten, in the database itself.
     let conn = s.lib.conn();
+    let n = rights::audit_log(conn).unwrap().len();
     let update = conn.execute("UPDATE audit_events SET action = 'nothing'", []);
     assert!(update.unwrap_err().to_string().contains("append-only"));
     let delete = conn.execute("DELETE FROM audit_events", []);
     assert!(delete.unwrap_err().to_string().contains("append-only"));
-    assert_eq!(rights::audit_log(conn).unwrap().len(), 4);
+    assert_eq!(rights::audit_log(conn).unwrap().len(), n);
 }
 
 #[test]
@@ -225,7 +475,7 @@ fn grants_need_evidence_and_a_known_contributor() {
     let evidence = Evidence {
         text: Some("ok".into()),
         source: "email".into(),
-        file: None,
+        ..Evidence::default()
     };
     let err = rights::decide(
         &mut s.lib,

@@ -14,7 +14,15 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::Curation;
 
 mod record;
+mod replies;
+mod report;
+mod request;
+mod terms;
 pub use record::*;
+pub use replies::*;
+pub use report::*;
+pub use request::*;
+pub use terms::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -125,6 +133,7 @@ impl Grant {
 #[derive(Clone, Debug, Default)]
 pub struct AssetRights {
     pub curation: Option<Curation>,
+    /// A rights request is out and no answer has come since.
     pub requested: bool,
     /// Grants and denials that apply to this asset, oldest first.
     pub grants: Vec<Grant>,
@@ -195,6 +204,73 @@ impl Clearance {
     }
 }
 
+/// Where a contributor's answer stands for one asset, as of a date. Derived, never stored:
+/// a grant becomes `expired` by the calendar alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RightsStatus {
+    Unrequested,
+    Requested,
+    Granted,
+    Denied,
+    Revoked,
+    Expired,
+}
+
+impl RightsStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RightsStatus::Unrequested => "unrequested",
+            RightsStatus::Requested => "requested",
+            RightsStatus::Granted => "granted",
+            RightsStatus::Denied => "denied",
+            RightsStatus::Revoked => "revoked",
+            RightsStatus::Expired => "expired",
+        }
+    }
+}
+
+/// Grants still standing: those after the last denial (a later "yes" overrides a "no").
+fn live_grants(asset: &AssetRights) -> (Vec<&Grant>, bool) {
+    let last_denial = asset
+        .grants
+        .iter()
+        .rposition(|g| g.decision == Decision::Denied);
+    let live = asset
+        .grants
+        .iter()
+        .enumerate()
+        .filter(|(i, g)| g.decision == Decision::Granted && last_denial.is_none_or(|d| *i > d))
+        .map(|(_, g)| g)
+        .collect();
+    (live, last_denial.is_some())
+}
+
+pub fn status(asset: &AssetRights, as_of: NaiveDate) -> RightsStatus {
+    let (live, denied) = live_grants(asset);
+    if live.is_empty() {
+        return match (denied, asset.requested) {
+            (true, _) => RightsStatus::Denied,
+            (false, true) => RightsStatus::Requested,
+            (false, false) => RightsStatus::Unrequested,
+        };
+    }
+    let standing: Vec<&&Grant> = live
+        .iter()
+        .filter(|g| g.revoked_on.is_none_or(|r| r > as_of))
+        .collect();
+    if standing.is_empty() {
+        return RightsStatus::Revoked;
+    }
+    if standing
+        .iter()
+        .all(|g| g.valid_until.is_some_and(|u| u < as_of))
+    {
+        return RightsStatus::Expired;
+    }
+    RightsStatus::Granted
+}
+
 /// The gate. Grants may combine: one for web and one for social together clear a web +
 /// social campaign, but every (channel, territory) pair must be covered by a single valid
 /// grant for the whole run.
@@ -203,25 +279,12 @@ pub fn evaluate(asset: &AssetRights, usage: &Usage) -> Clearance {
     if asset.curation == Some(Curation::Rejected) {
         blockers.push(Blocker::Rejected);
     }
-    // A later denial overrides earlier grants of the same reach; a later grant overrides
-    // an earlier denial.
-    let last_denial = asset
-        .grants
-        .iter()
-        .rposition(|g| g.decision == Decision::Denied);
-    let live: Vec<&Grant> = asset
-        .grants
-        .iter()
-        .enumerate()
-        .filter(|(i, g)| g.decision == Decision::Granted && last_denial.is_none_or(|d| *i > d))
-        .map(|(_, g)| g)
-        .collect();
-
+    let (live, denied) = live_grants(asset);
     if live.is_empty() {
-        blockers.push(match (last_denial, asset.requested) {
-            (Some(_), _) => Blocker::Denied,
-            (None, true) => Blocker::AwaitingAnswer,
-            (None, false) => Blocker::NoGrant,
+        blockers.push(match (denied, asset.requested) {
+            (true, _) => Blocker::Denied,
+            (false, true) => Blocker::AwaitingAnswer,
+            (false, false) => Blocker::NoGrant,
         });
         return Clearance::Blocked { blockers };
     }
@@ -245,60 +308,59 @@ pub fn evaluate(asset: &AssetRights, usage: &Usage) -> Clearance {
         blockers.push(Blocker::Revoked { on });
         return Clearance::Blocked { blockers };
     }
-    let consenting: Vec<&Grant> = valid
-        .iter()
-        .copied()
-        .filter(|g| g.consent_valid())
-        .collect();
-    if consenting.is_empty() {
+    if !valid.iter().any(|g| g.consent_valid()) {
         blockers.push(Blocker::MinorWithoutGuardian);
         return Clearance::Blocked { blockers };
     }
-    let in_dates = |g: &&Grant| {
+    let in_dates = |g: &Grant| {
         g.valid_from <= usage.starts_on && g.valid_until.is_none_or(|u| u >= usage.ends_on)
     };
-    let dated: Vec<&Grant> = consenting.iter().copied().filter(in_dates).collect();
-    if dated.is_empty() {
-        // Name the date problem of the grant that comes closest.
-        if let Some(g) = consenting.iter().find(|g| g.valid_from > usage.starts_on) {
-            blockers.push(Blocker::NotYetValid { from: g.valid_from });
+    let push = |b: Blocker, blockers: &mut Vec<Blocker>| {
+        if !blockers.contains(&b) {
+            blockers.push(b);
         }
-        if let Some(until) = consenting
-            .iter()
-            .filter_map(|g| g.valid_until)
-            .filter(|u| *u < usage.ends_on)
-            .max()
-        {
-            blockers.push(Blocker::ExpiresBeforeRunEnd { until });
-        }
-        return Clearance::Blocked { blockers };
-    }
-
+    };
     let mut used: BTreeSet<i64> = BTreeSet::new();
     for &channel in &usage.channels {
-        let with_channel: Vec<&&Grant> = dated
+        let with_channel: Vec<&Grant> = valid
             .iter()
+            .copied()
             .filter(|g| g.channels.contains(&channel))
             .collect();
         if with_channel.is_empty() {
-            blockers.push(Blocker::ChannelNotGranted { channel });
+            push(Blocker::ChannelNotGranted { channel }, &mut blockers);
             continue;
         }
         for territory in &usage.territories {
-            match with_channel.iter().find(|g| g.covers_territory(territory)) {
-                Some(g) => {
-                    used.insert(g.id);
-                }
-                None => {
-                    let b = Blocker::TerritoryNotGranted {
-                        territory: territory.clone(),
-                    };
-                    if !blockers.contains(&b) {
-                        blockers.push(b);
+            let covering: Vec<&Grant> = with_channel
+                .iter()
+                .copied()
+                .filter(|g| g.covers_territory(territory))
+                .collect();
+            if covering.is_empty() {
+                let t = territory.clone();
+                push(Blocker::TerritoryNotGranted { territory: t }, &mut blockers);
+            } else if let Some(g) = covering.iter().find(|g| in_dates(g) && g.consent_valid()) {
+                used.insert(g.id);
+            } else {
+                // Covered in scope but not usable: a minor's grant, or dates that fail.
+                for g in covering {
+                    if !g.consent_valid() {
+                        push(Blocker::MinorWithoutGuardian, &mut blockers);
+                        continue;
+                    }
+                    if g.valid_from > usage.starts_on {
+                        push(Blocker::NotYetValid { from: g.valid_from }, &mut blockers);
+                    }
+                    if let Some(until) = g.valid_until.filter(|u| *u < usage.ends_on) {
+                        push(Blocker::ExpiresBeforeRunEnd { until }, &mut blockers);
                     }
                 }
             }
         }
+    }
+    if !blockers.is_empty() && asset.requested {
+        blockers.push(Blocker::AwaitingAnswer);
     }
     if blockers.is_empty() {
         Clearance::Cleared {
@@ -350,7 +412,7 @@ mod tests {
     fn rights(grants: Vec<Grant>) -> AssetRights {
         AssetRights {
             curation: Some(Curation::Selected),
-            requested: true,
+            requested: false,
             grants,
         }
     }
@@ -501,5 +563,184 @@ mod tests {
                 blockers: vec![Blocker::AwaitingAnswer]
             }
         );
+    }
+
+    #[test]
+    fn an_open_request_is_named_and_an_expiring_grant_explains_the_gap() {
+        let form = grant(1, &[WEB, SOCIAL], &["worldwide"], "2026-01-01", None);
+        let release = grant(
+            2,
+            &[Channel::PaidSocial],
+            &["US"],
+            "2026-01-01",
+            Some("2026-07-15"),
+        );
+        let mut r = rights(vec![form, release]);
+        r.requested = true;
+        let u = usage(
+            &[WEB, Channel::PaidSocial],
+            &["US"],
+            "2026-07-01",
+            "2026-08-01",
+        );
+        assert_eq!(
+            evaluate(&r, &u),
+            Clearance::Blocked {
+                blockers: vec![
+                    Blocker::ExpiresBeforeRunEnd {
+                        until: d("2026-07-15")
+                    },
+                    Blocker::AwaitingAnswer
+                ]
+            }
+        );
+    }
+
+    #[test]
+    fn status_is_derived_against_a_date() {
+        let g = grant(1, &[WEB], &["US"], "2026-01-01", Some("2026-06-30"));
+        let r = rights(vec![g]);
+        assert_eq!(status(&r, d("2026-06-30")), RightsStatus::Granted);
+        assert_eq!(status(&r, d("2026-07-01")), RightsStatus::Expired);
+        assert_eq!(
+            status(&AssetRights::default(), d("2026-07-01")),
+            RightsStatus::Unrequested
+        );
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        const TERRITORIES: [&str; 4] = ["US", "GB", "DE", "FR"];
+
+        fn base() -> NaiveDate {
+            d("2026-01-01")
+        }
+
+        fn channels() -> impl Strategy<Value = BTreeSet<Channel>> {
+            prop::collection::btree_set(0..Channel::ALL.len(), 1..4)
+                .prop_map(|ix| ix.into_iter().map(|i| Channel::ALL[i]).collect())
+        }
+
+        fn territories() -> impl Strategy<Value = BTreeSet<String>> {
+            prop::collection::btree_set(0..TERRITORIES.len(), 1..3)
+                .prop_map(|ix| ix.into_iter().map(|i| TERRITORIES[i].to_string()).collect())
+        }
+
+        fn usage_strategy() -> impl Strategy<Value = Usage> {
+            (channels(), territories(), 0i64..300, 0i64..120).prop_map(
+                |(channels, territories, start, len)| Usage {
+                    channels,
+                    territories,
+                    starts_on: base() + chrono::Duration::days(start),
+                    ends_on: base() + chrono::Duration::days(start + len),
+                },
+            )
+        }
+
+        fn grant_strategy(id: i64) -> impl Strategy<Value = Grant> {
+            (
+                channels(),
+                prop_oneof![territories(), Just([WORLDWIDE.to_string()].into())],
+                0i64..300,
+                prop::option::of(0i64..400),
+                any::<bool>(),
+                any::<bool>(),
+                prop::option::weighted(0.2, Just(d("2026-03-01"))),
+            )
+                .prop_map(
+                    move |(channels, territories, from, len, adult, guardian, revoked_on)| Grant {
+                        id,
+                        asset_id: None,
+                        decision: Decision::Granted,
+                        channels,
+                        territories,
+                        valid_from: base() + chrono::Duration::days(from),
+                        valid_until: len.map(|l| base() + chrono::Duration::days(from + l)),
+                        adult,
+                        guardian: guardian.then(|| "a parent".to_string()),
+                        revoked_on,
+                    },
+                )
+        }
+
+        fn grants() -> impl Strategy<Value = Vec<Grant>> {
+            (1usize..4).prop_flat_map(|n| (0..n as i64).map(grant_strategy).collect::<Vec<_>>())
+        }
+
+        fn covers(g: &Grant, c: Channel, t: &str, u: &Usage) -> bool {
+            g.channels.contains(&c)
+                && g.covers_territory(t)
+                && g.valid_from <= u.starts_on
+                && g.valid_until.is_none_or(|e| e >= u.ends_on)
+                && g.consent_valid()
+                && g.revoked_on.is_none()
+        }
+
+        proptest! {
+            #[test]
+            fn one_grant_covering_everything_clears(u in usage_strategy(), extra in channels(), open in any::<bool>()) {
+                let g = Grant {
+                    id: 7,
+                    asset_id: None,
+                    decision: Decision::Granted,
+                    channels: u.channels.union(&extra).copied().collect(),
+                    territories: u.territories.clone(),
+                    valid_from: u.starts_on,
+                    valid_until: (!open).then_some(u.ends_on),
+                    adult: true,
+                    guardian: None,
+                    revoked_on: None,
+                };
+                prop_assert_eq!(evaluate(&rights(vec![g]), &u), Clearance::Cleared { grant_ids: vec![7] });
+            }
+
+            #[test]
+            fn cleared_means_every_channel_and_territory_is_covered(gs in grants(), u in usage_strategy()) {
+                if let Clearance::Cleared { grant_ids } = evaluate(&rights(gs.clone()), &u) {
+                    for c in &u.channels {
+                        for t in &u.territories {
+                            prop_assert!(gs.iter().any(|g| grant_ids.contains(&g.id) && covers(g, *c, t, &u)));
+                        }
+                    }
+                } else {
+                    // And blocked means some pair has no covering grant.
+                    let all_covered = u.channels.iter().all(|c| u.territories.iter().all(|t| gs.iter().any(|g| covers(g, *c, t, &u))));
+                    prop_assert!(!all_covered);
+                }
+            }
+
+            #[test]
+            fn a_narrower_usage_stays_cleared(gs in grants(), u in usage_strategy(), drop_c in any::<bool>(), shrink in 0i64..30) {
+                if evaluate(&rights(gs.clone()), &u).is_cleared() {
+                    let mut narrow = u.clone();
+                    if drop_c && narrow.channels.len() > 1 {
+                        let first = *narrow.channels.iter().next().unwrap();
+                        narrow.channels.remove(&first);
+                    }
+                    let span = (u.ends_on - u.starts_on).num_days();
+                    narrow.starts_on = u.starts_on + chrono::Duration::days(shrink.min(span / 2));
+                    prop_assert!(evaluate(&rights(gs), &narrow).is_cleared());
+                }
+            }
+
+            #[test]
+            fn minors_without_guardians_and_revoked_grants_never_clear(gs in grants(), u in usage_strategy(), revoke in any::<bool>()) {
+                let gs: Vec<Grant> = gs
+                    .into_iter()
+                    .map(|mut g| {
+                        if revoke {
+                            g.revoked_on = Some(d("2026-02-01"));
+                        } else {
+                            g.adult = false;
+                            g.guardian = None;
+                        }
+                        g
+                    })
+                    .collect();
+                prop_assert!(!evaluate(&rights(gs), &u).is_cleared());
+            }
+        }
     }
 }

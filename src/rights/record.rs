@@ -28,12 +28,20 @@ pub enum RightsError {
         #[source]
         source: std::io::Error,
     },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("'{0}' is not an evidence source (use form, email, social, release or other)")]
     BadSource(String),
     #[error("a grant needs evidence: the consent text or reply (--evidence), or a signed release (--evidence-file)")]
     NoEvidence,
     #[error(transparent)]
     Catalog(#[from] catalog::CatalogError),
+    #[error(transparent)]
+    Campaign(#[from] crate::campaign::CampaignError),
     #[error("catalog error: {0}")]
     Db(#[from] rusqlite::Error),
 }
@@ -84,6 +92,8 @@ pub struct Evidence {
     pub text: Option<String>,
     /// form, email, social, release or other.
     pub source: String,
+    /// When the contributor gave it (default: now).
+    pub given_at: Option<String>,
     pub file: Option<PathBuf>,
 }
 
@@ -149,7 +159,6 @@ pub fn decide(
         Some(path) => Some(store_evidence(lib, path)?),
         None => None,
     };
-    let today = chrono::Local::now().date_naive();
     let tx = lib.conn_mut().transaction()?;
     let rows: Vec<(i64, Option<i64>)> = match target {
         Target::Contributor(c) => vec![(*c, None)],
@@ -160,53 +169,119 @@ pub fn decide(
     };
     let mut ids = Vec::new();
     for (contributor, asset) in rows {
-        tx.execute(
-            "INSERT INTO grants (contributor_id, asset_id, decision, channels, territories, valid_from, valid_until,
-                adult, guardian, evidence_text, evidence_source, evidence_hash, decided_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-            params![
-                contributor,
-                asset,
-                if decision == Decision::Granted { "granted" } else { "denied" },
-                serde_json::to_string(&scope.channels).unwrap_or_default(),
-                serde_json::to_string(&scope.territories).unwrap_or_default(),
-                scope.valid_from.unwrap_or(today).to_string(),
-                scope.valid_until.map(|d| d.to_string()),
-                scope.adult,
-                scope.guardian,
-                evidence.text,
-                evidence.source,
-                evidence_hash,
-                crate::library::now()
-            ],
-        )?;
-        let id = tx.last_insert_rowid();
-        audit(
+        ids.push(insert_decision(
             &tx,
-            if decision == Decision::Granted {
-                "grant"
-            } else {
-                "deny"
-            },
-            Some(contributor),
+            contributor,
             asset,
-            Some(id),
-            serde_json::json!({
-                "channels": scope.channels,
-                "territories": scope.territories,
-                "valid_from": scope.valid_from.unwrap_or(today),
-                "valid_until": scope.valid_until,
-                "adult": scope.adult,
-                "guardian": scope.guardian,
-                "evidence": evidence.text,
-                "evidence_source": evidence.source,
-                "evidence_file": evidence_hash,
-            }),
-        )?;
-        ids.push(id);
+            decision,
+            scope,
+            evidence,
+            evidence_hash.as_deref(),
+        )?);
     }
     tx.commit()?;
     Ok(ids)
+}
+
+/// Inserts one grant or denial and its audit event, inside the caller's transaction.
+pub fn insert_decision(
+    tx: &Connection,
+    contributor: i64,
+    asset: Option<i64>,
+    decision: Decision,
+    scope: &Scope,
+    evidence: &Evidence,
+    evidence_hash: Option<&str>,
+) -> rusqlite::Result<i64> {
+    let today = chrono::Local::now().date_naive();
+    let given_at = evidence
+        .given_at
+        .clone()
+        .unwrap_or_else(crate::library::now);
+    let action = if decision == Decision::Granted {
+        "grant"
+    } else {
+        "deny"
+    };
+    tx.execute(
+        "INSERT INTO grants (contributor_id, asset_id, decision, channels, territories, valid_from, valid_until,
+            adult, guardian, evidence_text, evidence_source, evidence_at, evidence_hash, decided_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        params![
+            contributor,
+            asset,
+            if decision == Decision::Granted { "granted" } else { "denied" },
+            serde_json::to_string(&scope.channels).unwrap_or_default(),
+            serde_json::to_string(&scope.territories).unwrap_or_default(),
+            scope.valid_from.unwrap_or(today).to_string(),
+            scope.valid_until.map(|d| d.to_string()),
+            scope.adult,
+            scope.guardian,
+            evidence.text,
+            evidence.source,
+            given_at,
+            evidence_hash,
+            crate::library::now()
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    audit(
+        tx,
+        action,
+        Some(contributor),
+        asset,
+        Some(id),
+        serde_json::json!({
+            "channels": scope.channels,
+            "territories": scope.territories,
+            "valid_from": scope.valid_from.unwrap_or(today),
+            "valid_until": scope.valid_until,
+            "adult": scope.adult,
+            "guardian": scope.guardian,
+            "evidence": evidence.text,
+            "evidence_source": evidence.source,
+            "evidence_at": given_at,
+            "evidence_file": evidence_hash,
+        }),
+    )?;
+    Ok(id)
+}
+
+/// The consent box of the submission form, as a grant on the library's form terms.
+pub fn record_form_consent(
+    tx: &Connection,
+    contributor: i64,
+    asset: i64,
+    consent: &str,
+    submitted_at: Option<&str>,
+    terms: &super::FormTerms,
+) -> rusqlite::Result<i64> {
+    let from = submitted_at
+        .and_then(|s| NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok())
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let scope = Scope {
+        channels: terms.channels.clone(),
+        territories: terms.territories.clone(),
+        valid_from: Some(from),
+        valid_until: from.checked_add_months(chrono::Months::new(terms.months)),
+        adult: terms.adult,
+        guardian: None,
+    };
+    let evidence = Evidence {
+        text: Some(consent.to_string()),
+        source: "form".into(),
+        given_at: submitted_at.map(str::to_string),
+        file: None,
+    };
+    insert_decision(
+        tx,
+        contributor,
+        Some(asset),
+        Decision::Granted,
+        &scope,
+        &evidence,
+        None,
+    )
 }
 
 /// Copies a signed release or screenshot into the store like any original.
@@ -289,7 +364,9 @@ pub fn asset_rights(conn: &Connection, asset: i64) -> Result<AssetRights, Rights
         });
     };
     let requested: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM rights_requests WHERE contributor_id = ?1 AND (asset_id IS NULL OR asset_id = ?2))",
+        "SELECT EXISTS (SELECT 1 FROM rights_requests r WHERE r.contributor_id = ?1 AND r.asset_id = ?2
+           AND NOT EXISTS (SELECT 1 FROM grants g WHERE g.contributor_id = ?1
+                           AND (g.asset_id IS NULL OR g.asset_id = ?2) AND g.decided_at >= r.requested_at))",
         params![contributor, asset],
         |r| r.get(0),
     )?;
@@ -336,6 +413,17 @@ pub struct AssetClearance {
     pub contributor: Option<String>,
     #[serde(flatten)]
     pub clearance: Clearance,
+}
+
+/// The assets a campaign is working with until it has pieces: those shortlisted or selected.
+pub fn campaign_assets(conn: &Connection) -> Result<Vec<i64>, RightsError> {
+    let mut stmt = conn.prepare(
+        "SELECT id FROM assets WHERE curation IN ('shortlisted', 'selected') ORDER BY id",
+    )?;
+    let ids = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(ids)
 }
 
 /// The gate for a campaign: every shortlisted or selected asset, cleared or blocked with
@@ -401,4 +489,130 @@ pub fn audit_log(conn: &Connection) -> Result<Vec<AuditEvent>, RightsError> {
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The audit history that concerns one asset: its own events and its contributor's
+/// contributor-wide ones.
+pub fn audit_log_for(
+    conn: &Connection,
+    asset: i64,
+    contributor: Option<i64>,
+) -> Result<Vec<AuditEvent>, RightsError> {
+    Ok(audit_log(conn)?
+        .into_iter()
+        .filter(|e| {
+            e.asset_id == Some(asset)
+                || (e.asset_id.is_none()
+                    && e.contributor_id.is_some()
+                    && e.contributor_id == contributor)
+        })
+        .collect())
+}
+
+/// One asset's rights status as of a date, for `rights status` without a campaign.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AssetStatus {
+    pub asset_id: i64,
+    pub original_name: String,
+    pub contributor: Option<String>,
+    pub status: super::RightsStatus,
+}
+
+pub fn asset_statuses(
+    conn: &Connection,
+    as_of: NaiveDate,
+) -> Result<Vec<AssetStatus>, RightsError> {
+    let mut stmt = conn.prepare(
+        "SELECT a.id, a.original_name, coalesce(c.handle, c.name, c.email)
+         FROM assets a LEFT JOIN contributors c ON c.id = a.contributor_id ORDER BY a.id",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(id, name, contributor)| {
+            Ok(AssetStatus {
+                asset_id: id,
+                original_name: name,
+                contributor,
+                status: super::status(&asset_rights(conn, id)?, as_of),
+            })
+        })
+        .collect()
+}
+
+/// A grant that needs attention: it ends soon, or before a campaign using its asset ends.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DueGrant {
+    pub grant_id: i64,
+    pub contributor: Option<String>,
+    pub asset_id: Option<i64>,
+    pub original_name: Option<String>,
+    pub valid_until: NaiveDate,
+    pub reason: String,
+}
+
+pub fn due(
+    conn: &Connection,
+    within_days: i64,
+    today: NaiveDate,
+) -> Result<Vec<DueGrant>, RightsError> {
+    let horizon = today + chrono::Duration::days(within_days);
+    let campaigns = crate::campaign::list(conn)?;
+    let in_campaigns: Vec<i64> = campaign_assets(conn)?;
+    let mut stmt = conn.prepare(
+        "SELECT g.id, coalesce(c.handle, c.name, c.email), g.asset_id, a.original_name, g.valid_until
+         FROM grants g JOIN contributors c ON c.id = g.contributor_id LEFT JOIN assets a ON a.id = g.asset_id
+         WHERE g.decision = 'granted' AND g.revoked_on IS NULL AND g.valid_until IS NOT NULL ORDER BY g.valid_until, g.id",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut out = Vec::new();
+    for (id, contributor, asset, name, until) in rows {
+        let Ok(until) = NaiveDate::parse_from_str(&until, "%Y-%m-%d") else {
+            continue;
+        };
+        if until < today {
+            continue;
+        }
+        let used = asset.is_none_or(|a| in_campaigns.contains(&a));
+        let before_campaign = campaigns
+            .iter()
+            .find(|c| used && c.usage.ends_on > until && c.usage.ends_on >= today)
+            .map(|c| {
+                format!(
+                    "ends before campaign '{}' does ({})",
+                    c.name, c.usage.ends_on
+                )
+            });
+        let reason = match (before_campaign, until <= horizon) {
+            (Some(r), _) => r,
+            (None, true) => format!("ends in {} day(s)", (until - today).num_days()),
+            (None, false) => continue,
+        };
+        out.push(DueGrant {
+            grant_id: id,
+            contributor,
+            asset_id: asset,
+            original_name: name,
+            valid_until: until,
+            reason,
+        });
+    }
+    Ok(out)
 }

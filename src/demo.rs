@@ -1,0 +1,134 @@
+//! The demo: a fresh library from the bundled samples, then a campaign taken through rights
+//! clearance, so the first run shows every state a marketer meets (cleared, awaiting an
+//! answer, denied, a reply a person must read, a grant about to expire). The CLI and the
+//! desktop app both call this.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{Duration, NaiveDate};
+
+use crate::campaign::{self, Campaign};
+use crate::catalog::{self, Curation, Filter};
+use crate::library::Library;
+use crate::rights::{self, Channel, Decision, Evidence, Reply, RequestPlan, Scope, Target, Usage};
+
+pub const CAMPAIGN: &str = "Summer Stories";
+const SELECTED: &[&str] = &[
+    "beach_day.mp4",
+    "unboxing_vertical.mp4",
+    "skate_trick.mov",
+    "family_picnic.jpg",
+    "sunset_silent.mp4",
+    "concert.webm",
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("the demo sample {0} is missing from the library")]
+    MissingSample(String),
+    #[error(transparent)]
+    Catalog(#[from] catalog::CatalogError),
+    #[error(transparent)]
+    Campaign(#[from] campaign::CampaignError),
+    #[error(transparent)]
+    Rights(#[from] rights::RightsError),
+    #[error(transparent)]
+    Replies(#[from] rights::RepliesError),
+    #[error(transparent)]
+    Library(#[from] crate::library::LibraryError),
+}
+
+pub struct DemoRights {
+    pub campaign: Campaign,
+    pub requests: RequestPlan,
+    pub requests_dir: PathBuf,
+    pub replies: Vec<Reply>,
+}
+
+/// Selects the demo assets, creates a campaign running from next week for three months
+/// (dates relative to today, so the demo never goes stale), asks for rights, reads the
+/// sample replies, and records one signed release that expires before the campaign ends.
+pub fn clear_rights(
+    lib: &mut Library,
+    replies: &Path,
+    today: NaiveDate,
+) -> Result<DemoRights, DemoError> {
+    let assets = catalog::list(lib.conn(), &Filter::default())?;
+    let id_of = |name: &str| {
+        assets
+            .iter()
+            .find(|a| a.original_name == name)
+            .map(|a| a.id)
+            .ok_or_else(|| DemoError::MissingSample(name.to_string()))
+    };
+    let selected = SELECTED
+        .iter()
+        .map(|n| id_of(n))
+        .collect::<Result<Vec<_>, _>>()?;
+    catalog::curate(lib, &selected, Curation::Selected)?;
+    catalog::rate(lib, &[id_of("beach_day.mp4")?], "5")?;
+
+    let usage = Usage {
+        channels: [Channel::Web, Channel::Social, Channel::PaidSocial].into(),
+        territories: ["US".to_string(), "GB".to_string()].into(),
+        starts_on: today + Duration::days(7),
+        ends_on: today + Duration::days(97),
+    };
+    let campaign = campaign::create(lib.conn(), CAMPAIGN, &usage)?;
+    let settings = rights::RightsSettings::load(lib)?;
+    let pending: Vec<i64> = rights::campaign_clearance(lib.conn(), &campaign)?
+        .into_iter()
+        .filter(|a| !a.clearance.is_cleared())
+        .map(|a| a.asset_id)
+        .collect();
+    let requests = rights::request(lib, &pending, &usage, Some(campaign.id), &settings)?;
+    let requests_dir = lib.root().join("requests");
+    std::fs::create_dir_all(&requests_dir)
+        .map_err(|e| crate::library::LibraryError::io(&requests_dir, e))?;
+    for d in &requests.drafts {
+        let who = d
+            .handle
+            .clone()
+            .unwrap_or_else(|| format!("contributor-{}", d.contributor_id));
+        let path = requests_dir.join(format!("{}.txt", who.trim_start_matches('@')));
+        let text = format!(
+            "To: {}\nSubject: {}\n\n{}",
+            d.email.clone().unwrap_or_default(),
+            d.subject,
+            d.body
+        );
+        std::fs::write(&path, text).map_err(|e| crate::library::LibraryError::io(&path, e))?;
+    }
+    let replies = rights::import_replies(lib, replies, &settings)?;
+
+    // Dev signs a release that runs out three weeks from now: cleared today, due soon,
+    // and blocked for a campaign that outlasts it.
+    let concert = id_of("concert.webm")?;
+    let scope = Scope {
+        channels: usage.channels.clone(),
+        territories: usage.territories.clone(),
+        valid_from: Some(today),
+        valid_until: Some(today + Duration::days(21)),
+        adult: true,
+        guardian: None,
+    };
+    let evidence = Evidence {
+        text: Some("Signed release, valid three weeks (demo)".into()),
+        source: "release".into(),
+        given_at: None,
+        file: None,
+    };
+    rights::decide(
+        lib,
+        &Target::Assets(vec![concert]),
+        Decision::Granted,
+        &scope,
+        &evidence,
+    )?;
+    Ok(DemoRights {
+        campaign,
+        requests,
+        requests_dir,
+        replies,
+    })
+}

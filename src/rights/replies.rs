@@ -1,0 +1,326 @@
+//! Importing contributors' replies (e-mail or social, exported as CSV). A reply with the yes
+//! keyword grants what was asked; a clear no or stop denies (or withdraws an earlier yes);
+//! anything else goes to a person. Chorus never guesses silently.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use super::{audit, insert_decision, Decision, Evidence, RightsError, RightsSettings, Scope};
+use crate::library::Library;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RepliesError {
+    #[error("cannot read the replies file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: csv::Error,
+    },
+    #[error("the replies file {path} needs a column for who replied (handle or email) and one for the reply text; found: {found}")]
+    Columns { path: PathBuf, found: String },
+    #[error(transparent)]
+    Rights(#[from] RightsError),
+    #[error("catalog error: {0}")]
+    Db(#[from] rusqlite::Error),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum ReplyOutcome {
+    Granted {
+        grant_ids: Vec<i64>,
+    },
+    Denied {
+        grant_ids: Vec<i64>,
+    },
+    Revoked {
+        grants: usize,
+    },
+    /// Left for a person to decide, with why.
+    NeedsPerson {
+        why: String,
+    },
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Reply {
+    pub line: usize,
+    pub from: String,
+    pub text: String,
+    pub date: Option<String>,
+    #[serde(flatten)]
+    pub outcome: ReplyOutcome,
+}
+
+/// What a reply says, judged on its words alone.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Reading {
+    Yes,
+    No,
+    Unclear,
+}
+
+const NO_WORDS: &[&str] = &[
+    "no",
+    "stop",
+    "nope",
+    "unsubscribe",
+    "withdraw",
+    "remove",
+    "delete",
+    "dont",
+    "don't",
+];
+
+pub fn read_reply(text: &str, keyword: &str) -> Reading {
+    let lower = text.to_lowercase();
+    let yes = lower.contains(&keyword.to_lowercase());
+    let words: Vec<String> = lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    let no = words.iter().any(|w| NO_WORDS.contains(&w.as_str())) || lower.contains("do not");
+    match (yes, no) {
+        (true, false) => Reading::Yes,
+        (false, true) => Reading::No,
+        _ => Reading::Unclear,
+    }
+}
+
+fn column(headers: &csv::StringRecord, names: &[&str]) -> Option<usize> {
+    headers.iter().position(|h| {
+        let key: String = h
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect();
+        names.contains(&key.as_str())
+    })
+}
+
+pub fn import_replies(
+    lib: &mut Library,
+    path: &Path,
+    settings: &RightsSettings,
+) -> Result<Vec<Reply>, RepliesError> {
+    let read_err = |source| RepliesError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .map_err(read_err)?;
+    let headers = reader.headers().map_err(read_err)?.clone();
+    let who = column(
+        &headers,
+        &[
+            "handle",
+            "email",
+            "from",
+            "sender",
+            "contributor",
+            "username",
+        ],
+    );
+    let text_col = column(
+        &headers,
+        &["reply", "text", "message", "body", "replytext", "comment"],
+    );
+    let date_col = column(
+        &headers,
+        &["date", "receivedat", "repliedat", "timestamp", "sentat"],
+    );
+    let (Some(who), Some(text_col)) = (who, text_col) else {
+        return Err(RepliesError::Columns {
+            path: path.to_path_buf(),
+            found: headers.iter().collect::<Vec<_>>().join(", "),
+        });
+    };
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(read_err)?;
+        let from = record.get(who).unwrap_or_default().to_string();
+        let text = record.get(text_col).unwrap_or_default().to_string();
+        let date = date_col
+            .and_then(|c| record.get(c))
+            .filter(|d| !d.is_empty())
+            .map(str::to_string);
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let outcome = decide_reply(lib, &from, &text, date.as_deref(), settings)?;
+        out.push(Reply {
+            line,
+            from,
+            text,
+            date,
+            outcome,
+        });
+    }
+    Ok(out)
+}
+
+fn decide_reply(
+    lib: &mut Library,
+    from: &str,
+    text: &str,
+    date: Option<&str>,
+    settings: &RightsSettings,
+) -> Result<ReplyOutcome, RepliesError> {
+    let handle = if from.starts_with('@') || from.contains('@') {
+        from.to_string()
+    } else {
+        format!("@{from}")
+    };
+    let contributor: Option<i64> = lib
+        .conn()
+        .query_row(
+            "SELECT id FROM contributors WHERE email = ?1 OR handle = ?2",
+            params![from.trim(), handle.trim()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(contributor) = contributor else {
+        return Ok(ReplyOutcome::NeedsPerson {
+            why: format!("nobody in the library is '{from}'"),
+        });
+    };
+    let by_email = from.contains('@') && !from.starts_with('@');
+    let evidence = Evidence {
+        text: Some(text.to_string()),
+        source: if by_email { "email" } else { "social" }.to_string(),
+        given_at: date.map(str::to_string),
+        file: None,
+    };
+    let reading = read_reply(text, &settings.reply_keyword);
+    let tx = lib.conn_mut().transaction()?;
+    // The newest request per asset that no decision has answered since.
+    let open: Vec<(i64, String, String, String, Option<String>)> = {
+        let mut stmt = tx.prepare(
+            "SELECT r.asset_id, r.channels, r.territories, r.valid_from, r.valid_until FROM rights_requests r
+             WHERE r.contributor_id = ?1
+               AND r.id = (SELECT max(id) FROM rights_requests WHERE contributor_id = ?1 AND asset_id = r.asset_id)
+               AND NOT EXISTS (SELECT 1 FROM grants g WHERE g.contributor_id = ?1 AND g.asset_id = r.asset_id
+                               AND g.decided_at >= r.requested_at)
+             ORDER BY r.asset_id",
+        )?;
+        let rows = stmt
+            .query_map([contributor], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows
+    };
+    let outcome = match reading {
+        Reading::Unclear => ReplyOutcome::NeedsPerson {
+            why: format!(
+                "the reply neither contains {} nor clearly says no",
+                settings.reply_keyword
+            ),
+        },
+        Reading::Yes if open.is_empty() => ReplyOutcome::NeedsPerson {
+            why: "a yes, but no open rights request for this contributor".into(),
+        },
+        Reading::Yes => {
+            let mut ids = Vec::new();
+            for (asset, channels, territories, from, until) in &open {
+                let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+                let scope = Scope {
+                    channels: serde_json::from_str(channels).unwrap_or_default(),
+                    territories: serde_json::from_str(territories).unwrap_or_default(),
+                    valid_from: date(from),
+                    valid_until: until.as_deref().and_then(date),
+                    // The request's wording makes the keyword a confirmation of 18+.
+                    adult: true,
+                    guardian: None,
+                };
+                ids.push(insert_decision(
+                    &tx,
+                    contributor,
+                    Some(*asset),
+                    Decision::Granted,
+                    &scope,
+                    &evidence,
+                    None,
+                )?);
+            }
+            ReplyOutcome::Granted { grant_ids: ids }
+        }
+        Reading::No if open.is_empty() => {
+            // "Stop" after a yes: withdraw what they granted.
+            let today = chrono::Local::now().date_naive().to_string();
+            let live: Vec<(i64, Option<i64>)> = {
+                let mut stmt = tx.prepare(
+                    "SELECT id, asset_id FROM grants WHERE contributor_id = ? AND decision = 'granted' AND revoked_on IS NULL",
+                )?;
+                let rows = stmt
+                    .query_map([contributor], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                rows
+            };
+            if live.is_empty() {
+                ReplyOutcome::NeedsPerson {
+                    why: "a no, but nothing was asked or granted".into(),
+                }
+            } else {
+                for (id, asset) in &live {
+                    tx.execute(
+                        "UPDATE grants SET revoked_on = ?1, revoked_reason = ?2 WHERE id = ?3",
+                        params![today, text, id],
+                    )?;
+                    audit(
+                        &tx,
+                        "revoke",
+                        Some(contributor),
+                        *asset,
+                        Some(*id),
+                        serde_json::json!({ "revoked_on": today, "reason": text, "source": evidence.source }),
+                    )?;
+                }
+                ReplyOutcome::Revoked { grants: live.len() }
+            }
+        }
+        Reading::No => {
+            let mut ids = Vec::new();
+            for (asset, ..) in &open {
+                ids.push(insert_decision(
+                    &tx,
+                    contributor,
+                    Some(*asset),
+                    Decision::Denied,
+                    &Scope::default(),
+                    &evidence,
+                    None,
+                )?);
+            }
+            ReplyOutcome::Denied { grant_ids: ids }
+        }
+    };
+    tx.commit()?;
+    Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replies_are_read_conservatively() {
+        let k = "#YesBrandCo";
+        assert_eq!(read_reply("#yesbrandco!! love it", k), Reading::Yes);
+        assert_eq!(read_reply("No thanks", k), Reading::No);
+        assert_eq!(read_reply("STOP", k), Reading::No);
+        assert_eq!(read_reply("please do not use it", k), Reading::No);
+        assert_eq!(read_reply("Sure, sounds fun", k), Reading::Unclear);
+        assert_eq!(
+            read_reply("#YesBrandCo but no TV please", k),
+            Reading::Unclear
+        );
+        // "know" and "note" are not "no".
+        assert_eq!(read_reply("I know, note the date", k), Reading::Unclear);
+    }
+}
