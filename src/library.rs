@@ -160,8 +160,8 @@ const MIGRATIONS: &[&str] = &[
         created_at   TEXT NOT NULL,
         CHECK (ends_on >= starts_on)
     );
-    -- A contributor's answer, for one asset or (asset_id NULL) all their assets. Only the
-    -- revocation columns ever change, and the audit log records that they did.
+    -- A contributor's answer, for one asset or (asset_id NULL) all their assets. Changes
+    -- (revocation, an edit of the scope) are recorded in the audit log with before/after.
     CREATE TABLE grants (
         id               INTEGER PRIMARY KEY,
         contributor_id   INTEGER NOT NULL REFERENCES contributors(id),

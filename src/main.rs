@@ -198,6 +198,22 @@ enum RightsCommand {
         #[command(flatten)]
         decision: DecisionArgs,
     },
+    /// Correct a recorded grant; the audit log keeps the old values.
+    Edit {
+        grant: i64,
+        #[arg(long)]
+        channels: Option<String>,
+        #[arg(long)]
+        territories: Option<String>,
+        /// New last day (YYYY-MM-DD), or `open`.
+        #[arg(long)]
+        until: Option<String>,
+        #[arg(long)]
+        guardian: Option<String>,
+        /// Why it changed (kept in the audit log).
+        #[arg(long)]
+        reason: String,
+    },
     /// Withdraw permission (the contributor asked to stop).
     Revoke {
         #[arg(required = true, value_name = "CONTRIBUTOR|ASSET...")]
@@ -380,6 +396,34 @@ fn rights_cmd(dir: &Path, cmd: RightsCommand) -> Result<ExitCode, AnyError> {
                 &evidence(&decision),
             )?;
             println!("recorded {} denial(s)", ids.len());
+        }
+        RightsCommand::Edit {
+            grant,
+            channels,
+            territories,
+            until,
+            guardian,
+            reason,
+        } => {
+            let edit = rights::GrantEdit {
+                channels: channels
+                    .as_deref()
+                    .map(campaign::parse_channels)
+                    .transpose()?,
+                territories: territories
+                    .as_deref()
+                    .map(campaign::parse_territories)
+                    .transpose()?,
+                valid_until: match until.as_deref() {
+                    None => None,
+                    Some("open") => Some(None),
+                    Some(d) => Some(Some(campaign::parse_date(d)?)),
+                },
+                guardian,
+                reason,
+            };
+            rights::edit_grant(&mut lib, grant, &edit)?;
+            println!("grant {grant} updated");
         }
         RightsCommand::Revoke { targets, reason } => {
             let target = rights::resolve_target(lib.conn(), &targets)?;

@@ -503,3 +503,59 @@ fn grants_need_evidence_and_a_known_contributor() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no contributor matches '@nobody'"));
 }
+
+#[test]
+fn render_gate_refuses_with_every_blocker_and_edits_are_audited() {
+    let s = summer();
+    let dir = s.lib.root().to_path_buf();
+    let c = campaign::get(s.lib.conn(), "Summer").unwrap();
+    let ids: Vec<i64> = ["beach_day.mp4", "party.gif"]
+        .iter()
+        .map(|n| asset_named(&s.lib, n).id)
+        .collect();
+    let err = rights::require_cleared(s.lib.conn(), &c, &ids)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("not cleared for campaign 'Summer'"), "{err}");
+    assert!(
+        err.contains("beach_day.mp4): channel paid_social not granted"),
+        "{err}"
+    );
+    assert!(
+        err.contains("party.gif): no permission asked or given yet"),
+        "{err}"
+    );
+
+    // Ana's form grant widened by e-mail to paid social: an edit, audited with before/after.
+    let grant = rights::report_rows(
+        s.lib.conn(),
+        &ids[..1],
+        &c.usage,
+        campaign::parse_date("2026-07-01").unwrap(),
+    )
+    .unwrap()[0]
+        .grants[0]
+        .id;
+    let g = grant.to_string();
+    ok(chorus(
+        &dir,
+        &[
+            "rights",
+            "edit",
+            &g,
+            "--channels",
+            "web,social,paid_social",
+            "--reason",
+            "Ana agreed by e-mail",
+        ],
+    ));
+    let cleared = rights::require_cleared(s.lib.conn(), &c, &ids[..1]).unwrap();
+    assert_eq!(cleared.grants_for(ids[0]), [grant]);
+    let edit = rights::audit_log(s.lib.conn())
+        .unwrap()
+        .into_iter()
+        .find(|e| e.action == "edit")
+        .unwrap();
+    assert_eq!(edit.detail["before"]["channels"], "[\"web\",\"social\"]");
+    assert_eq!(edit.detail["reason"], "Ana agreed by e-mail");
+}

@@ -28,6 +28,10 @@ pub enum RightsError {
         #[source]
         source: std::io::Error,
     },
+    #[error("no grant {0} (see `chorus rights report` or `chorus show`)")]
+    NoSuchGrant(i64),
+    #[error("not cleared for campaign '{campaign}'; these assets block it:\n  {blocked}")]
+    NotCleared { campaign: String, blocked: String },
     #[error("cannot write {path}: {source}")]
     Write {
         path: PathBuf,
@@ -294,6 +298,133 @@ fn store_evidence(lib: &Library, path: &Path) -> Result<String, RightsError> {
     match lib.store().put(file, u64::MAX).map_err(err)? {
         PutOutcome::Stored(s) => Ok(s.hash),
         PutOutcome::TooLarge(_) => unreachable!("no size limit on evidence"),
+    }
+}
+
+/// Corrects a recorded grant (a typo in its dates, a scope the contributor widened by
+/// e-mail). Only the fields given change; the audit log keeps what it was before.
+#[derive(Clone, Debug, Default)]
+pub struct GrantEdit {
+    pub channels: Option<BTreeSet<Channel>>,
+    pub territories: Option<BTreeSet<String>>,
+    pub valid_until: Option<Option<NaiveDate>>,
+    pub guardian: Option<String>,
+    pub reason: String,
+}
+
+/// contributor, asset, channels, territories, valid_until, guardian
+type EditableGrant = (
+    i64,
+    Option<i64>,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
+pub fn edit_grant(lib: &mut Library, grant_id: i64, edit: &GrantEdit) -> Result<(), RightsError> {
+    let tx = lib.conn_mut().transaction()?;
+    let before: Option<EditableGrant> = tx
+        .query_row(
+            "SELECT contributor_id, asset_id, channels, territories, valid_until, guardian FROM grants WHERE id = ?",
+            [grant_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+        )
+        .optional()?;
+    let Some((contributor, asset, channels, territories, until, guardian)) = before else {
+        return Err(RightsError::NoSuchGrant(grant_id));
+    };
+    let new_channels = edit
+        .channels
+        .as_ref()
+        .map(|c| serde_json::to_string(c).unwrap_or_default())
+        .unwrap_or(channels.clone());
+    let new_territories = edit
+        .territories
+        .as_ref()
+        .map(|t| serde_json::to_string(t).unwrap_or_default())
+        .unwrap_or(territories.clone());
+    let new_until = match edit.valid_until {
+        Some(u) => u.map(|d| d.to_string()),
+        None => until.clone(),
+    };
+    let new_guardian = edit.guardian.clone().or(guardian.clone());
+    tx.execute(
+        "UPDATE grants SET channels = ?1, territories = ?2, valid_until = ?3, guardian = ?4 WHERE id = ?5",
+        params![new_channels, new_territories, new_until, new_guardian, grant_id],
+    )?;
+    audit(
+        &tx,
+        "edit",
+        Some(contributor),
+        asset,
+        Some(grant_id),
+        serde_json::json!({
+            "reason": edit.reason,
+            "before": { "channels": channels, "territories": territories, "valid_until": until, "guardian": guardian },
+            "after": { "channels": new_channels, "territories": new_territories, "valid_until": new_until, "guardian": new_guardian },
+        }),
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Proof that every asset of a render passed the gate for a campaign's usage. Its fields
+/// are private and it has no public constructor: rendering and export take one, so they
+/// cannot run without `require_cleared` having said yes.
+#[derive(Clone, Debug)]
+pub struct ClearedForUse {
+    campaign_id: i64,
+    grants: Vec<(i64, Vec<i64>)>,
+}
+
+impl ClearedForUse {
+    pub fn campaign_id(&self) -> i64 {
+        self.campaign_id
+    }
+
+    /// The grants that cover each asset, for manifests and reports.
+    pub fn grants_for(&self, asset: i64) -> &[i64] {
+        self.grants
+            .iter()
+            .find(|(a, _)| *a == asset)
+            .map(|(_, g)| g.as_slice())
+            .unwrap_or_default()
+    }
+}
+
+/// The gate for rendering and export: all of `assets` cleared for the campaign, or an error
+/// naming each blocking asset and every reason.
+pub fn require_cleared(
+    conn: &Connection,
+    campaign: &Campaign,
+    assets: &[i64],
+) -> Result<ClearedForUse, RightsError> {
+    let mut grants = Vec::new();
+    let mut blocked = Vec::new();
+    for &a in assets {
+        match super::evaluate(&asset_rights(conn, a)?, &campaign.usage) {
+            Clearance::Cleared { grant_ids } => grants.push((a, grant_ids)),
+            Clearance::Blocked { blockers } => {
+                let name: String =
+                    conn.query_row("SELECT original_name FROM assets WHERE id = ?", [a], |r| {
+                        r.get(0)
+                    })?;
+                let why: Vec<String> = blockers.iter().map(ToString::to_string).collect();
+                blocked.push(format!("asset {a} ({name}): {}", why.join("; ")));
+            }
+        }
+    }
+    if blocked.is_empty() {
+        Ok(ClearedForUse {
+            campaign_id: campaign.id,
+            grants,
+        })
+    } else {
+        Err(RightsError::NotCleared {
+            campaign: campaign.name.clone(),
+            blocked: blocked.join("\n  "),
+        })
     }
 }
 
