@@ -3,7 +3,7 @@
 CARGO ?= cargo
 DEMO_LIBRARY ?= target/demo-library
 
-.PHONY: run test bench bootstrap samples lint
+.PHONY: run test bench fuzz bootstrap samples lint
 
 bootstrap:
 	scripts/bootstrap.sh build
@@ -26,6 +26,12 @@ bench:
 	scripts/bootstrap.sh bench
 	$(CARGO) build --release --bin chorus
 	scripts/bench.sh
+
+# The whole hostile corpus, file by file, then cargo-fuzz for FUZZ_MINUTES (default 5).
+fuzz:
+	scripts/bootstrap.sh bench
+	$(CARGO) build --release --bin chorus
+	scripts/fuzz.sh
 
 # Regenerate the demo submissions and bad fixtures (needs ffmpeg, exiftool, python3).
 samples:

@@ -83,22 +83,7 @@ pub fn clear_rights(
         .collect();
     let requests = rights::request(lib, &pending, &usage, Some(campaign.id), &settings)?;
     let requests_dir = lib.root().join("requests");
-    std::fs::create_dir_all(&requests_dir)
-        .map_err(|e| crate::library::LibraryError::io(&requests_dir, e))?;
-    for d in &requests.drafts {
-        let who = d
-            .handle
-            .clone()
-            .unwrap_or_else(|| format!("contributor-{}", d.contributor_id));
-        let path = requests_dir.join(format!("{}.txt", who.trim_start_matches('@')));
-        let text = format!(
-            "To: {}\nSubject: {}\n\n{}",
-            d.email.clone().unwrap_or_default(),
-            d.subject,
-            d.body
-        );
-        std::fs::write(&path, text).map_err(|e| crate::library::LibraryError::io(&path, e))?;
-    }
+    rights::write_drafts(&requests, &requests_dir)?;
     let replies = rights::import_replies(lib, replies, &settings)?;
 
     // Dev signs a release that runs out three weeks from now: cleared today, due soon,

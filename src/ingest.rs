@@ -247,7 +247,14 @@ pub fn run(
                     {
                         std::thread::sleep(std::time::Duration::from_millis(2));
                     }
-                    let outcome = process(&job.path, store, limits, reader.as_ref());
+                    // A bug in a decoder must cost one file, not the import.
+                    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        process(&job.path, store, limits, reader.as_ref())
+                    }))
+                    .unwrap_or_else(|_| Outcome::Failed {
+                        kind: "internal",
+                        message: "Chorus failed while reading this file (an internal error; please report it with the file); the file was skipped".into(),
+                    });
                     if tx_out.send((i, outcome)).is_err() {
                         break;
                     }
@@ -471,7 +478,7 @@ fn process(path: &Path, store: &Store, limits: &Limits, reader: Option<&Connecti
     };
     let meta = match fs::metadata(path) {
         Ok(m) => m,
-        Err(e) => return fail(MediaError::Unreadable(e)),
+        Err(e) => return fail(MediaError::from(e)),
     };
     if meta.len() == 0 {
         return fail(MediaError::Empty);
@@ -485,7 +492,7 @@ fn process(path: &Path, store: &Store, limits: &Limits, reader: Option<&Connecti
     }
     let mut file = match File::open(path) {
         Ok(f) => f,
-        Err(e) => return fail(MediaError::Unreadable(e)),
+        Err(e) => return fail(MediaError::from(e)),
     };
     let mut head = [0u8; 256];
     let n = match read_up_to(&mut file, &mut head) {

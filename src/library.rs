@@ -370,7 +370,8 @@ impl Library {
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    // Long enough to ride out another process's commit, short enough to tell a person.
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     // WAL + NORMAL survives a killed process without an fsync per commit.
     conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -438,6 +439,7 @@ impl Store {
                 return Ok(PutOutcome::TooLarge(size));
             }
             hasher.update(&buf[..n]);
+            fault::check_write(n)?;
             tmp.write_all(&buf[..n])?;
         }
         let hash = hasher.finalize().to_hex().to_string();
@@ -474,6 +476,7 @@ impl Store {
         let mut tmp = tempfile::Builder::new()
             .prefix("th-")
             .tempfile_in(self.tmp_dir())?;
+        fault::check_write(bytes.len())?;
         tmp.write_all(bytes)?;
         tmp.persist(dest).map_err(|e| e.error)?;
         Ok(())
@@ -496,4 +499,33 @@ pub enum PutOutcome {
 /// strings sort in time order and a request and its answer never tie.
 pub fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+/// A write-failure injection point for the fault tests: with `CHORUS_FAULT_DISK_FULL_AFTER=N`
+/// in the environment, store writes fail with "no space left on device" once N bytes have
+/// been written by this process. Unset (always, outside tests), it costs one atomic load.
+mod fault {
+    use std::io;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::OnceLock;
+
+    static LIMIT: OnceLock<Option<u64>> = OnceLock::new();
+    static WRITTEN: AtomicU64 = AtomicU64::new(0);
+
+    pub fn check_write(n: usize) -> io::Result<()> {
+        let limit = LIMIT.get_or_init(|| {
+            std::env::var("CHORUS_FAULT_DISK_FULL_AFTER")
+                .ok()
+                .and_then(|v| v.parse().ok())
+        });
+        if let Some(limit) = limit {
+            if WRITTEN.fetch_add(n as u64, Ordering::Relaxed) + n as u64 > *limit {
+                return Err(io::Error::new(
+                    io::ErrorKind::StorageFull,
+                    "No space left on device",
+                ));
+            }
+        }
+        Ok(())
+    }
 }

@@ -467,26 +467,7 @@ fn rights_cmd(dir: &Path, cmd: RightsCommand) -> Result<ExitCode, AnyError> {
             if json {
                 println!("{}", serde_json::to_string_pretty(&plan)?);
             } else if let Some(dir) = out {
-                std::fs::create_dir_all(&dir)
-                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-                for d in &plan.drafts {
-                    let who = d
-                        .handle
-                        .clone()
-                        .unwrap_or_else(|| format!("contributor-{}", d.contributor_id));
-                    let path = dir.join(format!("{}.txt", who.trim_start_matches('@')));
-                    let text = format!(
-                        "To: {}\nSubject: {}\n\n{}\n{}\n",
-                        d.email.clone().unwrap_or_default(),
-                        d.subject,
-                        d.body,
-                        d.mailto
-                            .clone()
-                            .map(|m| format!("\n{m}"))
-                            .unwrap_or_default()
-                    );
-                    std::fs::write(&path, text)
-                        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                for path in rights::write_drafts(&plan, &dir)? {
                     println!("wrote {}", path.display());
                 }
             } else {
@@ -668,12 +649,39 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("chorus: {e}");
+            if let Some(advice) = advice(e.as_ref()) {
+                eprintln!("  {advice}");
+            }
             ExitCode::from(1)
         }
     }
 }
 
 type AnyError = Box<dyn std::error::Error>;
+
+/// What to do about the catalog problems a person can fix, found anywhere in the chain.
+fn advice(e: &(dyn std::error::Error + 'static)) -> Option<&'static str> {
+    use rusqlite::ErrorCode;
+    let mut cur = Some(e);
+    while let Some(err) = cur {
+        if let Some(rusqlite::Error::SqliteFailure(f, _)) = err.downcast_ref::<rusqlite::Error>() {
+            return match f.code {
+                ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => Some(
+                    "the library is busy: another Chorus is writing to it; wait for it to finish, then try again",
+                ),
+                ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied => Some(
+                    "Chorus cannot write to the library folder: check its permissions, or use another --library",
+                ),
+                ErrorCode::DiskFull => Some(
+                    "the disk holding the library is full: free some space and run the same command again; nothing already imported is lost",
+                ),
+                _ => None,
+            };
+        }
+        cur = err.source();
+    }
+    None
+}
 
 fn library_dir(cli_value: Option<PathBuf>) -> Result<PathBuf, AnyError> {
     if let Some(dir) = cli_value {

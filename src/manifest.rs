@@ -46,13 +46,26 @@ enum Field {
     SubmittedAt,
 }
 
-fn field_of(header: &str) -> Option<Field> {
-    let key: String = header
+/// A column header reduced to what matters: `E-mail ` and `email` are one.
+pub fn header_key(header: &str) -> String {
+    header
         .chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
-        .collect();
-    Some(match key.as_str() {
+        .collect()
+}
+
+/// Opens a CSV export the way form and mail tools write them: headers, ragged rows,
+/// stray spaces.
+pub fn open_csv(path: &Path) -> csv::Result<csv::Reader<std::fs::File>> {
+    csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_path(path)
+}
+
+fn field_of(header: &str) -> Option<Field> {
+    Some(match header_key(header).as_str() {
         "file" | "filename" | "files" | "upload" | "uploadedfile" | "attachment" | "media"
         | "yourfile" => Field::File,
         "name" | "fullname" | "yourname" | "contributor" | "contributorname" => Field::Name,
@@ -74,11 +87,7 @@ impl Manifest {
             path: path.to_path_buf(),
             source,
         };
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .trim(csv::Trim::All)
-            .from_path(path)
-            .map_err(read_err)?;
+        let mut reader = open_csv(path).map_err(read_err)?;
         let headers = reader.headers().map_err(read_err)?.clone();
         let columns: Vec<Option<Field>> = headers.iter().map(field_of).collect();
         if !columns.contains(&Some(Field::File)) {

@@ -5,9 +5,10 @@ mod common;
 
 use std::collections::HashSet;
 use std::fs;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chorus::catalog::{self, Filter};
 use chorus::library::Library;
@@ -74,8 +75,7 @@ fn killed_ingest_resumes_without_loss_or_duplicates() {
     let lib = dir.path().join("lib");
     let bin = env!("CARGO_BIN_EXE_chorus");
 
-    // A clean run on another library tells how long the whole batch takes here.
-    let start = Instant::now();
+    // A clean run on another library: what the resumed library must end up holding.
     let reference = Command::new(bin)
         .args([
             "--library",
@@ -87,21 +87,38 @@ fn killed_ingest_resumes_without_loss_or_duplicates() {
         .output()
         .unwrap();
     assert!(reference.status.success());
-    let full = start.elapsed();
     let expected = catalogued(&dir.path().join("reference"));
 
-    // Kill at moments spread over the run (fixed fractions, so a failure reproduces).
+    // Kill at 20 moments: after a seeded random number of files have been committed (the
+    // JSON stream says when), or, when that number is 0, a few milliseconds after start.
+    let mut seed: u64 = 0x5eed_c0de;
+    let mut next = move |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
     let mut seen: HashSet<String> = HashSet::new();
     let mut kills = 0;
-    for fraction in [0.05, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9] {
+    for _ in 0..20 {
+        let after = next(files as u64) as usize;
         let mut child = Command::new(bin)
             .args(["--library", lib.to_str().unwrap(), "ingest", "--json"])
             .arg(&input)
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(full.mul_f64(fraction).max(Duration::from_millis(20)));
+        if after == 0 {
+            std::thread::sleep(Duration::from_millis(5 + next(40)));
+        } else {
+            let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+            for _ in 0..after {
+                if lines.next().is_none() {
+                    break;
+                }
+            }
+        }
         if child.try_wait().unwrap().is_none() {
             kills += 1;
         }
@@ -115,8 +132,8 @@ fn killed_ingest_resumes_without_loss_or_duplicates() {
         seen = now;
     }
     assert!(
-        kills >= 3,
-        "the test must actually interrupt runs ({kills} kills)"
+        kills >= 18,
+        "the kills must land in live runs ({kills} of 20 did)"
     );
 
     let out = Command::new(bin)

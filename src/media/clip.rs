@@ -5,6 +5,7 @@ use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::Once;
+use std::time::{Duration, Instant};
 
 use ff::format::stream::Disposition;
 use ff::media::Type;
@@ -41,7 +42,19 @@ pub(super) fn probe(path: &Path, container: &str, limits: &Limits) -> Result<Pro
     if matches!(container, "mp4" | "mov" | "3gp") {
         check_iso_boxes(path, size)?;
     }
-    let mut ictx = ff::format::input(&path).map_err(|e| open_error(e, container))?;
+    let deadline = Instant::now() + Duration::from_secs(limits.max_seconds_per_file);
+    // FFmpeg polls this while demuxing, so even a header that makes it loop gives up.
+    let mut ictx = ff::format::input_with_interrupt(&path, move || Instant::now() > deadline)
+        .map_err(|e| {
+            if Instant::now() > deadline {
+                MediaError::Timeout(format!(
+                    "opening it took over {} s",
+                    limits.max_seconds_per_file
+                ))
+            } else {
+                open_error(e, container)
+            }
+        })?;
 
     let vstream = ictx
         .streams()
@@ -116,6 +129,12 @@ pub(super) fn probe(path: &Path, container: &str, limits: &Limits) -> Result<Pro
     } else {
         0
     };
+    if duration_us / 3_600_000_000 >= limits.max_clip_hours as i64 {
+        return Err(MediaError::Corrupt(format!(
+            "the file declares a duration of {} hours, which no phone clip has",
+            duration_us / 3_600_000_000
+        )));
+    }
     let creation_time = ictx
         .metadata()
         .get("creation_time")
@@ -148,6 +167,7 @@ pub(super) fn probe(path: &Path, container: &str, limits: &Limits) -> Result<Pro
         &targets,
         seek_gap,
         time_base,
+        deadline,
     )?;
     let mut slots: Vec<Option<RgbImage>> = vec![None; FILMSTRIP_FRAMES + 1];
     for (slot, img) in frames {
@@ -243,6 +263,7 @@ fn grab_frames(
     targets: &[(i64, usize)],
     seek_gap: i64,
     time_base: ff::Rational,
+    deadline: Instant,
 ) -> Result<Vec<(usize, RgbImage)>, MediaError> {
     let mut out = Vec::with_capacity(targets.len());
     let mut scaler: Option<(scaling::Context, (ff::format::Pixel, u32, u32))> = None;
@@ -251,7 +272,6 @@ fn grab_frames(
     let mut position: i64 = i64::MIN;
     let mut next = 0;
     let mut errors = 0usize;
-    let mut packet = ff::Packet::empty();
     let mut eof = false;
 
     let convert = |f: &frame::Video,
@@ -324,6 +344,14 @@ fn grab_frames(
             if eof {
                 break;
             }
+            if Instant::now() > deadline {
+                return Err(MediaError::Timeout(
+                    "decoding its frames took too long".into(),
+                ));
+            }
+            // av_read_frame overwrites the packet without releasing it: start from an
+            // empty one (the old one is unreferenced on drop) or every packet leaks.
+            let mut packet = ff::Packet::empty();
             match packet.read(ictx) {
                 Ok(()) => {
                     if packet.stream() != vindex {

@@ -83,6 +83,10 @@ pub struct Limits {
     pub max_photo_bytes: u64,
     pub max_clip_pixels: u64,
     pub max_file_bytes: u64,
+    /// Wall-clock budget for reading one file; a crafted file must not hang an import.
+    pub max_seconds_per_file: u64,
+    /// Longest clip accepted; phone videos are minutes, a header claiming days is a lie.
+    pub max_clip_hours: u64,
 }
 
 impl Default for Limits {
@@ -94,6 +98,8 @@ impl Default for Limits {
             // 8K video.
             max_clip_pixels: 8192 * 4320,
             max_file_bytes: 32 * 1024 * 1024 * 1024,
+            max_seconds_per_file: 60,
+            max_clip_hours: 12,
         }
     }
 }
@@ -106,6 +112,7 @@ pub enum MediaError {
     Corrupt(String),
     Unsupported(String),
     TooLarge(String),
+    Timeout(String),
     Unreadable(io::Error),
 }
 
@@ -118,6 +125,7 @@ impl MediaError {
             MediaError::Corrupt(_) => "corrupt",
             MediaError::Unsupported(_) => "unsupported",
             MediaError::TooLarge(_) => "too_large",
+            MediaError::Timeout(_) => "timeout",
             MediaError::Unreadable(_) => "unreadable",
         }
     }
@@ -140,6 +148,10 @@ impl fmt::Display for MediaError {
             ),
             MediaError::Unsupported(why) => write!(f, "unsupported format: {why}"),
             MediaError::TooLarge(why) => write!(f, "too large: {why}"),
+            MediaError::Timeout(why) => write!(
+                f,
+                "timeout: {why}; the file is probably damaged or crafted, ask the contributor to export it again"
+            ),
             MediaError::Unreadable(e) => write!(
                 f,
                 "unreadable: {e}; check the file's permissions and that the drive is still connected"
@@ -152,10 +164,15 @@ impl std::error::Error for MediaError {}
 
 impl From<io::Error> for MediaError {
     fn from(e: io::Error) -> Self {
-        if e.kind() == io::ErrorKind::UnexpectedEof {
-            MediaError::Truncated("the file ends in the middle of its data".into())
-        } else {
-            MediaError::Unreadable(e)
+        match e.kind() {
+            io::ErrorKind::UnexpectedEof => {
+                MediaError::Truncated("the file ends in the middle of its data".into())
+            }
+            io::ErrorKind::NotFound => MediaError::Unreadable(io::Error::new(
+                io::ErrorKind::NotFound,
+                "the file disappeared while it was being imported (moved or deleted)",
+            )),
+            _ => MediaError::Unreadable(e),
         }
     }
 }

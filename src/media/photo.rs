@@ -203,7 +203,12 @@ fn image_error(e: ImageError, name: &str) -> MediaError {
         ImageError::Limits(l) => MediaError::TooLarge(format!(
             "decoding this {name} would need more memory than Chorus allows for one photo ({l}); it may be a decompression bomb"
         )),
-        ImageError::IoError(io) => MediaError::from(io),
+        // Decoders report damaged data (a bad LZW code, say) as I/O errors too.
+        ImageError::IoError(io) => match io.kind() {
+            std::io::ErrorKind::UnexpectedEof => MediaError::from(io),
+            std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied => MediaError::Unreadable(io),
+            _ => MediaError::Corrupt(format!("the {name} data is damaged ({io})")),
+        },
         ImageError::Unsupported(u) => MediaError::Unsupported(format!("a {name} variant Chorus cannot decode ({u})")),
         other => MediaError::Corrupt(format!("the {name} data is damaged ({other})")),
     }

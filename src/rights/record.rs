@@ -546,6 +546,23 @@ pub struct AssetClearance {
     pub clearance: Clearance,
 }
 
+/// (id, file name, contributor) of every asset, or only of those in play (shortlisted or
+/// selected).
+fn named_assets(
+    conn: &Connection,
+    in_play: bool,
+) -> Result<Vec<(i64, String, Option<String>)>, RightsError> {
+    let mut stmt = conn.prepare(
+        "SELECT a.id, a.original_name, coalesce(c.handle, c.name, c.email)
+         FROM assets a LEFT JOIN contributors c ON c.id = a.contributor_id
+         WHERE ?1 = 0 OR a.curation IN ('shortlisted', 'selected') ORDER BY a.id",
+    )?;
+    let rows = stmt
+        .query_map([in_play], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
 /// The assets a campaign is working with until it has pieces: those shortlisted or selected.
 pub fn campaign_assets(conn: &Connection) -> Result<Vec<i64>, RightsError> {
     let mut stmt = conn.prepare(
@@ -563,21 +580,7 @@ pub fn campaign_clearance(
     conn: &Connection,
     campaign: &Campaign,
 ) -> Result<Vec<AssetClearance>, RightsError> {
-    let mut stmt = conn.prepare(
-        "SELECT a.id, a.original_name, coalesce(c.handle, c.name, c.email)
-         FROM assets a LEFT JOIN contributors c ON c.id = a.contributor_id
-         WHERE a.curation IN ('shortlisted', 'selected') ORDER BY a.id",
-    )?;
-    let assets = stmt
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    assets
+    named_assets(conn, true)?
         .into_iter()
         .map(|(id, name, contributor)| {
             Ok(AssetClearance {
@@ -653,20 +656,8 @@ pub fn asset_statuses(
     conn: &Connection,
     as_of: NaiveDate,
 ) -> Result<Vec<AssetStatus>, RightsError> {
-    let mut stmt = conn.prepare(
-        "SELECT a.id, a.original_name, coalesce(c.handle, c.name, c.email)
-         FROM assets a LEFT JOIN contributors c ON c.id = a.contributor_id ORDER BY a.id",
-    )?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter()
+    named_assets(conn, false)?
+        .into_iter()
         .map(|(id, name, contributor)| {
             Ok(AssetStatus {
                 asset_id: id,

@@ -92,14 +92,9 @@ pub fn read_reply(text: &str, keyword: &str) -> Reading {
 }
 
 fn column(headers: &csv::StringRecord, names: &[&str]) -> Option<usize> {
-    headers.iter().position(|h| {
-        let key: String = h
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect();
-        names.contains(&key.as_str())
-    })
+    headers
+        .iter()
+        .position(|h| names.contains(&crate::manifest::header_key(h).as_str()))
 }
 
 pub fn import_replies(
@@ -111,11 +106,7 @@ pub fn import_replies(
         path: path.to_path_buf(),
         source,
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_path(path)
-        .map_err(read_err)?;
+    let mut reader = crate::manifest::open_csv(path).map_err(read_err)?;
     let headers = reader.headers().map_err(read_err)?.clone();
     let who = column(
         &headers,

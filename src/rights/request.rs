@@ -26,6 +26,50 @@ pub struct Draft {
     pub mailto: Option<String>,
 }
 
+impl Draft {
+    /// A file name for the draft: the contributor's handle, else their id.
+    pub fn file_name(&self) -> String {
+        match &self.handle {
+            Some(h) => format!("{}.txt", h.trim_start_matches('@')),
+            None => format!("contributor-{}.txt", self.contributor_id),
+        }
+    }
+
+    /// The draft as a person would paste it into a mail program.
+    pub fn as_text(&self) -> String {
+        let mut text = format!(
+            "To: {}\nSubject: {}\n\n{}\n",
+            self.email.clone().unwrap_or_default(),
+            self.subject,
+            self.body
+        );
+        if let Some(m) = &self.mailto {
+            text.push_str(&format!("\n{m}\n"));
+        }
+        text
+    }
+}
+
+/// Writes one text file per draft into `dir`; returns their paths.
+pub fn write_drafts(
+    plan: &RequestPlan,
+    dir: &std::path::Path,
+) -> Result<Vec<std::path::PathBuf>, RightsError> {
+    let err = |path: &std::path::Path| {
+        let path = path.to_path_buf();
+        move |source| RightsError::Write { path, source }
+    };
+    std::fs::create_dir_all(dir).map_err(err(dir))?;
+    plan.drafts
+        .iter()
+        .map(|d| {
+            let path = dir.join(d.file_name());
+            std::fs::write(&path, d.as_text()).map_err(err(&path))?;
+            Ok(path)
+        })
+        .collect()
+}
+
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct RequestPlan {
     pub drafts: Vec<Draft>,
