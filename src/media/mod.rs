@@ -221,7 +221,9 @@ pub fn fit_within(img: &RgbImage, max: u32) -> RgbImage {
         return img.clone();
     }
     let (nw, nh) = fit_dims(w, h, max);
-    imageops::resize(img, nw, nh, imageops::FilterType::Triangle)
+    // Area averaging in integers: several times faster than a filtered resize, and for a
+    // downscale to thumbnail size just as clean.
+    imageops::thumbnail(img, nw, nh)
 }
 
 /// Dimensions of a `w`×`h` picture scaled to fit `max` on its long side.

@@ -39,7 +39,7 @@ pub(super) fn probe(
     };
     read_exif(&bytes, &mut info);
 
-    let (stored_w, stored_h, mut img) = match format {
+    let (stored_w, stored_h, img) = match format {
         ImageFormat::Jpeg => decode_jpeg_scaled(&bytes, limits)?,
         _ => decode_with_image(&bytes, format, limits)?,
     };
@@ -47,7 +47,9 @@ pub(super) fn probe(
         .exif_orientation
         .and_then(Orientation::from_exif)
         .unwrap_or(Orientation::NoTransforms);
-    img.apply_orientation(orientation);
+    // Shrink first, then turn: rotating the thumbnail is cheaper than the decoded picture.
+    let mut thumb = image::DynamicImage::ImageRgb8(super::fit_within(&img.into_rgb8(), THUMB_SIZE));
+    thumb.apply_orientation(orientation);
     let swaps = matches!(
         orientation,
         Orientation::Rotate90
@@ -60,7 +62,7 @@ pub(super) fn probe(
     } else {
         (stored_w, stored_h)
     };
-    let poster = super::fit_within(&img.into_rgb8(), THUMB_SIZE);
+    let poster = thumb.into_rgb8();
     Ok(Probed {
         info,
         poster,
@@ -89,7 +91,8 @@ fn check_complete(bytes: &[u8], format: ImageFormat) -> Result<(), MediaError> {
             let sos = find(bytes, &[0xFF, 0xDA]).ok_or_else(|| {
                 MediaError::Truncated("the JPEG ends before its image data starts".into())
             })?;
-            if find(&bytes[sos..], &[0xFF, 0xD9]).is_none() {
+            // Searched from the end: the marker is normally the last two bytes.
+            if !bytes[sos..].windows(2).rev().any(|w| w == [0xFF, 0xD9]) {
                 return Err(MediaError::Truncated(
                     "the JPEG has no end-of-image marker".into(),
                 ));
