@@ -6,8 +6,9 @@ set -euo pipefail
 # Build: ffmpeg-next (bindgen + FFmpeg 5.1 headers).
 BUILD_PKGS="pkg-config clang libclang-dev libavcodec-dev libavformat-dev libavutil-dev
 libavfilter-dev libavdevice-dev libswscale-dev libswresample-dev"
-# Test and benchmark oracles and peers only; Chorus never shells out to them.
-TEST_PKGS="ffmpeg libimage-exiftool-perl libvips-tools time"
+# Test and benchmark oracles, peers and generators (python3 runs the hostile-corpus
+# generator); Chorus itself never shells out to them.
+TEST_PKGS="ffmpeg libimage-exiftool-perl libvips-tools time python3"
 
 want="$BUILD_PKGS"
 case "${1:-build}" in

@@ -180,21 +180,21 @@ fn running_as_root() -> bool {
 }
 
 /// Runs the CLI as an unprivileged user when the tests run as root, so that file
-/// permissions mean something (root reads everything).
-fn chorus_unprivileged(args: &[&str]) -> Output {
-    let bin = env!("CARGO_BIN_EXE_chorus");
+/// permissions mean something (root reads everything). The binary is copied into `dir`
+/// first: the checkout may sit where that user cannot reach (under /root, say).
+fn chorus_unprivileged(dir: &Path, args: &[&str]) -> Output {
     let mut cmd = if running_as_root() {
+        let bin = dir.join("chorus-bin");
+        if !bin.exists() {
+            fs::copy(env!("CARGO_BIN_EXE_chorus"), &bin).unwrap();
+            open_up(&bin, 0o755);
+        }
         let mut c = Command::new("setpriv");
-        c.args([
-            "--reuid=65534",
-            "--regid=65534",
-            "--clear-groups",
-            "--",
-            bin,
-        ]);
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(bin);
         c
     } else {
-        Command::new(bin)
+        Command::new(env!("CARGO_BIN_EXE_chorus"))
     };
     cmd.args(args).output().expect("run chorus")
 }
@@ -219,13 +219,16 @@ fn unreadable_files_long_names_and_a_read_only_library() {
     let lib = dir.path().join("lib");
     let lib_s = lib.to_str().unwrap();
 
-    let out = chorus_unprivileged(&[
-        "--library",
-        lib_s,
-        "ingest",
-        input.to_str().unwrap(),
-        "--json",
-    ]);
+    let out = chorus_unprivileged(
+        dir.path(),
+        &[
+            "--library",
+            lib_s,
+            "ingest",
+            input.to_str().unwrap(),
+            "--json",
+        ],
+    );
     assert!(
         out.status.success(),
         "{}",
@@ -267,7 +270,10 @@ fn unreadable_files_long_names_and_a_read_only_library() {
     fs::create_dir(&more).unwrap();
     fs::copy(samples().join("more/fan_art.png"), more.join("fan_art.png")).unwrap();
     open_up(&more, 0o755);
-    let out = chorus_unprivileged(&["--library", lib_s, "ingest", more.to_str().unwrap()]);
+    let out = chorus_unprivileged(
+        dir.path(),
+        &["--library", lib_s, "ingest", more.to_str().unwrap()],
+    );
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
     let refused = !out.status.success()

@@ -315,7 +315,9 @@ fn every_bad_file_gets_a_specific_reason_and_the_run_goes_on() {
     fs::create_dir(&loop_dir).unwrap();
     std::os::unix::fs::symlink(&loop_dir, loop_dir.join("again")).unwrap();
     std::os::unix::fs::symlink("self-link", input.join("self-link")).unwrap();
-    std::os::unix::fs::symlink("/etc/hostname", input.join("outside.jpg")).unwrap();
+    let outside = dir.path().join("outside.jpg");
+    fs::copy(samples().join("upside_down.jpg"), &outside).unwrap();
+    std::os::unix::fs::symlink(&outside, input.join("outside.jpg")).unwrap();
     let weird = non_utf8_name(&input);
     fs::copy(samples().join("scan.tiff"), &weird).unwrap();
     fs::write(input.join(".hidden.jpg"), b"not a submission").unwrap();
