@@ -7,12 +7,14 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Duration, NaiveDate};
 
-use crate::campaign::{self, Campaign};
+use crate::campaign::piece::{self, Piece, Preset};
+use crate::campaign::{self, assemble, Campaign};
 use crate::catalog::{self, Curation, Filter};
 use crate::library::Library;
 use crate::rights::{self, Channel, Decision, Evidence, Reply, RequestPlan, Scope, Target, Usage};
 
 pub const CAMPAIGN: &str = "Summer Stories";
+pub const ALWAYS_ON: &str = "Always On";
 const SELECTED: &[&str] = &[
     "beach_day.mp4",
     "unboxing_vertical.mp4",
@@ -20,6 +22,9 @@ const SELECTED: &[&str] = &[
     "family_picnic.jpg",
     "sunset_silent.mp4",
     "concert.webm",
+    "portrait_rotated.jpg",
+    "hiking_gps.jpg",
+    "fan_art.png",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -116,4 +121,29 @@ pub fn clear_rights(
         requests_dir,
         replies,
     })
+}
+
+/// A second campaign inside what the form consent already covers (web and social,
+/// worldwide, starting tomorrow for two months), with the two pieces auto-assembled from
+/// what is cleared: a 30 s homepage hero and a 15 s story.
+pub fn assemble_pieces(
+    lib: &Library,
+    today: NaiveDate,
+) -> Result<(Campaign, Vec<Piece>), DemoError> {
+    let usage = Usage {
+        channels: [Channel::Web, Channel::Social].into(),
+        territories: [rights::WORLDWIDE.to_string()].into(),
+        starts_on: today + Duration::days(1),
+        ends_on: today + Duration::days(61),
+    };
+    let c = campaign::create(lib.conn(), ALWAYS_ON, &usage)?;
+    let mut pieces = Vec::new();
+    for (name, preset, length) in [
+        ("Homepage hero", Preset::Hero16x9, 30),
+        ("Story cut", Preset::Story9x16, 15),
+    ] {
+        let doc = assemble::auto_montage(lib.conn(), &c, name, preset, length)?;
+        pieces.push(piece::create(lib.conn(), &c, &doc)?);
+    }
+    Ok((c, pieces))
 }

@@ -218,6 +218,32 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
         BEGIN SELECT RAISE(ABORT, 'the rights audit log is append-only'); END;
     "#,
+    // 3: campaign pieces, every saved version kept.
+    r#"
+    CREATE TABLE pieces (
+        id           INTEGER PRIMARY KEY,
+        campaign_id  INTEGER NOT NULL REFERENCES campaigns(id),
+        name         TEXT NOT NULL,
+        kind         TEXT NOT NULL CHECK (kind IN ('montage', 'mosaic', 'still')),
+        version      INTEGER NOT NULL,
+        document     TEXT NOT NULL,
+        updated_at   TEXT NOT NULL,
+        UNIQUE (campaign_id, name)
+    );
+    CREATE TABLE piece_versions (
+        piece_id  INTEGER NOT NULL REFERENCES pieces(id) ON DELETE CASCADE,
+        version   INTEGER NOT NULL,
+        document  TEXT NOT NULL,
+        saved_at  TEXT NOT NULL,
+        PRIMARY KEY (piece_id, version)
+    );
+    CREATE TABLE piece_assets (
+        piece_id  INTEGER NOT NULL REFERENCES pieces(id) ON DELETE CASCADE,
+        asset_id  INTEGER NOT NULL REFERENCES assets(id),
+        PRIMARY KEY (piece_id, asset_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX piece_assets_asset ON piece_assets(asset_id);
+    "#,
 ];
 
 pub fn schema_version() -> i64 {

@@ -98,6 +98,9 @@ enum Command {
     /// Rights clearance: grants, denials, revocations, status for a campaign, audit log.
     #[command(subcommand)]
     Rights(RightsCommand),
+    /// Campaign pieces: auto-assemble, list, show, export and edit their documents.
+    #[command(subcommand)]
+    Piece(PieceCommand),
     /// Library settings: brand name, reply keyword, request template, form consent terms.
     #[command(subcommand)]
     Settings(SettingsCommand),
@@ -123,6 +126,52 @@ enum CampaignCommand {
     },
     /// The campaign's usage and every asset that blocks it, with the reasons.
     Status { name: String },
+}
+
+#[derive(Subcommand)]
+enum PieceCommand {
+    /// A montage of exactly --length seconds from the campaign's selected, cleared assets.
+    Auto {
+        #[arg(long)]
+        campaign: String,
+        /// hero_16x9, story_9x16, square_1x1 or feed_4x5.
+        #[arg(long, default_value = "hero_16x9")]
+        preset: String,
+        /// 6, 15, 30 or 60.
+        #[arg(long, default_value_t = 30)]
+        length: u64,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    Ls {
+        #[arg(long)]
+        campaign: String,
+    },
+    Show {
+        piece: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the piece's document to a JSON file (edit it, then `piece edit`).
+    Export {
+        piece: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Save an edited document as the piece's next version.
+    Edit {
+        piece: String,
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// Create a piece from a document file.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        campaign: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -313,11 +362,19 @@ fn campaign_cmd(dir: &Path, cmd: CampaignCommand) -> Result<(), AnyError> {
                     );
                 }
             }
-            println!(
-                "{} asset(s) in play, {} blocked; no pieces yet",
-                list.len(),
-                blocked.len()
-            );
+            println!("{} asset(s) in play, {} blocked", list.len(), blocked.len());
+            for p in campaign::piece::list(lib.conn(), &c)? {
+                let st = campaign::piece::status(lib.conn(), &c, &p)?;
+                if st.blocked.is_empty() {
+                    println!("piece {} '{}': cleared", st.piece_id, st.name);
+                } else {
+                    println!("piece {} '{}': BLOCKED", st.piece_id, st.name);
+                    for (asset, blockers) in &st.blocked {
+                        let why: Vec<String> = blockers.iter().map(ToString::to_string).collect();
+                        println!("    asset {asset}: {}", why.join("; "));
+                    }
+                }
+            }
         }
         CampaignCommand::Create { name, usage } => {
             let lib = Library::open(dir)?;
@@ -344,6 +401,105 @@ fn campaign_cmd(dir: &Path, cmd: CampaignCommand) -> Result<(), AnyError> {
                     territories.join(",")
                 );
             }
+        }
+    }
+    Ok(())
+}
+
+fn read_doc(path: &Path) -> Result<campaign::piece::PieceDoc, AnyError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    serde_json::from_str(&text)
+        .map_err(|e| format!("{} is not a piece document: {e}", path.display()).into())
+}
+
+fn print_piece(p: &campaign::piece::Piece) {
+    use campaign::piece::Content;
+    let d = &p.document;
+    println!(
+        "piece {} '{}' (version {}): {} {}, {:.2} s",
+        p.id,
+        d.name,
+        p.version,
+        d.kind_name(),
+        d.preset.name(),
+        d.duration_ms() as f64 / 1000.0
+    );
+    if let Content::Montage(m) = &d.content {
+        for (n, i) in m.items.iter().enumerate() {
+            println!(
+                "  {:>2}. asset {:<4} {:<5} {:>6} → {:>6} ms  {:<14} {:?} {:?}",
+                n + 1,
+                i.asset_id,
+                i.kind.as_str(),
+                i.in_ms,
+                i.out_ms,
+                i.credit,
+                i.fit,
+                i.transition.kind
+            );
+        }
+    }
+}
+
+fn piece_cmd(dir: &Path, cmd: PieceCommand) -> Result<(), AnyError> {
+    use campaign::piece;
+    let lib = Library::open(dir)?;
+    let conn = lib.conn();
+    match cmd {
+        PieceCommand::Auto {
+            campaign: name,
+            preset,
+            length,
+            name: piece_name,
+            json,
+        } => {
+            let c = campaign::get(conn, &name)?;
+            let preset = piece::Preset::parse(&preset).ok_or(format!(
+                "'{preset}' is not a preset (hero_16x9, story_9x16, square_1x1, feed_4x5)"
+            ))?;
+            let piece_name =
+                piece_name.unwrap_or_else(|| format!("{} {} {length}s", c.name, preset.name()));
+            let doc = campaign::assemble::auto_montage(conn, &c, &piece_name, preset, length)?;
+            let p = piece::create(conn, &c, &doc)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&p)?);
+            } else {
+                print_piece(&p);
+            }
+        }
+        PieceCommand::Ls { campaign: name } => {
+            let c = campaign::get(conn, &name)?;
+            for p in piece::list(conn, &c)? {
+                print_piece(&p);
+            }
+        }
+        PieceCommand::Show { piece: r, json } => {
+            let p = piece::get(conn, &r)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&p)?);
+            } else {
+                print_piece(&p);
+            }
+        }
+        PieceCommand::Export { piece: r, out } => {
+            let p = piece::get(conn, &r)?;
+            std::fs::write(&out, serde_json::to_string_pretty(&p.document)?)
+                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+            println!("wrote {}", out.display());
+        }
+        PieceCommand::Edit { piece: r, file } => {
+            let p = piece::get(conn, &r)?;
+            let p = piece::update(conn, &p, &read_doc(&file)?)?;
+            print_piece(&p);
+        }
+        PieceCommand::Import {
+            file,
+            campaign: name,
+        } => {
+            let c = campaign::get(conn, &name)?;
+            let p = piece::create(conn, &c, &read_doc(&file)?)?;
+            print_piece(&p);
         }
     }
     Ok(())
@@ -818,6 +974,7 @@ fn run(cli: Cli) -> Result<ExitCode, AnyError> {
             }
         }
         Command::Campaign(cmd) => campaign_cmd(&dir, cmd)?,
+        Command::Piece(cmd) => piece_cmd(&dir, cmd)?,
         Command::Settings(cmd) => {
             let lib = Library::open(&dir)?;
             match cmd {
@@ -1186,6 +1343,17 @@ fn demo(dir: &Path, samples: Option<PathBuf>) -> Result<(), AnyError> {
             d.reason
         );
     }
+    let (always_on, pieces) = chorus::demo::assemble_pieces(&lib, today)?;
+    println!(
+        "\nCampaign '{}' ({}, {}): pieces auto-assembled from cleared, selected assets:",
+        always_on.name,
+        chorus::rights::usage_words(&always_on.usage),
+        chorus::rights::period_words(&always_on.usage)
+    );
+    for p in &pieces {
+        print_piece(p);
+    }
+    println!("(Rendering and export of pieces are not built yet.)");
     println!();
     print_summary(&summary, dir);
     println!(

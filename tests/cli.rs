@@ -206,6 +206,8 @@ fn demo_builds_a_library_and_shows_every_rights_state() {
         "rights requested, no answer yet",
         "needs a person",
         "ends before campaign 'Summer Stories'",
+        "piece 1 'Homepage hero' (version 1): montage hero_16x9, 30.00 s",
+        "piece 2 'Story cut' (version 1): montage story_9x16, 15.00 s",
     ] {
         assert!(
             text.contains(expected),

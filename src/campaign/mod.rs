@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::rights::{self, Channel, Usage};
 
+pub mod assemble;
+pub mod piece;
+
 #[derive(Debug, thiserror::Error)]
 pub enum CampaignError {
     #[error("no campaign named '{0}' (see `chorus campaign ls`)")]
@@ -29,6 +32,14 @@ pub enum CampaignError {
     EndsBeforeStart { start: NaiveDate, end: NaiveDate },
     #[error("name at least one {0}")]
     Empty(&'static str),
+    #[error("the piece is not valid: {0}")]
+    InvalidPiece(String),
+    #[error("this campaign already has a piece named '{0}'")]
+    PieceExists(String),
+    #[error("no piece '{0}' (see `chorus piece ls --campaign C`)")]
+    NoSuchPiece(String),
+    #[error("rights check failed: {0}")]
+    Rights(String),
     #[error("catalog error: {0}")]
     Db(#[from] rusqlite::Error),
 }
