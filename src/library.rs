@@ -200,6 +200,17 @@ const MIGRATIONS: &[&str] = &[
         requested_at    TEXT NOT NULL
     );
     CREATE INDEX rights_requests_contributor ON rights_requests(contributor_id);
+    -- A person's decision that an asset may be used in a campaign although the gate blocks
+    -- it (permission held outside Chorus, a separate contract). Never beats a contributor's
+    -- own "no" or withdrawal.
+    CREATE TABLE rights_overrides (
+        id           INTEGER PRIMARY KEY,
+        asset_id     INTEGER NOT NULL REFERENCES assets(id),
+        campaign_id  INTEGER NOT NULL REFERENCES campaigns(id),
+        reason       TEXT NOT NULL,
+        actor        TEXT NOT NULL,
+        at           TEXT NOT NULL
+    );
     CREATE TABLE audit_events (
         id              INTEGER PRIMARY KEY,
         at              TEXT NOT NULL,

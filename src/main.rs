@@ -263,6 +263,16 @@ enum RightsCommand {
         #[arg(long)]
         reason: String,
     },
+    /// Clear blocked assets for one campaign on a person's authority (permission held
+    /// outside Chorus); audited. Never overrides a contributor's no or withdrawal.
+    Override {
+        #[arg(required = true, value_name = "ASSET")]
+        assets: Vec<String>,
+        #[arg(long)]
+        campaign: String,
+        #[arg(long)]
+        reason: String,
+    },
     /// Withdraw permission (the contributor asked to stop).
     Revoke {
         #[arg(required = true, value_name = "CONTRIBUTOR|ASSET...")]
@@ -581,6 +591,16 @@ fn rights_cmd(dir: &Path, cmd: RightsCommand) -> Result<ExitCode, AnyError> {
             rights::edit_grant(&mut lib, grant, &edit)?;
             println!("grant {grant} updated");
         }
+        RightsCommand::Override {
+            assets,
+            campaign: name,
+            reason,
+        } => {
+            let c = campaign::get(lib.conn(), &name)?;
+            let ids = resolve_all(&lib, &assets)?;
+            let made = rights::override_clearance(&mut lib, &c, &ids, &reason)?;
+            println!("{} override(s) recorded for '{}'", made.len(), c.name);
+        }
         RightsCommand::Revoke { targets, reason } => {
             let target = rights::resolve_target(lib.conn(), &targets)?;
             let today = chrono::Local::now().date_naive();
@@ -716,7 +736,7 @@ fn rights_cmd(dir: &Path, cmd: RightsCommand) -> Result<ExitCode, AnyError> {
         } => {
             let c = campaign::get(lib.conn(), &name)?;
             let assets = rights::campaign_assets(lib.conn())?;
-            let (csv, html) = rights::write_report(lib.conn(), &c.name, &assets, &c.usage, &out)?;
+            let (csv, html) = rights::write_report(lib.conn(), &c, &assets, &out)?;
             println!(
                 "rights report: {}\n               {}",
                 csv.display(),
@@ -779,6 +799,10 @@ fn print_clearance(campaign: &str, list: &[chorus::rights::AssetClearance]) {
                 let ids: Vec<String> = grant_ids.iter().map(i64::to_string).collect();
                 format!("cleared (grant {})", ids.join(", "))
             }
+            Clearance::Overridden {
+                override_id,
+                reason,
+            } => format!("cleared by override #{override_id}: {reason}"),
             Clearance::Blocked { blockers } => {
                 let why: Vec<String> = blockers.iter().map(ToString::to_string).collect();
                 format!("BLOCKED: {}", why.join("; "))

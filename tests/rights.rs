@@ -42,7 +42,7 @@ fn blockers(list: &[rights::AssetClearance], name: &str) -> Vec<Blocker> {
         .expect(name)
         .clearance
     {
-        Clearance::Cleared { .. } => vec![],
+        Clearance::Cleared { .. } | Clearance::Overridden { .. } => vec![],
         Clearance::Blocked { blockers } => blockers.clone(),
     }
 }
@@ -84,15 +84,21 @@ fn summer() -> Ingested {
 fn form_consent_becomes_a_grant_on_the_library_terms() {
     let mut s = ingest_samples();
     let beach = asset_named(&s.lib, "beach_day.mp4").id;
-    let rows = rights::report_rows(
+    let july = campaign::create(
         s.lib.conn(),
-        &[beach],
+        "July web",
         &rights::Usage {
             channels: [Channel::Web].into(),
             territories: ["US".to_string()].into(),
             starts_on: campaign::parse_date("2026-07-01").unwrap(),
             ends_on: campaign::parse_date("2026-07-31").unwrap(),
         },
+    )
+    .unwrap();
+    let rows = rights::report_rows(
+        s.lib.conn(),
+        &[beach],
+        &july,
         campaign::parse_date("2026-07-01").unwrap(),
     )
     .unwrap();
@@ -530,7 +536,7 @@ fn render_gate_refuses_with_every_blocker_and_edits_are_audited() {
     let grant = rights::report_rows(
         s.lib.conn(),
         &ids[..1],
-        &c.usage,
+        &c,
         campaign::parse_date("2026-07-01").unwrap(),
     )
     .unwrap()[0]
@@ -558,4 +564,74 @@ fn render_gate_refuses_with_every_blocker_and_edits_are_audited() {
         .unwrap();
     assert_eq!(edit.detail["before"]["channels"], "[\"web\",\"social\"]");
     assert_eq!(edit.detail["reason"], "Ana agreed by e-mail");
+}
+
+#[test]
+fn an_override_clears_for_one_campaign_is_audited_and_never_beats_a_no() {
+    let mut s = summer();
+    let dir = s.lib.root().to_path_buf();
+    let party = asset_named(&s.lib, "party.gif").id.to_string();
+    let out = chorus(
+        &dir,
+        &[
+            "rights",
+            "override",
+            &party,
+            "--campaign",
+            "Summer",
+            "--reason",
+            "x",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "a reason is required");
+    ok(chorus(
+        &dir,
+        &[
+            "rights",
+            "override",
+            &party,
+            "--campaign",
+            "Summer",
+            "--reason",
+            "Staff photo; model release on file",
+        ],
+    ));
+    let c = campaign::get(s.lib.conn(), "Summer").unwrap();
+    let list = rights::campaign_clearance(s.lib.conn(), &c).unwrap();
+    let entry = list
+        .iter()
+        .find(|a| a.original_name == "party.gif")
+        .unwrap();
+    assert!(
+        matches!(&entry.clearance, Clearance::Overridden { reason, .. } if reason.contains("model release"))
+    );
+    assert!(rights::require_cleared(s.lib.conn(), &c, &[entry.asset_id]).is_ok());
+    let log = rights::audit_log(s.lib.conn()).unwrap();
+    let o = log.iter().find(|e| e.action == "override").unwrap();
+    assert_eq!(o.detail["gate_said"]["clearance"], "blocked");
+
+    // Only for that campaign.
+    let other = campaign::create(s.lib.conn(), "Autumn", &c.usage).unwrap();
+    assert!(!rights::clearance_for(s.lib.conn(), entry.asset_id, &other)
+        .unwrap()
+        .is_cleared());
+
+    // A contributor's no is final: no override for Ben's clip once he said no.
+    let skate = asset_named(&s.lib, "skate_trick.mov").id;
+    let no = Evidence {
+        text: Some("No".into()),
+        source: "email".into(),
+        ..Evidence::default()
+    };
+    rights::decide(
+        &mut s.lib,
+        &Target::Assets(vec![skate]),
+        Decision::Denied,
+        &Scope::default(),
+        &no,
+    )
+    .unwrap();
+    let err =
+        rights::override_clearance(&mut s.lib, &c, &[skate], "we really want it").unwrap_err();
+    assert!(err.to_string().contains("said no or withdrew"), "{err}");
 }

@@ -49,9 +49,9 @@ fn ranked(conn: &Connection, campaign: &Campaign) -> Result<Vec<Asset>, Campaign
     };
     let mut by_contributor: BTreeMap<i64, Vec<Asset>> = BTreeMap::new();
     for a in catalog::list(conn, &filter).map_err(|e| CampaignError::Rights(e.to_string()))? {
-        let r =
-            rights::asset_rights(conn, a.id).map_err(|e| CampaignError::Rights(e.to_string()))?;
-        if !rights::evaluate(&r, &campaign.usage).is_cleared() {
+        let verdict = rights::clearance_for(conn, a.id, campaign)
+            .map_err(|e| CampaignError::Rights(e.to_string()))?;
+        if !verdict.is_cleared() {
             continue;
         }
         if a.kind == Kind::Clip && a.duration_ms.unwrap_or(0) < ms_of(CLIP_MIN_FRAMES) as i64 {

@@ -412,9 +412,9 @@ pub fn status(
 ) -> Result<PieceStatus, CampaignError> {
     let mut blocked = Vec::new();
     for asset in piece.document.asset_ids() {
-        let r =
-            rights::asset_rights(conn, asset).map_err(|e| CampaignError::Rights(e.to_string()))?;
-        if let Clearance::Blocked { blockers } = rights::evaluate(&r, &campaign.usage) {
+        let verdict = rights::clearance_for(conn, asset, campaign)
+            .map_err(|e| CampaignError::Rights(e.to_string()))?;
+        if let Clearance::Blocked { blockers } = verdict {
             blocked.push((asset, blockers));
         }
     }

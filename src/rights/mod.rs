@@ -193,6 +193,11 @@ pub enum Clearance {
     Cleared {
         grant_ids: Vec<i64>,
     },
+    /// Usable in this campaign because a person overrode the gate, with their reason.
+    Overridden {
+        override_id: i64,
+        reason: String,
+    },
     Blocked {
         blockers: Vec<Blocker>,
     },
@@ -200,7 +205,10 @@ pub enum Clearance {
 
 impl Clearance {
     pub fn is_cleared(&self) -> bool {
-        matches!(self, Clearance::Cleared { .. })
+        matches!(
+            self,
+            Clearance::Cleared { .. } | Clearance::Overridden { .. }
+        )
     }
 }
 

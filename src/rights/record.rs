@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
-use super::{evaluate, AssetRights, Channel, Clearance, Decision, Grant};
+use super::{AssetRights, Blocker, Channel, Clearance, Decision, Grant};
 use crate::campaign::Campaign;
 use crate::catalog::{self, Curation};
 use crate::library::{Library, PutOutcome};
@@ -28,6 +28,10 @@ pub enum RightsError {
         #[source]
         source: std::io::Error,
     },
+    #[error("an override needs a reason a colleague can check later (--reason \"...\")")]
+    OverrideReason,
+    #[error("asset {0}: its contributor said no or withdrew permission; an override cannot use it anyway")]
+    OverrideRefused(i64),
     #[error("no grant {0} (see `chorus rights report` or `chorus show`)")]
     NoSuchGrant(i64),
     #[error("not cleared for campaign '{campaign}'; these assets block it:\n  {blocked}")]
@@ -393,6 +397,86 @@ impl ClearedForUse {
     }
 }
 
+/// The one place that decides whether an asset may be used in a campaign: the gate over
+/// its grants, then a person's override if there is one and the contributor has not said
+/// no or withdrawn.
+pub fn clearance_for(
+    conn: &Connection,
+    asset: i64,
+    campaign: &Campaign,
+) -> Result<Clearance, RightsError> {
+    let verdict = super::evaluate(&asset_rights(conn, asset)?, &campaign.usage);
+    let Clearance::Blocked { blockers } = &verdict else {
+        return Ok(verdict);
+    };
+    if blockers
+        .iter()
+        .any(|b| matches!(b, Blocker::Denied | Blocker::Revoked { .. }))
+    {
+        return Ok(verdict);
+    }
+    let overridden: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT id, reason FROM rights_overrides WHERE asset_id = ?1 AND campaign_id = ?2 ORDER BY id DESC LIMIT 1",
+            params![asset, campaign.id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(match overridden {
+        Some((override_id, reason)) => Clearance::Overridden {
+            override_id,
+            reason,
+        },
+        None => verdict,
+    })
+}
+
+/// Records a person's override for these assets in this campaign, with the reason and what
+/// the gate said at the time, in the audit log.
+pub fn override_clearance(
+    lib: &mut Library,
+    campaign: &Campaign,
+    assets: &[i64],
+    reason: &str,
+) -> Result<Vec<i64>, RightsError> {
+    if reason.trim().len() < 5 {
+        return Err(RightsError::OverrideReason);
+    }
+    let tx = lib.conn_mut().transaction()?;
+    let mut ids = Vec::new();
+    for &a in assets {
+        let before = super::evaluate(&asset_rights(&tx, a)?, &campaign.usage);
+        if let Clearance::Blocked { blockers } = &before {
+            if blockers
+                .iter()
+                .any(|b| matches!(b, Blocker::Denied | Blocker::Revoked { .. }))
+            {
+                return Err(RightsError::OverrideRefused(a));
+            }
+        }
+        tx.execute(
+            "INSERT INTO rights_overrides (asset_id, campaign_id, reason, actor, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![a, campaign.id, reason, actor(), crate::library::now()],
+        )?;
+        let id = tx.last_insert_rowid();
+        let contributor: Option<i64> =
+            tx.query_row("SELECT contributor_id FROM assets WHERE id = ?", [a], |r| {
+                r.get(0)
+            })?;
+        audit(
+            &tx,
+            "override",
+            contributor,
+            Some(a),
+            None,
+            serde_json::json!({ "override_id": id, "campaign": campaign.name, "reason": reason, "gate_said": before }),
+        )?;
+        ids.push(id);
+    }
+    tx.commit()?;
+    Ok(ids)
+}
+
 /// The gate for rendering and export: all of `assets` cleared for the campaign, or an error
 /// naming each blocking asset and every reason.
 pub fn require_cleared(
@@ -403,8 +487,9 @@ pub fn require_cleared(
     let mut grants = Vec::new();
     let mut blocked = Vec::new();
     for &a in assets {
-        match super::evaluate(&asset_rights(conn, a)?, &campaign.usage) {
+        match clearance_for(conn, a, campaign)? {
             Clearance::Cleared { grant_ids } => grants.push((a, grant_ids)),
+            Clearance::Overridden { .. } => grants.push((a, Vec::new())),
             Clearance::Blocked { blockers } => {
                 let name: String =
                     conn.query_row("SELECT original_name FROM assets WHERE id = ?", [a], |r| {
@@ -587,7 +672,7 @@ pub fn campaign_clearance(
                 asset_id: id,
                 original_name: name,
                 contributor,
-                clearance: evaluate(&asset_rights(conn, id)?, &campaign.usage),
+                clearance: clearance_for(conn, id, campaign)?,
             })
         })
         .collect()

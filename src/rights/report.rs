@@ -11,9 +11,10 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    asset_rights, audit_log_for, evaluate, status, AuditEvent, Clearance, RightsError,
-    RightsStatus, Usage,
+    asset_rights, audit_log_for, clearance_for, status, AuditEvent, Clearance, RightsError,
+    RightsStatus,
 };
+use crate::campaign::Campaign;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct GrantRecord {
@@ -51,7 +52,7 @@ pub struct ReportRow {
 pub fn report_rows(
     conn: &Connection,
     assets: &[i64],
-    usage: &Usage,
+    campaign: &Campaign,
     as_of: NaiveDate,
 ) -> Result<Vec<ReportRow>, RightsError> {
     let mut rows = Vec::new();
@@ -115,7 +116,7 @@ pub fn report_rows(
             contributor_handle: handle,
             contributor_email: email,
             status: status(&rights, as_of),
-            clearance: evaluate(&rights, usage),
+            clearance: clearance_for(conn, id, campaign)?,
             grants,
             history: audit_log_for(conn, id, contributor)?,
         });
@@ -126,6 +127,10 @@ pub fn report_rows(
 fn reasons(c: &Clearance) -> String {
     match c {
         Clearance::Cleared { .. } => String::new(),
+        Clearance::Overridden {
+            override_id,
+            reason,
+        } => format!("cleared by override #{override_id}: {reason}"),
         Clearance::Blocked { blockers } => blockers
             .iter()
             .map(ToString::to_string)
@@ -161,13 +166,13 @@ fn escape(s: &str) -> String {
 /// Writes `rights-report.csv` and `rights-report.html` into `out`.
 pub fn write_report(
     conn: &Connection,
-    title: &str,
+    campaign: &Campaign,
     assets: &[i64],
-    usage: &Usage,
     out: &Path,
 ) -> Result<(PathBuf, PathBuf), RightsError> {
+    let (title, usage) = (&campaign.name, &campaign.usage);
     let as_of = chrono::Local::now().date_naive();
-    let rows = report_rows(conn, assets, usage, as_of)?;
+    let rows = report_rows(conn, assets, campaign, as_of)?;
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| RightsError::Write { path, source }
