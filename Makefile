@@ -8,10 +8,11 @@ DEMO_LIBRARY ?= target/demo-library
 bootstrap:
 	scripts/bootstrap.sh build
 
-# Until the desktop app lands, the demo runs headless: a fresh library from assets/samples.
+# Until the desktop app lands, the demo runs headless: a fresh library from assets/samples,
+# a campaign cleared and assembled, and the homepage hero rendered (its path is printed).
 run: bootstrap
-	$(CARGO) build --bin chorus
-	$(CARGO) run --quiet --bin chorus -- --library $(DEMO_LIBRARY) demo --samples assets/samples
+	$(CARGO) build --release --bin chorus
+	$(CARGO) run --release --quiet --bin chorus -- --library $(DEMO_LIBRARY) demo --samples assets/samples --render
 
 lint:
 	$(CARGO) fmt --all -- --check

@@ -9,4 +9,5 @@ pub mod ingest;
 pub mod library;
 pub mod manifest;
 pub mod media;
+pub mod render;
 pub mod rights;

@@ -101,6 +101,12 @@ enum Command {
     /// Campaign pieces: auto-assemble, list, show, export and edit their documents.
     #[command(subcommand)]
     Piece(PieceCommand),
+    /// Render a montage piece to MP4 (refused unless every asset is cleared).
+    Render {
+        piece: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// Library settings: brand name, reply keyword, request template, form consent terms.
     #[command(subcommand)]
     Settings(SettingsCommand),
@@ -109,6 +115,9 @@ enum Command {
         /// Folder of sample submissions (with submissions.csv).
         #[arg(long, value_name = "DIR")]
         samples: Option<PathBuf>,
+        /// Also render the 30 s homepage hero (takes a minute or two).
+        #[arg(long)]
+        render: bool,
     },
 }
 
@@ -999,6 +1008,31 @@ fn run(cli: Cli) -> Result<ExitCode, AnyError> {
         }
         Command::Campaign(cmd) => campaign_cmd(&dir, cmd)?,
         Command::Piece(cmd) => piece_cmd(&dir, cmd)?,
+        Command::Render { piece: r, out } => {
+            let lib = Library::open(&dir)?;
+            let p = campaign::piece::get(lib.conn(), &r)?;
+            let c = campaign::get(lib.conn(), &p.campaign_id.to_string())?;
+            let cleared = chorus::rights::require_cleared(lib.conn(), &c, &p.document.asset_ids())?;
+            let bar = ProgressBar::new(1000);
+            bar.set_style(
+                ProgressStyle::with_template("{bar:30} {percent}%  {elapsed} (eta {eta})")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            let done =
+                chorus::render::render_montage(&lib, &cleared, &p.document, &out, &mut |f| {
+                    bar.set_position((f * 1000.0) as u64);
+                    true
+                })?;
+            bar.finish_and_clear();
+            println!(
+                "rendered {} ({}×{}, {} frames, {:.2} s)",
+                done.path.display(),
+                done.width,
+                done.height,
+                done.frames,
+                done.frames as f64 / 30.0
+            );
+        }
         Command::Settings(cmd) => {
             let lib = Library::open(&dir)?;
             match cmd {
@@ -1022,7 +1056,7 @@ fn run(cli: Cli) -> Result<ExitCode, AnyError> {
             }
         }
         Command::Rights(cmd) => return rights_cmd(&dir, cmd),
-        Command::Demo { samples } => demo(&dir, samples)?,
+        Command::Demo { samples, render } => demo(&dir, samples, render)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -1277,7 +1311,7 @@ fn print_detail(d: &catalog::AssetDetail) {
     }
 }
 
-fn demo(dir: &Path, samples: Option<PathBuf>) -> Result<(), AnyError> {
+fn demo(dir: &Path, samples: Option<PathBuf>, render: bool) -> Result<(), AnyError> {
     let samples = samples
         .or_else(|| Some(PathBuf::from("assets/samples")).filter(|p| p.is_dir()))
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/samples"));
@@ -1377,7 +1411,31 @@ fn demo(dir: &Path, samples: Option<PathBuf>) -> Result<(), AnyError> {
     for p in &pieces {
         print_piece(p);
     }
-    println!("(Rendering and export of pieces are not built yet.)");
+    if render {
+        let hero = &pieces[0];
+        let cleared =
+            chorus::rights::require_cleared(lib.conn(), &always_on, &hero.document.asset_ids())?;
+        let renders = dir.join("renders");
+        std::fs::create_dir_all(&renders)
+            .map_err(|e| format!("cannot create {}: {e}", renders.display()))?;
+        let out = renders.join("homepage-hero.mp4");
+        let bar = ProgressBar::new(1000);
+        let done =
+            chorus::render::render_montage(&lib, &cleared, &hero.document, &out, &mut |f| {
+                bar.set_position((f * 1000.0) as u64);
+                true
+            })?;
+        bar.finish_and_clear();
+        println!(
+            "\nRendered the homepage hero: {} ({}×{}, {:.2} s). Credit text, transitions, music and loudness come next; export is not built yet.",
+            done.path.display(),
+            done.width,
+            done.height,
+            done.frames as f64 / 30.0
+        );
+    } else {
+        println!("(Render a piece with `chorus render PIECE --out FILE`, or run the demo with --render.)");
+    }
     println!();
     print_summary(&summary, dir);
     println!(

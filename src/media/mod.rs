@@ -177,6 +177,11 @@ impl From<io::Error> for MediaError {
     }
 }
 
+/// Initialises FFmpeg once per process (quiet logging: problems are reported in our words).
+pub fn init_ffmpeg() {
+    clip::init();
+}
+
 /// Reads metadata and makes the pictures for a file whose type `sniff` recognised.
 pub fn probe(path: &Path, sniffed: &Sniffed, limits: &Limits) -> Result<Probed, MediaError> {
     match sniffed {

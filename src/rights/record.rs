@@ -387,6 +387,11 @@ impl ClearedForUse {
         self.campaign_id
     }
 
+    /// Whether this proof covers the asset.
+    pub fn covers(&self, asset: i64) -> bool {
+        self.grants.iter().any(|(a, _)| *a == asset)
+    }
+
     /// The grants that cover each asset, for manifests and reports.
     pub fn grants_for(&self, asset: i64) -> &[i64] {
         self.grants

@@ -1,0 +1,182 @@
+//! Rendering montages: real MP4s, opened again and checked — length to the frame,
+//! resolution, codecs, frame rate, fast start, orientation and fill — and renders that
+//! cannot happen: uncleared assets, cancellation.
+
+mod common;
+
+use std::path::Path;
+
+use chorus::campaign::{self, assemble, piece};
+use chorus::catalog::{self, Curation};
+use chorus::media::{self, Kind, Limits, Sniffed};
+use chorus::render::{self, RenderError};
+use chorus::rights::{self, Channel, Usage};
+use common::*;
+
+fn setup() -> (Ingested, campaign::Campaign) {
+    let mut s = ingest_samples();
+    let ids: Vec<i64> = [
+        "beach_day.mp4",
+        "unboxing_vertical.mp4",
+        "sunset_silent.mp4",
+        "concert.webm",
+        "family_picnic.jpg",
+    ]
+    .iter()
+    .map(|n| asset_named(&s.lib, n).id)
+    .collect();
+    catalog::curate(&mut s.lib, &ids, Curation::Selected).unwrap();
+    let usage = Usage {
+        channels: [Channel::Web].into(),
+        territories: ["US".to_string()].into(),
+        starts_on: campaign::parse_date("2026-07-01").unwrap(),
+        ends_on: campaign::parse_date("2026-07-31").unwrap(),
+    };
+    let c = campaign::create(s.lib.conn(), "Render test", &usage).unwrap();
+    (s, c)
+}
+
+/// The top-level boxes of an MP4, in order.
+fn boxes(path: &Path) -> Vec<String> {
+    let bytes = std::fs::read(path).unwrap();
+    let mut out = Vec::new();
+    let mut at = 0usize;
+    while at + 8 <= bytes.len() {
+        let size = u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+        out.push(String::from_utf8_lossy(&bytes[at + 4..at + 8]).to_string());
+        if size < 8 {
+            break;
+        }
+        at += size;
+    }
+    out
+}
+
+#[test]
+fn an_auto_assembled_square_montage_renders_to_the_frame() {
+    let (s, c) = setup();
+    let doc =
+        assemble::auto_montage(s.lib.conn(), &c, "Square", piece::Preset::Square1x1, 6).unwrap();
+    let cleared = rights::require_cleared(s.lib.conn(), &c, &doc.asset_ids()).unwrap();
+    let out = s.dir.path().join("square.mp4");
+    let mut seen = Vec::new();
+    let done = render::render_montage(&s.lib, &cleared, &doc, &out, &mut |f| {
+        seen.push(f);
+        true
+    })
+    .unwrap();
+    assert_eq!(done.frames, 180);
+    assert!(
+        seen.windows(2).all(|w| w[0] <= w[1]) && seen.last() == Some(&1.0),
+        "progress rises to 1"
+    );
+
+    let info = media::probe(&out, &Sniffed::Clip("mp4"), &Limits::default())
+        .unwrap()
+        .info;
+    assert_eq!((info.width, info.height), (1080, 1080));
+    assert!(
+        (info.duration_ms.unwrap() - 6000).abs() <= 34,
+        "{:?}",
+        info.duration_ms
+    );
+    assert_eq!(info.frame_rate, Some(30.0));
+    assert_eq!(info.video_codec.as_deref(), Some("h264"));
+    assert_eq!(info.audio_codec.as_deref(), Some("aac"));
+    let order = boxes(&out);
+    let moov = order.iter().position(|b| b == "moov").unwrap();
+    let mdat = order.iter().position(|b| b == "mdat").unwrap();
+    assert!(moov < mdat, "fast start: the index comes first ({order:?})");
+    assert!(!s.dir.path().join(".square.mp4.partial").exists());
+}
+
+#[test]
+fn a_rotated_clip_in_a_wide_frame_is_upright_over_a_blurred_fill() {
+    let (s, c) = setup();
+    let clip = catalog::get(
+        s.lib.conn(),
+        asset_named(&s.lib, "unboxing_vertical.mp4").id,
+    )
+    .unwrap();
+    let item = |fit| piece::Item {
+        asset_id: clip.id,
+        source_hash: clip.hash.clone(),
+        kind: Kind::Clip,
+        in_ms: 0,
+        out_ms: 1000,
+        pan_zoom: false,
+        fit,
+        transition: piece::Transition::default(),
+        credit: "@benskates".into(),
+    };
+    let doc = |fit| piece::PieceDoc {
+        format: piece::FORMAT,
+        name: "one".into(),
+        preset: piece::Preset::Hero16x9,
+        content: piece::Content::Montage(piece::Montage {
+            items: vec![item(fit)],
+            intro_card: false,
+            outro_card: false,
+            card_ms: 0,
+            music_bed: false,
+            target_lufs: -14.0,
+        }),
+    };
+    let cleared = rights::require_cleared(s.lib.conn(), &c, &[clip.id]).unwrap();
+    let poster = |fit| {
+        let out = s.dir.path().join(format!("{fit:?}.mp4"));
+        render::render_montage(&s.lib, &cleared, &doc(fit), &out, &mut |_| true).unwrap();
+        media::probe(&out, &Sniffed::Clip("mp4"), &Limits::default())
+            .unwrap()
+            .poster
+    };
+    let blurred = poster(piece::Fit::BlurredFill);
+    let letterbox = poster(piece::Fit::Letterbox);
+    assert_eq!(blurred.dimensions(), (512, 288));
+    let sum = |p: &image::Rgb<u8>| p.0.iter().map(|&v| u32::from(v)).sum::<u32>();
+    // Left of the picture: the blurred fill has colour, the letterbox is black.
+    assert!(
+        sum(blurred.get_pixel(20, 144)) > 60,
+        "blurred fill is not black"
+    );
+    assert!(
+        sum(letterbox.get_pixel(20, 144)) < 30,
+        "letterbox bars are black"
+    );
+    // The picture stands upright: 608 of 1920 px wide, centred; the sample's white marker
+    // (top-left of the stored pixels, turned a quarter counter-clockwise) sits bottom-left.
+    let white =
+        (176..196).any(|x| (270..286).any(|y| blurred.get_pixel(x, y).0.iter().all(|&v| v > 200)));
+    assert!(
+        white,
+        "the marker box lands bottom-left of the upright picture"
+    );
+}
+
+#[test]
+fn uncovered_assets_and_cancelled_renders_leave_nothing() {
+    let (s, c) = setup();
+    let doc =
+        assemble::auto_montage(s.lib.conn(), &c, "Square", piece::Preset::Square1x1, 6).unwrap();
+    let ids = doc.asset_ids();
+    let out = s.dir.path().join("out.mp4");
+
+    // A proof for fewer assets than the piece uses does not let it render.
+    let partial = rights::require_cleared(s.lib.conn(), &c, &ids[..1]).unwrap();
+    let err = render::render_montage(&s.lib, &partial, &doc, &out, &mut |_| true).unwrap_err();
+    assert!(
+        matches!(err, RenderError::NotCleared(id) if id == ids[1]),
+        "{err}"
+    );
+
+    let cleared = rights::require_cleared(s.lib.conn(), &c, &ids).unwrap();
+    let err = render::render_montage(&s.lib, &cleared, &doc, &out, &mut |f| f < 0.3).unwrap_err();
+    assert!(matches!(err, RenderError::Cancelled));
+    assert!(!out.exists(), "no output after a cancel");
+    let leftovers: Vec<_> = std::fs::read_dir(s.dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "no partial file either");
+}
