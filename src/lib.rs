@@ -5,6 +5,7 @@ pub mod autotag;
 pub mod campaign;
 pub mod catalog;
 pub mod demo;
+pub mod export;
 pub mod ingest;
 pub mod library;
 pub mod manifest;

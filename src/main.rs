@@ -107,6 +107,15 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Export a piece: media per preset, poster, credits, rights report and manifest.
+    Export {
+        piece: String,
+        /// One or more of hero_16x9, story_9x16, square_1x1, feed_4x5 (default: the piece's).
+        #[arg(long = "preset")]
+        presets: Vec<String>,
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Library settings: brand name, reply keyword, request template, form consent terms.
     #[command(subcommand)]
     Settings(SettingsCommand),
@@ -115,7 +124,7 @@ enum Command {
         /// Folder of sample submissions (with submissions.csv).
         #[arg(long, value_name = "DIR")]
         samples: Option<PathBuf>,
-        /// Also render the 30 s homepage hero (takes a minute or two).
+        /// Also render and export the pieces (takes a minute or two).
         #[arg(long)]
         render: bool,
     },
@@ -423,6 +432,28 @@ fn campaign_cmd(dir: &Path, cmd: CampaignCommand) -> Result<(), AnyError> {
         }
     }
     Ok(())
+}
+
+fn export_with_bar(
+    lib: &Library,
+    c: &campaign::Campaign,
+    p: &campaign::piece::Piece,
+    presets: &[campaign::piece::Preset],
+    out: &Path,
+) -> Result<PathBuf, AnyError> {
+    std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    let bar = ProgressBar::new(1000);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:30} {percent}%  {elapsed} (eta {eta})  {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.set_message(p.document.name.clone());
+    let folder = chorus::export::export(lib, c, p, presets, out, &mut |f| {
+        bar.set_position((f * 1000.0) as u64);
+        true
+    })?;
+    bar.finish_and_clear();
+    Ok(folder)
 }
 
 fn read_doc(path: &Path) -> Result<campaign::piece::PieceDoc, AnyError> {
@@ -1008,6 +1039,21 @@ fn run(cli: Cli) -> Result<ExitCode, AnyError> {
         }
         Command::Campaign(cmd) => campaign_cmd(&dir, cmd)?,
         Command::Piece(cmd) => piece_cmd(&dir, cmd)?,
+        Command::Export {
+            piece: r,
+            presets,
+            out,
+        } => {
+            let lib = Library::open(&dir)?;
+            let p = campaign::piece::get(lib.conn(), &r)?;
+            let c = campaign::get(lib.conn(), &p.campaign_id.to_string())?;
+            let presets = presets
+                .iter()
+                .map(|n| campaign::piece::Preset::parse(n).ok_or(format!("'{n}' is not a preset")))
+                .collect::<Result<Vec<_>, _>>()?;
+            let folder = export_with_bar(&lib, &c, &p, &presets, &out)?;
+            println!("exported {}", folder.display());
+        }
         Command::Render { piece: r, out } => {
             let lib = Library::open(&dir)?;
             let p = campaign::piece::get(lib.conn(), &r)?;
@@ -1412,29 +1458,23 @@ fn demo(dir: &Path, samples: Option<PathBuf>, render: bool) -> Result<(), AnyErr
         print_piece(p);
     }
     if render {
-        let hero = &pieces[0];
-        let cleared =
-            chorus::rights::require_cleared(lib.conn(), &always_on, &hero.document.asset_ids())?;
-        let renders = dir.join("renders");
-        std::fs::create_dir_all(&renders)
-            .map_err(|e| format!("cannot create {}: {e}", renders.display()))?;
-        let out = renders.join("homepage-hero.mp4");
-        let bar = ProgressBar::new(1000);
-        let done =
-            chorus::render::render_montage(&lib, &cleared, &hero.document, &out, &mut |f| {
-                bar.set_position((f * 1000.0) as u64);
-                true
-            })?;
-        bar.finish_and_clear();
+        let exports = dir.join("exports");
+        println!();
+        for p in &pieces {
+            let folder = export_with_bar(&lib, &always_on, p, &[p.document.preset], &exports)?;
+            println!("Exported '{}': {}", p.document.name, folder.display());
+        }
         println!(
-            "\nRendered the homepage hero: {} ({}×{}, {:.2} s). Credit text, transitions, music and loudness come next; export is not built yet.",
-            done.path.display(),
-            done.width,
-            done.height,
-            done.frames as f64 / 30.0
+            "The rendered ad: {}",
+            exports
+                .join("homepage-hero/homepage-hero-hero_16x9.mp4")
+                .display()
+        );
+        println!(
+            "(Credit text, transitions, music and loudness are not rendered yet; mosaics neither.)"
         );
     } else {
-        println!("(Render a piece with `chorus render PIECE --out FILE`, or run the demo with --render.)");
+        println!("(Render with `chorus render PIECE --out FILE`, export with `chorus export`, or run the demo with --render.)");
     }
     println!();
     print_summary(&summary, dir);

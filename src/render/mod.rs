@@ -64,6 +64,18 @@ pub struct Rendered {
     pub frames: u64,
     pub width: u32,
     pub height: u32,
+    /// The first frame of the first item, full size: the export's poster.
+    pub poster: Option<RgbImage>,
+    /// Which output frames came from which asset, in order.
+    pub timeline: Vec<Span>,
+}
+
+/// Output frames `[from, to)` show `asset_id`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub from: u64,
+    pub to: u64,
+    pub asset_id: i64,
 }
 
 /// Renders a montage to `out`. `cleared` must come from `rights::require_cleared` for the
@@ -339,13 +351,19 @@ fn render_to(
         }
     }
     let store = lib.store();
+    let mut poster: Option<RgbImage> = None;
+    let mut timeline = Vec::new();
     for item in &montage.items {
         let n = (item.len_ms() * FPS + 500) / 1000;
+        let from = out.frames as u64;
         let source = store.original(&item.source_hash);
         match item.kind {
             Kind::Photo => {
                 let picture = load_photo(lib, item, &source)?;
                 let composed = compose(&picture, item.fit, width, height);
+                if poster.is_none() {
+                    poster = Some(composed.clone());
+                }
                 for _ in 0..n {
                     out.push_video(&composed)?;
                     out.push_audio(&silence)?;
@@ -365,7 +383,11 @@ fn render_to(
                     n,
                     rotation,
                     &mut |pic| {
-                        out.push_video(&compose(&pic, item.fit, width, height))?;
+                        let composed = compose(&pic, item.fit, width, height);
+                        out.push_video(&composed)?;
+                        if poster.is_none() {
+                            poster = Some(composed);
+                        }
                         tick(&out, &mut done)
                     },
                     &mut audio,
@@ -374,6 +396,11 @@ fn render_to(
                 out.push_audio(&audio)?;
             }
         }
+        timeline.push(Span {
+            from,
+            to: out.frames as u64,
+            asset_id: item.asset_id,
+        });
     }
     if montage.outro_card {
         for _ in 0..card_frames {
@@ -390,6 +417,8 @@ fn render_to(
         frames,
         width,
         height,
+        poster,
+        timeline,
     })
 }
 
