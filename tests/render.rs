@@ -180,3 +180,117 @@ fn uncovered_assets_and_cancelled_renders_leave_nothing() {
         .collect();
     assert!(leftovers.is_empty(), "no partial file either");
 }
+
+/// The output frame shown at `ms`, decoded again through ffmpeg-next.
+fn frame_at(path: &Path, ms: i64) -> image::RgbImage {
+    use ffmpeg_next as ff;
+    let mut ictx = ff::format::input(&path).unwrap();
+    let stream = ictx.streams().best(ff::media::Type::Video).unwrap();
+    let (index, tb) = (stream.index(), stream.time_base());
+    let mut dec = ff::codec::context::Context::from_parameters(stream.parameters())
+        .unwrap()
+        .decoder()
+        .video()
+        .unwrap();
+    let target = ms * i64::from(tb.denominator()) / (1000 * i64::from(tb.numerator()));
+    let mut frame = ff::util::frame::Video::empty();
+    for (s, p) in ictx.packets() {
+        if s.index() != index {
+            continue;
+        }
+        dec.send_packet(&p).unwrap();
+        while dec.receive_frame(&mut frame).is_ok() {
+            if frame.timestamp().unwrap_or(0) >= target {
+                let mut rgb = ff::util::frame::Video::empty();
+                let mut sc = ff::software::scaling::Context::get(
+                    frame.format(),
+                    frame.width(),
+                    frame.height(),
+                    ff::format::Pixel::RGB24,
+                    frame.width(),
+                    frame.height(),
+                    ff::software::scaling::Flags::BILINEAR,
+                )
+                .unwrap();
+                sc.run(&frame, &mut rgb).unwrap();
+                let (w, h, stride) = (rgb.width(), rgb.height(), rgb.stride(0));
+                let mut buf = Vec::new();
+                for y in 0..h as usize {
+                    buf.extend_from_slice(&rgb.data(0)[y * stride..y * stride + w as usize * 3]);
+                }
+                return image::RgbImage::from_raw(w, h, buf).unwrap();
+            }
+        }
+    }
+    panic!("no frame at {ms} ms");
+}
+
+#[test]
+fn credit_lines_show_and_a_dip_goes_through_black() {
+    let (s, c) = setup();
+    let beach = catalog::get(s.lib.conn(), asset_named(&s.lib, "beach_day.mp4").id).unwrap();
+    let sunset = catalog::get(s.lib.conn(), asset_named(&s.lib, "sunset_silent.mp4").id).unwrap();
+    let item = |a: &chorus::catalog::Asset, credit: &str, transition| piece::Item {
+        asset_id: a.id,
+        source_hash: a.hash.clone(),
+        kind: Kind::Clip,
+        in_ms: 0,
+        out_ms: 2000,
+        pan_zoom: false,
+        fit: piece::Fit::Letterbox,
+        transition,
+        credit: credit.into(),
+    };
+    let dip = piece::Transition {
+        kind: piece::TransitionKind::DipToBlack,
+        duration_ms: 600,
+    };
+    let doc = piece::PieceDoc {
+        format: piece::FORMAT,
+        name: "credits".into(),
+        preset: piece::Preset::Square1x1,
+        content: piece::Content::Montage(piece::Montage {
+            items: vec![
+                item(&beach, "@ana.surfs", piece::Transition::default()),
+                item(&sunset, "", dip),
+            ],
+            intro_card: false,
+            outro_card: false,
+            card_ms: 0,
+            music_bed: false,
+            target_lufs: -14.0,
+        }),
+    };
+    let cleared = rights::require_cleared(s.lib.conn(), &c, &doc.asset_ids()).unwrap();
+    let out = s.dir.path().join("credits.mp4");
+    render::render_montage(&s.lib, &cleared, &doc, &out, &mut |_| true).unwrap();
+
+    // Letterboxed landscape in a square: the bottom band is black but for the credit.
+    let ink = |f: &image::RgbImage| {
+        (0..400)
+            .flat_map(|x| (960..1060).map(move |y| (x, y)))
+            .filter(|&(x, y)| f.get_pixel(x, y).0.iter().all(|&v| v > 200))
+            .count()
+    };
+    let with_credit = frame_at(&out, 1000);
+    let without = frame_at(&out, 3000);
+    assert!(
+        ink(&with_credit) > 300,
+        "the credit line is drawn lower left"
+    );
+    assert_eq!(ink(&without), 0, "no credit, no text");
+
+    // The dip: the last frame before the cut is nearly black, mid-item is not.
+    let mean = |f: &image::RgbImage| {
+        f.pixels()
+            .map(|p| p.0.iter().map(|&v| u64::from(v)).sum::<u64>())
+            .sum::<u64>()
+            / u64::from(f.width() * f.height())
+    };
+    let mid = mean(&frame_at(&out, 1000));
+    let edge = mean(&frame_at(&out, 1967));
+    assert!(
+        edge * 5 < mid,
+        "fading out to black at the cut: {edge} vs {mid}"
+    );
+}

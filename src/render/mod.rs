@@ -1,12 +1,13 @@
 //! Rendering montages to H.264/AAC MP4 through ffmpeg-next (no ffmpeg subprocess).
 //!
-//! First cut: cuts only, the three fit modes, display-matrix and EXIF orientation,
-//! brand-colour intro/outro cards, the clips' own audio resampled to 48 kHz stereo (silence
-//! where a clip has none and under photos). Every frame is composited as RGB in Chorus's
-//! own code and converted once to YUV 4:2:0; the output is written under a temporary name
+//! So far: cuts and dips to black, the three fit modes, display-matrix and EXIF
+//! orientation, a slow push-in on photos, the credit line on every item, brand-colour
+//! intro/outro cards with text, and the clips' own audio resampled to 48 kHz stereo
+//! (silence where a clip has none and under photos). Every frame is composited as RGB in
+//! Chorus's own code and converted once to YUV 4:2:0; the output is written under a temporary name
 //! and renamed only when complete, so a failed or cancelled render leaves nothing that
-//! looks finished. Not yet: crossfades and dips, pan and zoom, credit text and card text,
-//! the music bed with ducking, and loudness normalisation.
+//! looks finished. Not yet: crossfades, the music bed with ducking, and loudness
+//! normalisation.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -24,9 +25,11 @@ use crate::library::Library;
 use crate::media::Kind;
 use crate::rights::ClearedForUse;
 
+mod text;
+
 const SAMPLE_RATE: u32 = 48_000;
 const SAMPLES_PER_FRAME: usize = (SAMPLE_RATE as u64 / FPS) as usize;
-/// Brand colour of the demo kit's cards until the brand kit lands.
+/// Brand colour of the demo kit's cards until the brand kit is configurable.
 const CARD_RGB: [u8; 3] = [0x1d, 0x3f, 0x72];
 
 #[derive(Debug, thiserror::Error)]
@@ -95,18 +98,13 @@ pub fn render_montage(
             return Err(RenderError::NotCleared(id));
         }
     }
-    if let Some(t) = montage
+    if montage
         .items
         .iter()
         .skip(1)
-        .find(|i| i.transition.kind != TransitionKind::Cut)
+        .any(|i| i.transition.kind == TransitionKind::Crossfade)
     {
-        return Err(RenderError::UnsupportedTransition(
-            match t.transition.kind {
-                TransitionKind::Crossfade => "crossfade",
-                _ => "dip-to-black",
-            },
-        ));
+        return Err(RenderError::UnsupportedTransition("crossfade"));
     }
     crate::media::init_ffmpeg();
     let partial = out.with_file_name(format!(
@@ -340,12 +338,29 @@ fn render_to(
         }
         Ok(())
     };
-    let card = RgbImage::from_pixel(width, height, image::Rgb(CARD_RGB));
+    let brand = crate::rights::RightsSettings::load(lib)
+        .map(|r| r.brand_name)
+        .unwrap_or_else(|_| "Our brand".into());
+    let card = |line: &str| {
+        let mut c = RgbImage::from_pixel(width, height, image::Rgb(CARD_RGB));
+        let mask = text::rasterise(line, height as f32 * 0.07);
+        let (mw, mh) = mask.image.dimensions();
+        text::draw(
+            &mut c,
+            &mask,
+            i64::from(width.saturating_sub(mw) / 2),
+            i64::from(height.saturating_sub(mh) / 2),
+            [255, 255, 255],
+        );
+        c
+    };
+    let intro = card(&format!("{brand} · made by our customers"));
+    let outro = card(&format!("Thank you · {brand}"));
     let card_frames = (montage.card_ms * FPS + 500) / 1000;
     let silence = vec![[0.0f32; 2]; SAMPLES_PER_FRAME];
     if montage.intro_card {
         for _ in 0..card_frames {
-            out.push_video(&card)?;
+            out.push_video(&intro)?;
             out.push_audio(&silence)?;
             tick(&out, &mut done)?;
         }
@@ -353,20 +368,69 @@ fn render_to(
     let store = lib.store();
     let mut poster: Option<RgbImage> = None;
     let mut timeline = Vec::new();
-    for item in &montage.items {
+    let half_dip = |i: usize| -> u64 {
+        montage
+            .items
+            .get(i)
+            .filter(|it| i > 0 && it.transition.kind == TransitionKind::DipToBlack)
+            .map_or(0, |it| (it.transition.duration_ms * FPS + 500) / 1000 / 2)
+    };
+    for (index, item) in montage.items.iter().enumerate() {
         let n = (item.len_ms() * FPS + 500) / 1000;
         let from = out.frames as u64;
         let source = store.original(&item.source_hash);
+        // Dip to black: this item fades in over half the dip, the one before fades out.
+        let (fade_in, fade_out) = (half_dip(index), half_dip(index + 1));
+        let gain = |f: u64| -> f32 {
+            let mut g = 1.0f32;
+            if f < fade_in {
+                g = g.min((f as f32 + 0.5) / fade_in as f32);
+            }
+            if f + fade_out >= n && fade_out > 0 {
+                g = g.min((n - f) as f32 / (fade_out as f32 + 0.5));
+            }
+            g
+        };
+        let credit = (!item.credit.trim().is_empty())
+            .then(|| text::rasterise(item.credit.trim(), height as f32 * 0.045));
+        let margin = i64::from(height / 25);
+        let finish = |mut frame: RgbImage, f: u64| -> RgbImage {
+            if let Some(mask) = &credit {
+                let y = i64::from(height) - margin - i64::from(mask.image.height());
+                text::draw(&mut frame, mask, margin, y, [255, 255, 255]);
+            }
+            let g = gain(f);
+            if g < 1.0 {
+                for p in frame.pixels_mut() {
+                    p.0 = p.0.map(|v| (f32::from(v) * g) as u8);
+                }
+            }
+            frame
+        };
         match item.kind {
             Kind::Photo => {
                 let picture = load_photo(lib, item, &source)?;
-                let composed = compose(&picture, item.fit, width, height);
-                if poster.is_none() {
-                    poster = Some(composed.clone());
-                }
-                for _ in 0..n {
-                    out.push_video(&composed)?;
-                    out.push_audio(&silence)?;
+                let still = compose(&picture, item.fit, width, height);
+                for f in 0..n {
+                    // A slow push-in (Ken Burns) keeps a photo alive on screen.
+                    let composed = if item.pan_zoom {
+                        compose(
+                            &zoomed(&picture, 1.0 + 0.08 * f as f64 / n.max(1) as f64),
+                            item.fit,
+                            width,
+                            height,
+                        )
+                    } else {
+                        still.clone()
+                    };
+                    let framed = finish(composed, f);
+                    if poster.is_none() {
+                        poster = Some(framed.clone());
+                    }
+                    out.push_video(&framed)?;
+                    let mut a = silence.clone();
+                    apply_gain(&mut a, gain(f));
+                    out.push_audio(&a)?;
                     tick(&out, &mut done)?;
                 }
             }
@@ -377,22 +441,27 @@ fn render_to(
                     |r| r.get(0),
                 )?;
                 let mut audio = Vec::new();
+                let mut f = 0u64;
                 decode_range(
                     &source,
                     item,
                     n,
                     rotation,
                     &mut |pic| {
-                        let composed = compose(&pic, item.fit, width, height);
-                        out.push_video(&composed)?;
+                        let framed = finish(compose(&pic, item.fit, width, height), f);
+                        f += 1;
+                        out.push_video(&framed)?;
                         if poster.is_none() {
-                            poster = Some(composed);
+                            poster = Some(framed);
                         }
                         tick(&out, &mut done)
                     },
                     &mut audio,
                 )?;
                 audio.resize(n as usize * SAMPLES_PER_FRAME, [0.0; 2]);
+                for (frame_no, chunk) in audio.chunks_mut(SAMPLES_PER_FRAME).enumerate() {
+                    apply_gain(chunk, gain(frame_no as u64));
+                }
                 out.push_audio(&audio)?;
             }
         }
@@ -404,7 +473,7 @@ fn render_to(
     }
     if montage.outro_card {
         for _ in 0..card_frames {
-            out.push_video(&card)?;
+            out.push_video(&outro)?;
             out.push_audio(&silence)?;
             tick(&out, &mut done)?;
         }
@@ -420,6 +489,25 @@ fn render_to(
         poster,
         timeline,
     })
+}
+
+fn apply_gain(samples: &mut [[f32; 2]], g: f32) {
+    if g < 1.0 {
+        for s in samples {
+            s[0] *= g;
+            s[1] *= g;
+        }
+    }
+}
+
+/// The centre of a picture, `zoom` times closer.
+fn zoomed(pic: &RgbImage, zoom: f64) -> RgbImage {
+    let (w, h) = pic.dimensions();
+    let (cw, ch) = (
+        ((w as f64 / zoom) as u32).max(1),
+        ((h as f64 / zoom) as u32).max(1),
+    );
+    image::imageops::crop_imm(pic, (w - cw) / 2, (h - ch) / 2, cw, ch).to_image()
 }
 
 fn load_photo(lib: &Library, item: &Item, source: &Path) -> Result<RgbImage, RenderError> {
