@@ -294,3 +294,55 @@ fn credit_lines_show_and_a_dip_goes_through_black() {
         "fading out to black at the cut: {edge} vs {mid}"
     );
 }
+
+/// Integrated loudness (LUFS) of a file's audio, measured again from the file.
+fn loudness_of(path: &Path) -> f64 {
+    use ffmpeg_next as ff;
+    let mut ictx = ff::format::input(&path).unwrap();
+    let stream = ictx.streams().best(ff::media::Type::Audio).unwrap();
+    let index = stream.index();
+    let mut dec = ff::codec::context::Context::from_parameters(stream.parameters())
+        .unwrap()
+        .decoder()
+        .audio()
+        .unwrap();
+    let mut meter = ebur128::EbuR128::new(2, 48_000, ebur128::Mode::I).unwrap();
+    let mut frame = ff::util::frame::Audio::empty();
+    for (s, p) in ictx.packets() {
+        if s.index() != index {
+            continue;
+        }
+        dec.send_packet(&p).unwrap();
+        while dec.receive_frame(&mut frame).is_ok() {
+            assert_eq!((frame.rate(), frame.channels()), (48_000, 2));
+            let (l, r) = (frame.plane::<f32>(0), frame.plane::<f32>(1));
+            meter.add_frames_planar_f32(&[l, r]).unwrap();
+        }
+    }
+    meter.loudness_global().unwrap()
+}
+
+#[test]
+fn the_mix_is_normalised_to_the_loudness_target() {
+    let (s, c) = setup();
+    let base =
+        assemble::auto_montage(s.lib.conn(), &c, "Loud", piece::Preset::Square1x1, 6).unwrap();
+    assert!(base
+        .asset_ids()
+        .iter()
+        .any(|id| catalog::get(s.lib.conn(), *id).unwrap().has_audio));
+    let cleared = rights::require_cleared(s.lib.conn(), &c, &base.asset_ids()).unwrap();
+    for target in [-14.0, -23.0] {
+        let mut doc = base.clone();
+        if let piece::Content::Montage(m) = &mut doc.content {
+            m.target_lufs = target;
+        }
+        let out = s.dir.path().join(format!("loud{target}.mp4"));
+        render::render_montage(&s.lib, &cleared, &doc, &out, &mut |_| true).unwrap();
+        let measured = loudness_of(&out);
+        assert!(
+            (measured - target).abs() <= 1.0,
+            "target {target} LUFS, measured {measured:.2}"
+        );
+    }
+}

@@ -6,8 +6,8 @@
 //! (silence where a clip has none and under photos). Every frame is composited as RGB in
 //! Chorus's own code and converted once to YUV 4:2:0; the output is written under a temporary name
 //! and renamed only when complete, so a failed or cancelled render leaves nothing that
-//! looks finished. Not yet: crossfades, the music bed with ducking, and loudness
-//! normalisation.
+//! looks finished. The mix is normalised to the piece's loudness target (EBU R128
+//! integrated, true peak at most -1 dBTP). Not yet: crossfades, the music bed with ducking.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -143,6 +143,8 @@ struct Output {
     samples: i64,
     audio: Vec<[f32; 2]>,
     aframe: usize,
+    /// Linear gain that brings the mix to its loudness target.
+    gain: f32,
 }
 
 impl Output {
@@ -226,6 +228,7 @@ impl Output {
             samples: 0,
             audio: Vec::new(),
             aframe,
+            gain: 1.0,
         })
     }
 
@@ -265,7 +268,9 @@ impl Output {
 
     /// Queues stereo samples and encodes every whole AAC frame.
     fn push_audio(&mut self, samples: &[[f32; 2]]) -> Result<(), RenderError> {
-        self.audio.extend_from_slice(samples);
+        let g = self.gain;
+        self.audio
+            .extend(samples.iter().map(|s| [s[0] * g, s[1] * g]));
         while self.audio.len() >= self.aframe {
             let chunk: Vec<[f32; 2]> = self.audio.drain(..self.aframe).collect();
             self.encode_audio(&chunk)?;
@@ -330,6 +335,7 @@ fn render_to(
     let (width, height) = doc.preset.size();
     let total = doc.duration_frames().max(1);
     let mut out = Output::open(path, width, height)?;
+    out.gain = loudness_gain(lib, montage)?;
     let mut done = 0u64;
     let mut tick = |out: &Output, done: &mut u64| -> Result<(), RenderError> {
         *done += 1;
@@ -447,6 +453,7 @@ fn render_to(
                     item,
                     n,
                     rotation,
+                    true,
                     &mut |pic| {
                         let framed = finish(compose(&pic, item.fit, width, height), f);
                         f += 1;
@@ -489,6 +496,46 @@ fn render_to(
         poster,
         timeline,
     })
+}
+
+/// EBU R128: measures the clips' audio as it will be cut, then returns the linear gain
+/// that brings the integrated loudness to the piece's target, held back so the true peak
+/// stays at or under -1 dBTP. A silent piece keeps unity gain.
+fn loudness_gain(lib: &Library, montage: &Montage) -> Result<f32, RenderError> {
+    let mut meter =
+        ebur128::EbuR128::new(2, SAMPLE_RATE, ebur128::Mode::I | ebur128::Mode::TRUE_PEAK)
+            .map_err(|e| RenderError::Encode(format!("loudness meter: {e:?}")))?;
+    let store = lib.store();
+    for item in montage.items.iter().filter(|i| i.kind == Kind::Clip) {
+        let n = (item.len_ms() * FPS + 500) / 1000;
+        let mut audio = Vec::new();
+        decode_range(
+            &store.original(&item.source_hash),
+            item,
+            n,
+            0,
+            false,
+            &mut |_| Ok(()),
+            &mut audio,
+        )?;
+        let interleaved: Vec<f32> = audio.iter().flat_map(|s| *s).collect();
+        meter
+            .add_frames_f32(&interleaved)
+            .map_err(|e| RenderError::Encode(format!("loudness meter: {e:?}")))?;
+    }
+    let loudness = meter.loudness_global().unwrap_or(f64::NEG_INFINITY);
+    if !loudness.is_finite() || loudness < -70.0 {
+        return Ok(1.0);
+    }
+    let peak = (0..2)
+        .filter_map(|c| meter.true_peak(c).ok())
+        .fold(0.0f64, f64::max);
+    let mut gain = 10f64.powf((montage.target_lufs - loudness) / 20.0);
+    let ceiling = 10f64.powf(-1.0 / 20.0);
+    if peak > 0.0 && peak * gain > ceiling {
+        gain = ceiling / peak;
+    }
+    Ok(gain as f32)
 }
 
 fn apply_gain(samples: &mut [[f32; 2]], g: f32) {
@@ -581,11 +628,13 @@ pub fn compose(pic: &RgbImage, fit: Fit, width: u32, height: u32) -> RgbImage {
 
 /// Decodes `item`'s trim of a clip: exactly `n` output frames (30 fps, repeating or
 /// dropping source frames as the rates differ) to `emit`, and its audio as 48 kHz stereo.
+#[allow(clippy::too_many_arguments)]
 fn decode_range(
     source: &Path,
     item: &Item,
     n: u64,
     rotation: u16,
+    video: bool,
     emit: &mut dyn FnMut(RgbImage) -> Result<(), RenderError>,
     audio: &mut Vec<[f32; 2]>,
 ) -> Result<(), RenderError> {
@@ -621,7 +670,8 @@ fn decode_range(
     let to_ms = |pts: i64, tb: Rational| {
         pts * 1000 * i64::from(tb.numerator()) / i64::from(tb.denominator().max(1))
     };
-    let mut emitted = 0u64;
+    // Audio only (the loudness pass): count the video as done.
+    let mut emitted = if video { 0 } else { n };
     let mut last: Option<RgbImage> = None;
     let mut scaler: Option<scaling::Context> = None;
     let mut resampler: Option<ff::software::resampling::Context> = None;
@@ -745,6 +795,10 @@ fn decode_range(
                 audio.extend(l.iter().zip(r).skip(skip).map(|(a, b)| [*a, *b]));
             }
         }
+    }
+    if !video {
+        audio.truncate(wanted_samples);
+        return Ok(());
     }
     let _ = vdec.send_eof();
     while emitted < n && vdec.receive_frame(&mut decoded).is_ok() {
