@@ -346,3 +346,57 @@ fn the_mix_is_normalised_to_the_loudness_target() {
         );
     }
 }
+
+#[test]
+fn silent_mono_low_rate_and_rotated_clips_all_render() {
+    let (mut s, c) = setup();
+    // old_phone.3gp: AAC mono at 16 kHz, and nobody to ask, so a person overrides for the test.
+    let old = catalog::get(s.lib.conn(), asset_named(&s.lib, "old_phone.3gp").id).unwrap();
+    rights::override_clearance(&mut s.lib, &c, &[old.id], "our own staff recording").unwrap();
+    let items: Vec<piece::Item> = [
+        "old_phone.3gp",
+        "sunset_silent.mp4",
+        "unboxing_vertical.mp4",
+    ]
+    .iter()
+    .map(|n| {
+        let a = catalog::get(s.lib.conn(), asset_named(&s.lib, n).id).unwrap();
+        piece::Item {
+            asset_id: a.id,
+            source_hash: a.hash.clone(),
+            kind: Kind::Clip,
+            in_ms: 0,
+            out_ms: 1000,
+            pan_zoom: false,
+            fit: piece::Fit::Crop,
+            transition: piece::Transition::default(),
+            credit: String::new(),
+        }
+    })
+    .collect();
+    let doc = piece::PieceDoc {
+        format: piece::FORMAT,
+        name: "mixed".into(),
+        preset: piece::Preset::Feed4x5,
+        content: piece::Content::Montage(piece::Montage {
+            items,
+            intro_card: false,
+            outro_card: false,
+            card_ms: 0,
+            music_bed: false,
+            target_lufs: -14.0,
+        }),
+    };
+    let cleared = rights::require_cleared(s.lib.conn(), &c, &doc.asset_ids()).unwrap();
+    let out = s.dir.path().join("mixed.mp4");
+    let done = render::render_montage(&s.lib, &cleared, &doc, &out, &mut |_| true).unwrap();
+    assert_eq!(done.frames, 90);
+    let info = media::probe(&out, &Sniffed::Clip("mp4"), &Limits::default())
+        .unwrap()
+        .info;
+    assert_eq!((info.width, info.height), (1080, 1350));
+    assert!((info.duration_ms.unwrap() - 3000).abs() <= 34);
+    assert!(info.has_audio);
+    // The mono 16 kHz clip's sound arrives as 48 kHz stereo: audible, not silence.
+    assert!(loudness_of(&out) > -40.0);
+}
