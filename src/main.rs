@@ -1470,7 +1470,7 @@ fn demo(dir: &Path, samples: Option<PathBuf>, render: bool) -> Result<(), AnyErr
                 .join("homepage-hero/homepage-hero-hero_16x9.mp4")
                 .display()
         );
-        println!("(Crossfades and the music bed are not rendered yet; mosaics neither.)");
+        println!("(The music bed is not mixed in yet; mosaics and stills do not render yet.)");
     } else {
         println!("(Render with `chorus render PIECE --out FILE`, export with `chorus export`, or run the demo with --render.)");
     }

@@ -400,3 +400,71 @@ fn silent_mono_low_rate_and_rotated_clips_all_render() {
     // The mono 16 kHz clip's sound arrives as 48 kHz stereo: audible, not silence.
     assert!(loudness_of(&out) > -40.0);
 }
+
+#[test]
+fn a_crossfade_overlaps_two_items_by_its_length() {
+    let (s, c) = setup();
+    let clip = |name: &str, transition| {
+        let a = catalog::get(s.lib.conn(), asset_named(&s.lib, name).id).unwrap();
+        piece::Item {
+            asset_id: a.id,
+            source_hash: a.hash.clone(),
+            kind: Kind::Clip,
+            in_ms: 0,
+            out_ms: 2000,
+            pan_zoom: false,
+            fit: piece::Fit::Letterbox,
+            transition,
+            credit: String::new(),
+        }
+    };
+    let xfade = piece::Transition {
+        kind: piece::TransitionKind::Crossfade,
+        duration_ms: 600,
+    };
+    let doc = piece::PieceDoc {
+        format: piece::FORMAT,
+        name: "xfade".into(),
+        preset: piece::Preset::Square1x1,
+        content: piece::Content::Montage(piece::Montage {
+            items: vec![
+                clip("beach_day.mp4", piece::Transition::default()),
+                clip("sunset_silent.mp4", xfade),
+            ],
+            intro_card: false,
+            outro_card: false,
+            card_ms: 0,
+            music_bed: false,
+            target_lufs: -14.0,
+        }),
+    };
+    assert_eq!(doc.duration_frames(), 60 + 60 - 18);
+    let cleared = rights::require_cleared(s.lib.conn(), &c, &doc.asset_ids()).unwrap();
+    let out = s.dir.path().join("xfade.mp4");
+    let done = render::render_montage(&s.lib, &cleared, &doc, &out, &mut |_| true).unwrap();
+    assert_eq!(done.frames, 102);
+    let info = media::probe(&out, &Sniffed::Clip("mp4"), &Limits::default())
+        .unwrap()
+        .info;
+    assert!((info.duration_ms.unwrap() - 3400).abs() <= 34);
+    // Mid-fade the picture is neither the outgoing clip nor the incoming one.
+    let before = frame_at(&out, 1300);
+    let during = frame_at(&out, 1700);
+    let after = frame_at(&out, 2600);
+    let diff = |a: &image::RgbImage, b: &image::RgbImage| {
+        a.pixels()
+            .zip(b.pixels())
+            .map(|(p, q)| {
+                p.0.iter()
+                    .zip(q.0)
+                    .map(|(x, y)| u64::from(x.abs_diff(y)))
+                    .sum::<u64>()
+            })
+            .sum::<u64>()
+            / u64::from(a.width() * a.height())
+    };
+    assert!(
+        diff(&during, &before) > 5 && diff(&during, &after) > 5,
+        "a blend of both"
+    );
+}

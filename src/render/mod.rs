@@ -1,13 +1,13 @@
 //! Rendering montages to H.264/AAC MP4 through ffmpeg-next (no ffmpeg subprocess).
 //!
-//! So far: cuts and dips to black, the three fit modes, display-matrix and EXIF
+//! So far: cuts, crossfades and dips to black, the three fit modes, display-matrix and EXIF
 //! orientation, a slow push-in on photos, the credit line on every item, brand-colour
 //! intro/outro cards with text, and the clips' own audio resampled to 48 kHz stereo
 //! (silence where a clip has none and under photos). Every frame is composited as RGB in
 //! Chorus's own code and converted once to YUV 4:2:0; the output is written under a temporary name
 //! and renamed only when complete, so a failed or cancelled render leaves nothing that
 //! looks finished. The mix is normalised to the piece's loudness target (EBU R128
-//! integrated, true peak at most -1 dBTP). Not yet: crossfades, the music bed with ducking.
+//! integrated, true peak at most -1 dBTP). Not yet: the music bed with ducking.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -38,8 +38,6 @@ pub enum RenderError {
     NotCleared(i64),
     #[error("only montages render so far; this piece is a {0}")]
     UnsupportedKind(&'static str),
-    #[error("{0} transitions do not render yet; use cuts for now")]
-    UnsupportedTransition(&'static str),
     #[error("cannot read source {path}: {why}")]
     Source { path: PathBuf, why: String },
     #[error("encoding failed: {0}")]
@@ -97,14 +95,6 @@ pub fn render_montage(
         if !cleared.covers(id) {
             return Err(RenderError::NotCleared(id));
         }
-    }
-    if montage
-        .items
-        .iter()
-        .skip(1)
-        .any(|i| i.transition.kind == TransitionKind::Crossfade)
-    {
-        return Err(RenderError::UnsupportedTransition("crossfade"));
     }
     crate::media::init_ffmpeg();
     let partial = out.with_file_name(format!(
@@ -381,9 +371,41 @@ fn render_to(
             .filter(|it| i > 0 && it.transition.kind == TransitionKind::DipToBlack)
             .map_or(0, |it| (it.transition.duration_ms * FPS + 500) / 1000 / 2)
     };
+    // Crossfades: the last frames (and sound) of an item are held back and blended into
+    // the first frames of the next, so the two overlap by the transition's length.
+    let crossfade = |i: usize| -> u64 {
+        montage
+            .items
+            .get(i)
+            .filter(|it| i > 0 && it.transition.kind == TransitionKind::Crossfade)
+            .map_or(0, |it| (it.transition.duration_ms * FPS + 500) / 1000)
+    };
+    let mut held: Vec<RgbImage> = Vec::new();
+    let mut held_audio: Vec<[f32; 2]> = Vec::new();
     for (index, item) in montage.items.iter().enumerate() {
         let n = (item.len_ms() * FPS + 500) / 1000;
         let from = out.frames as u64;
+        let (k_in, k_out) = (crossfade(index), crossfade(index + 1));
+        let mut next_held: Vec<RgbImage> = Vec::new();
+        let place = |out: &mut Output,
+                     frame: RgbImage,
+                     f: u64,
+                     held: &[RgbImage],
+                     next_held: &mut Vec<RgbImage>|
+         -> Result<(), RenderError> {
+            if f < k_in {
+                let a = (f + 1) as f32 / (k_in + 1) as f32;
+                match held.get(f as usize) {
+                    Some(old) => out.push_video(&mix(old, &frame, a)),
+                    None => out.push_video(&frame),
+                }
+            } else if f + k_out >= n {
+                next_held.push(frame);
+                Ok(())
+            } else {
+                out.push_video(&frame)
+            }
+        };
         let source = store.original(&item.source_hash);
         // Dip to black: this item fades in over half the dip, the one before fades out.
         let (fade_in, fade_out) = (half_dip(index), half_dip(index + 1));
@@ -413,7 +435,7 @@ fn render_to(
             }
             frame
         };
-        match item.kind {
+        let audio: Vec<[f32; 2]> = match item.kind {
             Kind::Photo => {
                 let picture = load_photo(lib, item, &source)?;
                 let still = compose(&picture, item.fit, width, height);
@@ -433,12 +455,10 @@ fn render_to(
                     if poster.is_none() {
                         poster = Some(framed.clone());
                     }
-                    out.push_video(&framed)?;
-                    let mut a = silence.clone();
-                    apply_gain(&mut a, gain(f));
-                    out.push_audio(&a)?;
+                    place(&mut out, framed, f, &held, &mut next_held)?;
                     tick(&out, &mut done)?;
                 }
+                Vec::new()
             }
             Kind::Clip => {
                 let rotation: u16 = lib.conn().query_row(
@@ -456,22 +476,37 @@ fn render_to(
                     true,
                     &mut |pic| {
                         let framed = finish(compose(&pic, item.fit, width, height), f);
-                        f += 1;
-                        out.push_video(&framed)?;
                         if poster.is_none() {
-                            poster = Some(framed);
+                            poster = Some(framed.clone());
                         }
+                        place(&mut out, framed, f, &held, &mut next_held)?;
+                        f += 1;
                         tick(&out, &mut done)
                     },
                     &mut audio,
                 )?;
-                audio.resize(n as usize * SAMPLES_PER_FRAME, [0.0; 2]);
-                for (frame_no, chunk) in audio.chunks_mut(SAMPLES_PER_FRAME).enumerate() {
-                    apply_gain(chunk, gain(frame_no as u64));
-                }
-                out.push_audio(&audio)?;
+                audio
             }
+        };
+        // The item's sound: dips applied, the start mixed with what the previous item held
+        // back, its own end held back for the next.
+        let mut audio = audio;
+        audio.resize(n as usize * SAMPLES_PER_FRAME, [0.0; 2]);
+        for (frame_no, chunk) in audio.chunks_mut(SAMPLES_PER_FRAME).enumerate() {
+            apply_gain(chunk, gain(frame_no as u64));
         }
+        let fade = (k_in as usize * SAMPLES_PER_FRAME).min(held_audio.len());
+        for (j, (new, old)) in audio.iter_mut().zip(&held_audio).take(fade).enumerate() {
+            let a = (j + 1) as f32 / (fade + 1) as f32;
+            *new = [
+                old[0] * (1.0 - a) + new[0] * a,
+                old[1] * (1.0 - a) + new[1] * a,
+            ];
+        }
+        let keep = audio.len() - (k_out as usize * SAMPLES_PER_FRAME).min(audio.len());
+        held_audio = audio.split_off(keep);
+        out.push_audio(&audio)?;
+        held = next_held;
         timeline.push(Span {
             from,
             to: out.frames as u64,
@@ -536,6 +571,17 @@ fn loudness_gain(lib: &Library, montage: &Montage) -> Result<f32, RenderError> {
         gain = ceiling / peak;
     }
     Ok(gain as f32)
+}
+
+/// `a` of `new` over `1 - a` of `old`.
+fn mix(old: &RgbImage, new: &RgbImage, a: f32) -> RgbImage {
+    let mut out = new.clone();
+    for (o, p) in out.pixels_mut().zip(old.pixels()) {
+        for (v, w) in o.0.iter_mut().zip(p.0) {
+            *v = (f32::from(*v) * a + f32::from(w) * (1.0 - a)).round() as u8;
+        }
+    }
+    out
 }
 
 fn apply_gain(samples: &mut [[f32; 2]], g: f32) {
