@@ -164,6 +164,8 @@ impl Output {
         let mut opts = Dictionary::new();
         opts.set("preset", "veryfast");
         opts.set("crf", "23");
+        // FFmpeg's library default is one thread; the CLI uses every core.
+        opts.set("threads", "auto");
         let venc = v.open_with(opts).map_err(enc_err)?;
         octx.stream_mut(vidx)
             .ok_or(RenderError::Encode("video stream".into()))?
@@ -626,6 +628,15 @@ fn load_photo(lib: &Library, item: &Item, source: &Path) -> Result<RgbImage, Ren
 /// Fits a picture into the output frame.
 pub fn compose(pic: &RgbImage, fit: Fit, width: u32, height: u32) -> RgbImage {
     use image::imageops::{self, FilterType};
+    // Shrinking by area averaging is several times faster than a filtered resize (whose
+    // kernel widens with the ratio) and as clean; growing needs the filter.
+    let scale = |img: &RgbImage, w: u32, h: u32| -> RgbImage {
+        if w <= img.width() && h <= img.height() {
+            imageops::thumbnail(img, w, h)
+        } else {
+            imageops::resize(img, w, h, FilterType::Triangle)
+        }
+    };
     let (pw, ph) = pic.dimensions();
     let contain = (width as f64 / pw as f64).min(height as f64 / ph as f64);
     let cover = (width as f64 / pw as f64).max(height as f64 / ph as f64);
@@ -635,7 +646,7 @@ pub fn compose(pic: &RgbImage, fit: Fit, width: u32, height: u32) -> RgbImage {
                 ((pw as f64 * cover).round() as u32).max(width),
                 ((ph as f64 * cover).round() as u32).max(height),
             );
-            let scaled = imageops::resize(pic, sw, sh, FilterType::Triangle);
+            let scaled = scale(pic, sw, sh);
             imageops::crop_imm(&scaled, (sw - width) / 2, (sh - height) / 2, width, height)
                 .to_image()
         }
@@ -644,17 +655,12 @@ pub fn compose(pic: &RgbImage, fit: Fit, width: u32, height: u32) -> RgbImage {
                 ((pw as f64 * contain).round() as u32).clamp(1, width),
                 ((ph as f64 * contain).round() as u32).clamp(1, height),
             );
-            let fg = imageops::resize(pic, fw, fh, FilterType::Triangle);
+            let fg = scale(pic, fw, fh);
             let mut canvas = if fit == Fit::Letterbox {
                 RgbImage::new(width, height)
             } else {
                 // A tiny copy blown up is a cheap, strong blur; darkened so the clip leads.
-                let tiny = imageops::resize(
-                    pic,
-                    (width / 40).max(1),
-                    (height / 40).max(1),
-                    FilterType::Triangle,
-                );
+                let tiny = scale(pic, (width / 40).max(1), (height / 40).max(1));
                 let mut bg = imageops::resize(&tiny, width, height, FilterType::Triangle);
                 for p in bg.pixels_mut() {
                     p.0 = p.0.map(|v| (u16::from(v) * 3 / 5) as u8);
