@@ -44,23 +44,15 @@ fn export_writes_media_poster_credits_report_and_a_traceable_manifest() {
     };
     let c = campaign::create(s.lib.conn(), "Export test", &usage).unwrap();
     // The GPS-tagged photo and the clip with a creation time are in it on purpose.
-    let doc = piece::PieceDoc {
-        format: piece::FORMAT,
-        name: "Summer Wall".into(),
-        preset: piece::Preset::Square1x1,
-        content: piece::Content::Montage(piece::Montage {
-            items: vec![
-                item(&s, "beach_day.mp4", 0, 1000),
-                item(&s, "hiking_gps.jpg", 0, 1000),
-                item(&s, "sunset_silent.mp4", 500, 1500),
-            ],
-            intro_card: false,
-            outro_card: false,
-            card_ms: 0,
-            music_bed: false,
-            target_lufs: -14.0,
-        }),
-    };
+    let doc = montage(
+        "Summer Wall",
+        piece::Preset::Square1x1,
+        vec![
+            item(&s, "beach_day.mp4", 0, 1000),
+            item(&s, "hiking_gps.jpg", 0, 1000),
+            item(&s, "sunset_silent.mp4", 500, 1500),
+        ],
+    );
     let p = piece::create(s.lib.conn(), &c, &doc).unwrap();
     let out = s.dir.path().join("exports");
     std::fs::create_dir_all(&out).unwrap();

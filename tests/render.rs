@@ -109,19 +109,7 @@ fn a_rotated_clip_in_a_wide_frame_is_upright_over_a_blurred_fill() {
         transition: piece::Transition::default(),
         credit: "@benskates".into(),
     };
-    let doc = |fit| piece::PieceDoc {
-        format: piece::FORMAT,
-        name: "one".into(),
-        preset: piece::Preset::Hero16x9,
-        content: piece::Content::Montage(piece::Montage {
-            items: vec![item(fit)],
-            intro_card: false,
-            outro_card: false,
-            card_ms: 0,
-            music_bed: false,
-            target_lufs: -14.0,
-        }),
-    };
+    let doc = |fit| montage("one", piece::Preset::Hero16x9, vec![item(fit)]);
     let cleared = rights::require_cleared(s.lib.conn(), &c, &[clip.id]).unwrap();
     let poster = |fit| {
         let out = s.dir.path().join(format!("{fit:?}.mp4"));
@@ -245,22 +233,14 @@ fn credit_lines_show_and_a_dip_goes_through_black() {
         kind: piece::TransitionKind::DipToBlack,
         duration_ms: 600,
     };
-    let doc = piece::PieceDoc {
-        format: piece::FORMAT,
-        name: "credits".into(),
-        preset: piece::Preset::Square1x1,
-        content: piece::Content::Montage(piece::Montage {
-            items: vec![
-                item(&beach, "@ana.surfs", piece::Transition::default()),
-                item(&sunset, "", dip),
-            ],
-            intro_card: false,
-            outro_card: false,
-            card_ms: 0,
-            music_bed: false,
-            target_lufs: -14.0,
-        }),
-    };
+    let doc = montage(
+        "credits",
+        piece::Preset::Square1x1,
+        vec![
+            item(&beach, "@ana.surfs", piece::Transition::default()),
+            item(&sunset, "", dip),
+        ],
+    );
     let cleared = rights::require_cleared(s.lib.conn(), &c, &doc.asset_ids()).unwrap();
     let out = s.dir.path().join("credits.mp4");
     render::render_montage(&s.lib, &cleared, &doc, &out, &mut |_| true).unwrap();
@@ -374,19 +354,7 @@ fn silent_mono_low_rate_and_rotated_clips_all_render() {
         }
     })
     .collect();
-    let doc = piece::PieceDoc {
-        format: piece::FORMAT,
-        name: "mixed".into(),
-        preset: piece::Preset::Feed4x5,
-        content: piece::Content::Montage(piece::Montage {
-            items,
-            intro_card: false,
-            outro_card: false,
-            card_ms: 0,
-            music_bed: false,
-            target_lufs: -14.0,
-        }),
-    };
+    let doc = montage("mixed", piece::Preset::Feed4x5, items);
     let cleared = rights::require_cleared(s.lib.conn(), &c, &doc.asset_ids()).unwrap();
     let out = s.dir.path().join("mixed.mp4");
     let done = render::render_montage(&s.lib, &cleared, &doc, &out, &mut |_| true).unwrap();
@@ -422,22 +390,14 @@ fn a_crossfade_overlaps_two_items_by_its_length() {
         kind: piece::TransitionKind::Crossfade,
         duration_ms: 600,
     };
-    let doc = piece::PieceDoc {
-        format: piece::FORMAT,
-        name: "xfade".into(),
-        preset: piece::Preset::Square1x1,
-        content: piece::Content::Montage(piece::Montage {
-            items: vec![
-                clip("beach_day.mp4", piece::Transition::default()),
-                clip("sunset_silent.mp4", xfade),
-            ],
-            intro_card: false,
-            outro_card: false,
-            card_ms: 0,
-            music_bed: false,
-            target_lufs: -14.0,
-        }),
-    };
+    let doc = montage(
+        "xfade",
+        piece::Preset::Square1x1,
+        vec![
+            clip("beach_day.mp4", piece::Transition::default()),
+            clip("sunset_silent.mp4", xfade),
+        ],
+    );
     assert_eq!(doc.duration_frames(), 60 + 60 - 18);
     let cleared = rights::require_cleared(s.lib.conn(), &c, &doc.asset_ids()).unwrap();
     let out = s.dir.path().join("xfade.mp4");

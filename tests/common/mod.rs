@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use chorus::campaign::piece;
 use chorus::catalog::{self, Asset, Filter};
 use chorus::ingest::{self, FileResult, Progress, Summary};
 use chorus::library::Library;
@@ -92,4 +93,21 @@ pub fn integrity_ok(lib: &Library) -> bool {
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .expect("integrity_check");
     r == "ok"
+}
+
+/// A montage without cards or music, for tests that look at the items.
+pub fn montage(name: &str, preset: piece::Preset, items: Vec<piece::Item>) -> piece::PieceDoc {
+    piece::PieceDoc {
+        format: piece::FORMAT,
+        name: name.to_string(),
+        preset,
+        content: piece::Content::Montage(piece::Montage {
+            items,
+            intro_card: false,
+            outro_card: false,
+            card_ms: 0,
+            music_bed: false,
+            target_lufs: -14.0,
+        }),
+    }
 }
