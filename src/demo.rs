@@ -124,8 +124,8 @@ pub fn clear_rights(
 }
 
 /// A second campaign inside what the form consent already covers (web and social,
-/// worldwide, starting tomorrow for two months), with the two pieces auto-assembled from
-/// what is cleared: a 30 s homepage hero and a 15 s story.
+/// worldwide, starting tomorrow for two months), with pieces made from what is cleared: a
+/// 30 s homepage hero and a 15 s story (auto-assembled) and a wall of fans (mosaic).
 pub fn assemble_pieces(
     lib: &Library,
     today: NaiveDate,
@@ -145,5 +145,18 @@ pub fn assemble_pieces(
         let doc = assemble::auto_montage(lib.conn(), &c, name, preset, length)?;
         pieces.push(piece::create(lib.conn(), &c, &doc)?);
     }
+    // A wall of fans from everything the hero uses.
+    let wall = piece::PieceDoc {
+        format: piece::FORMAT,
+        name: "Wall of fans".into(),
+        preset: Preset::Hero16x9,
+        content: piece::Content::Mosaic(piece::Mosaic {
+            asset_ids: pieces[0].document.asset_ids(),
+            layout: piece::Layout::Grid,
+            brand_overlay: true,
+            animated_ms: 6000,
+        }),
+    };
+    pieces.push(piece::create(lib.conn(), &c, &wall)?);
     Ok((c, pieces))
 }

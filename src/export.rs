@@ -156,6 +156,25 @@ fn write_all(
         // The same storyboard, re-fitted to each shape.
         let mut doc = piece.document.clone();
         doc.preset = *preset;
+        if !matches!(doc.content, crate::campaign::piece::Content::Montage(_)) {
+            // Stills and mosaic walls export as pictures; the first one is the poster too.
+            let file = format!("{name}-{}.jpg", preset.name());
+            render::render_image(lib, cleared, &doc, &dir.join(&file))?;
+            if i == 0 {
+                fs::copy(dir.join(&file), dir.join("poster.jpg"))
+                    .map_err(io(&dir.join("poster.jpg")))?;
+            }
+            let (width, height) = preset.size();
+            outputs.push(OutputFile {
+                file,
+                preset: *preset,
+                width,
+                height,
+                duration_ms: 0,
+                timeline: Vec::new(),
+            });
+            continue;
+        }
         let file = format!("{name}-{}.mp4", preset.name());
         let share = 1.0 / presets.len() as f64;
         let done = render::render_montage(lib, cleared, &doc, &dir.join(&file), &mut |f| {

@@ -163,6 +163,20 @@ enum PieceCommand {
         #[arg(long)]
         json: bool,
     },
+    /// A still (one photo, brand band, credit) or a mosaic wall from the given assets.
+    New {
+        #[arg(long)]
+        campaign: String,
+        /// still or mosaic (montages come from `piece auto` or `piece import`).
+        #[arg(long)]
+        kind: String,
+        #[arg(long, default_value = "square_1x1")]
+        preset: String,
+        #[arg(long)]
+        name: String,
+        #[arg(required = true, value_name = "ASSET")]
+        assets: Vec<String>,
+    },
     Ls {
         #[arg(long)]
         campaign: String,
@@ -517,6 +531,47 @@ fn piece_cmd(dir: &Path, cmd: PieceCommand) -> Result<(), AnyError> {
             } else {
                 print_piece(&p);
             }
+        }
+        PieceCommand::New {
+            campaign: name,
+            kind,
+            preset,
+            name: piece_name,
+            assets,
+        } => {
+            let c = campaign::get(conn, &name)?;
+            let preset =
+                piece::Preset::parse(&preset).ok_or(format!("'{preset}' is not a preset"))?;
+            let ids = resolve_all(&lib, &assets)?;
+            let content = match kind.as_str() {
+                "still" => {
+                    let [id] = ids.as_slice() else {
+                        return Err("a still shows exactly one asset".into());
+                    };
+                    let a = catalog::get(conn, *id)?;
+                    piece::Content::Still(piece::Still {
+                        asset_id: *id,
+                        credit: a
+                            .contributor
+                            .and_then(|c| c.handle.or(c.name))
+                            .unwrap_or_default(),
+                    })
+                }
+                "mosaic" => piece::Content::Mosaic(piece::Mosaic {
+                    asset_ids: ids,
+                    layout: piece::Layout::Grid,
+                    brand_overlay: true,
+                    animated_ms: 6000,
+                }),
+                other => return Err(format!("'{other}' is not still or mosaic").into()),
+            };
+            let doc = piece::PieceDoc {
+                format: piece::FORMAT,
+                name: piece_name,
+                preset,
+                content,
+            };
+            print_piece(&piece::create(conn, &c, &doc)?);
         }
         PieceCommand::Ls { campaign: name } => {
             let c = campaign::get(conn, &name)?;
@@ -1064,6 +1119,11 @@ fn run(cli: Cli) -> Result<ExitCode, AnyError> {
                 ProgressStyle::with_template("{bar:30} {percent}%  {elapsed} (eta {eta})")
                     .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
+            if !matches!(p.document.content, campaign::piece::Content::Montage(_)) {
+                let path = chorus::render::render_image(&lib, &cleared, &p.document, &out)?;
+                println!("rendered {}", path.display());
+                return Ok(ExitCode::SUCCESS);
+            }
             let done =
                 chorus::render::render_montage(&lib, &cleared, &p.document, &out, &mut |f| {
                     bar.set_position((f * 1000.0) as u64);
@@ -1449,7 +1509,7 @@ fn demo(dir: &Path, samples: Option<PathBuf>, render: bool) -> Result<(), AnyErr
     }
     let (always_on, pieces) = chorus::demo::assemble_pieces(&lib, today)?;
     println!(
-        "\nCampaign '{}' ({}, {}): pieces auto-assembled from cleared, selected assets:",
+        "\nCampaign '{}' ({}, {}): pieces made from cleared, selected assets:",
         always_on.name,
         chorus::rights::usage_words(&always_on.usage),
         chorus::rights::period_words(&always_on.usage)
@@ -1470,7 +1530,9 @@ fn demo(dir: &Path, samples: Option<PathBuf>, render: bool) -> Result<(), AnyErr
                 .join("homepage-hero/homepage-hero-hero_16x9.mp4")
                 .display()
         );
-        println!("(The music bed is not mixed in yet; mosaics and stills do not render yet.)");
+        println!(
+            "(Not yet: the music bed under the montages, and the animated version of the mosaic.)"
+        );
     } else {
         println!("(Render with `chorus render PIECE --out FILE`, export with `chorus export`, or run the demo with --render.)");
     }

@@ -208,6 +208,7 @@ fn demo_builds_a_library_and_shows_every_rights_state() {
         "ends before campaign 'Summer Stories'",
         "piece 1 'Homepage hero' (version 1): montage hero_16x9, 30.00 s",
         "piece 2 'Story cut' (version 1): montage story_9x16, 15.00 s",
+        "piece 3 'Wall of fans' (version 1): mosaic hero_16x9",
     ] {
         assert!(
             text.contains(expected),

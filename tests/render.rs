@@ -428,3 +428,63 @@ fn a_crossfade_overlaps_two_items_by_its_length() {
         "a blend of both"
     );
 }
+
+#[test]
+fn stills_and_mosaic_walls_render_as_pictures() {
+    let (s, c) = setup();
+    let ids: Vec<i64> = [
+        "beach_day.mp4",
+        "family_picnic.jpg",
+        "sunset_silent.mp4",
+        "concert.webm",
+    ]
+    .iter()
+    .map(|n| asset_named(&s.lib, n).id)
+    .collect();
+    let wall = piece::PieceDoc {
+        format: piece::FORMAT,
+        name: "wall".into(),
+        preset: piece::Preset::Hero16x9,
+        content: piece::Content::Mosaic(piece::Mosaic {
+            asset_ids: ids.clone(),
+            layout: piece::Layout::Grid,
+            brand_overlay: true,
+            animated_ms: 6000,
+        }),
+    };
+    let still = piece::PieceDoc {
+        format: piece::FORMAT,
+        name: "still".into(),
+        preset: piece::Preset::Feed4x5,
+        content: piece::Content::Still(piece::Still {
+            asset_id: ids[1],
+            credit: "@chloe_m".into(),
+        }),
+    };
+    let cleared = rights::require_cleared(s.lib.conn(), &c, &ids).unwrap();
+    for (doc, file, size) in [
+        (&wall, "wall.png", (1920, 1080)),
+        (&still, "still.jpg", (1080, 1350)),
+        (&still, "still.webp", (1080, 1350)),
+    ] {
+        let out = s.dir.path().join(file);
+        render::render_image(&s.lib, &cleared, doc, &out).unwrap();
+        let img = image::open(&out).unwrap().to_rgb8();
+        assert_eq!(img.dimensions(), size, "{file}");
+    }
+    // The wall has as many distinct tiles as assets: sample each tile's centre.
+    let img = image::open(s.dir.path().join("wall.png"))
+        .unwrap()
+        .to_rgb8();
+    let centres: std::collections::BTreeSet<[u8; 3]> =
+        [(480, 270), (1440, 270), (480, 810), (1440, 810)]
+            .iter()
+            .map(|&(x, y)| img.get_pixel(x, y).0)
+            .collect();
+    assert_eq!(centres.len(), 4, "four different pictures on the wall");
+    let partial = rights::require_cleared(s.lib.conn(), &c, &ids[..2]).unwrap();
+    let err =
+        render::render_image(&s.lib, &partial, &wall, &s.dir.path().join("no.png")).unwrap_err();
+    assert!(matches!(err, RenderError::NotCleared(_)));
+    assert!(!s.dir.path().join("no.png").exists());
+}

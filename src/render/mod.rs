@@ -25,18 +25,21 @@ use crate::library::Library;
 use crate::media::Kind;
 use crate::rights::ClearedForUse;
 
+mod stills;
 mod text;
+
+pub use stills::render_image;
 
 const SAMPLE_RATE: u32 = 48_000;
 const SAMPLES_PER_FRAME: usize = (SAMPLE_RATE as u64 / FPS) as usize;
 /// Brand colour of the demo kit's cards until the brand kit is configurable.
-const CARD_RGB: [u8; 3] = [0x1d, 0x3f, 0x72];
+pub(crate) const CARD_RGB: [u8; 3] = [0x1d, 0x3f, 0x72];
 
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
     #[error("the piece uses asset {0}, which the rights clearance given does not cover")]
     NotCleared(i64),
-    #[error("only montages render so far; this piece is a {0}")]
+    #[error("this renderer does not make a {0}")]
     UnsupportedKind(&'static str),
     #[error("cannot read source {path}: {why}")]
     Source { path: PathBuf, why: String },

@@ -1,0 +1,173 @@
+//! Stills and mosaic walls as images (JPEG, PNG or WebP): one photo framed with the brand
+//! band and its credit, or a wall of customer photos and clip posters. Only our own pixels
+//! are written: no metadata from any customer file.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use image::RgbImage;
+
+use super::{compose, text, RenderError, CARD_RGB};
+use crate::campaign::piece::{Content, Fit, Mosaic, PieceDoc, Still};
+use crate::library::Library;
+use crate::rights::ClearedForUse;
+
+/// Renders a still or a mosaic to `out`; the extension picks the format (.jpg, .png, .webp).
+pub fn render_image(
+    lib: &Library,
+    cleared: &ClearedForUse,
+    doc: &PieceDoc,
+    out: &Path,
+) -> Result<PathBuf, RenderError> {
+    for id in doc.asset_ids() {
+        if !cleared.covers(id) {
+            return Err(RenderError::NotCleared(id));
+        }
+    }
+    let (width, height) = doc.preset.size();
+    let brand = crate::rights::RightsSettings::load(lib)
+        .map(|r| r.brand_name)
+        .unwrap_or_else(|_| "Our brand".into());
+    let picture = match &doc.content {
+        Content::Still(s) => still(lib, s, width, height, &brand)?,
+        Content::Mosaic(m) => mosaic(lib, m, width, height, &brand)?,
+        Content::Montage(_) => {
+            return Err(RenderError::UnsupportedKind(
+                "montage (render it as a video)",
+            ))
+        }
+    };
+    let ext = out
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+        .to_lowercase();
+    let bytes = match ext.as_str() {
+        "jpg" | "jpeg" => crate::media::encode_jpeg(&picture, 90),
+        "png" | "webp" => {
+            let mut buf = std::io::Cursor::new(Vec::new());
+            let format = if ext == "png" {
+                image::ImageFormat::Png
+            } else {
+                image::ImageFormat::WebP
+            };
+            picture
+                .write_to(&mut buf, format)
+                .map_err(|e| RenderError::Encode(e.to_string()))?;
+            buf.into_inner()
+        }
+        other => {
+            return Err(RenderError::Encode(format!(
+                "'.{other}' is not an image format Chorus writes (jpg, png, webp)"
+            )))
+        }
+    };
+    let partial = out.with_file_name(format!(
+        ".{}.partial",
+        out.file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default()
+    ));
+    let write_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| RenderError::Write { path, source }
+    };
+    fs::write(&partial, bytes).map_err(write_err(&partial))?;
+    fs::rename(&partial, out).map_err(write_err(out))?;
+    Ok(out.to_path_buf())
+}
+
+fn source_picture(lib: &Library, asset: i64) -> Result<RgbImage, RenderError> {
+    let (hash, kind, orientation): (String, String, Option<u8>) = lib.conn().query_row(
+        "SELECT hash, kind, exif_orientation FROM assets WHERE id = ?",
+        [asset],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let store = lib.store();
+    // Photos at full resolution; clips by their poster frame.
+    let path = if kind == "photo" {
+        store.original(&hash)
+    } else {
+        store.thumb(&hash)
+    };
+    let err = |why: String| RenderError::Source {
+        path: path.clone(),
+        why,
+    };
+    let bytes = fs::read(&path).map_err(|e| err(e.to_string()))?;
+    let mut img = image::load_from_memory(&bytes).map_err(|e| err(e.to_string()))?;
+    if kind == "photo" {
+        if let Some(o) = orientation.and_then(image::metadata::Orientation::from_exif) {
+            img.apply_orientation(o);
+        }
+    }
+    Ok(img.into_rgb8())
+}
+
+fn band(frame: &mut RgbImage, line: &str) {
+    let (w, h) = frame.dimensions();
+    let band_h = h / 9;
+    for y in h - band_h..h {
+        for x in 0..w {
+            frame.put_pixel(x, y, image::Rgb(CARD_RGB));
+        }
+    }
+    let mask = text::rasterise(line, band_h as f32 * 0.45);
+    let (mw, mh) = mask.image.dimensions();
+    let y = i64::from(h - band_h) + i64::from(band_h.saturating_sub(mh) / 2);
+    text::draw(
+        frame,
+        &mask,
+        i64::from(w.saturating_sub(mw) / 2),
+        y,
+        [255, 255, 255],
+    );
+}
+
+fn still(
+    lib: &Library,
+    s: &Still,
+    width: u32,
+    height: u32,
+    brand: &str,
+) -> Result<RgbImage, RenderError> {
+    let mut frame = compose(
+        &source_picture(lib, s.asset_id)?,
+        Fit::BlurredFill,
+        width,
+        height,
+    );
+    band(&mut frame, brand);
+    if !s.credit.trim().is_empty() {
+        let mask = text::rasterise(s.credit.trim(), height as f32 * 0.04);
+        let margin = i64::from(height / 25);
+        let y = i64::from(height - height / 9) - margin - i64::from(mask.image.height());
+        text::draw(&mut frame, &mask, margin, y, [255, 255, 255]);
+    }
+    Ok(frame)
+}
+
+/// A grid as close to square tiles as the frame allows, every tile cropped to fill.
+fn mosaic(
+    lib: &Library,
+    m: &Mosaic,
+    width: u32,
+    height: u32,
+    brand: &str,
+) -> Result<RgbImage, RenderError> {
+    let n = m.asset_ids.len().max(1) as u32;
+    let aspect = width as f64 / height as f64;
+    let cols = ((n as f64 * aspect).sqrt().ceil() as u32).clamp(1, n);
+    let rows = n.div_ceil(cols);
+    let (tw, th) = (width / cols, height / rows);
+    let mut frame = RgbImage::new(width, height);
+    for (i, &asset) in m.asset_ids.iter().enumerate() {
+        let (c, r) = (i as u32 % cols, i as u32 / cols);
+        let tile = compose(&source_picture(lib, asset)?, Fit::Crop, tw, th);
+        image::imageops::replace(&mut frame, &tile, i64::from(c * tw), i64::from(r * th));
+    }
+    if m.brand_overlay {
+        band(&mut frame, &format!("{brand} · made by our customers"));
+    }
+    Ok(frame)
+}
