@@ -216,24 +216,18 @@ pub fn run(
     let committed = AtomicUsize::new(0);
     let stop = AtomicBool::new(cancelled);
     let jobs = &walk.jobs;
-    let db_path = lib.root().join(library::DB_FILE);
+    // A reader connection per worker: WAL lets it see commits without blocking the writer.
+    // Without one a worker still works; the writer catches duplicates anyway.
+    let readers: Vec<Option<Connection>> = (0..workers).map(|_| lib.reader().ok()).collect();
     let (tx_out, rx) = mpsc::sync_channel::<(usize, Outcome)>(workers * 2);
 
     let outcome: Result<(), IngestError> = std::thread::scope(|scope| {
         let mut handles = Vec::new();
-        for _ in 0..workers {
+        for reader in readers {
             let tx_out = tx_out.clone();
-            let (store, next, stop, limits, db_path, committed) =
-                (&store, &next, &stop, &opts.limits, &db_path, &committed);
+            let (store, next, stop, limits, committed) =
+                (&store, &next, &stop, &opts.limits, &committed);
             handles.push(scope.spawn(move || {
-                // A reader connection per worker: WAL lets it see commits without blocking
-                // the writer.
-                let reader = Connection::open_with_flags(
-                    db_path,
-                    rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
-                        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-                )
-                .ok();
                 loop {
                     if stop.load(Ordering::Relaxed) {
                         break;

@@ -484,13 +484,10 @@ fn open_error(e: ff::Error, container: &str) -> MediaError {
         ff::Error::DemuxerNotFound | ff::Error::DecoderNotFound | ff::Error::PatchWelcome => {
             MediaError::Unsupported(format!("FFmpeg cannot read this {container} file ({e})"))
         }
-        ff::Error::Other { errno } if errno == libc_eacces() => {
-            MediaError::Unreadable(std::io::Error::from(std::io::ErrorKind::PermissionDenied))
+        // An OS error (permissions, a vanished file) is not the file's content at fault.
+        ff::Error::Other { errno } => {
+            MediaError::Unreadable(std::io::Error::from_raw_os_error(errno))
         }
         other => MediaError::Corrupt(format!("FFmpeg cannot open it ({other})")),
     }
-}
-
-const fn libc_eacces() -> i32 {
-    13
 }
