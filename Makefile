@@ -3,29 +3,51 @@
 CARGO ?= cargo
 DEMO_LIBRARY ?= target/demo-library
 
-.PHONY: run test bench fuzz bootstrap samples lint
+.PHONY: run test bench fuzz bootstrap samples lint ui bindings e2e desktop
 
 bootstrap:
 	scripts/bootstrap.sh build
 
-# Until the desktop app lands, the demo runs headless: a fresh library from assets/samples,
-# a campaign cleared and assembled, and the homepage hero rendered (its path is printed).
-run: bootstrap
-	$(CARGO) build --release --bin chorus
+# The UI (Svelte + Vite) into ui/dist, which the desktop binary embeds.
+ui:
+	scripts/ui.sh build
+
+# A fresh demo library from assets/samples, two campaigns cleared, pieces assembled and
+# exported. With a display the desktop app then opens on it; without one the run stays
+# headless and prints where the rendered ad is.
+run: bootstrap ui
+	$(CARGO) build --release --bin chorus --bin chorus-desktop
 	$(CARGO) run --release --quiet --bin chorus -- --library $(DEMO_LIBRARY) demo --samples assets/samples --render
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+	  echo "Opening Chorus on $(DEMO_LIBRARY)…"; \
+	  target/release/chorus-desktop --library "$(abspath $(DEMO_LIBRARY))"; \
+	else \
+	  echo "No display: the desktop app was not opened (the demo above ran headless)."; \
+	fi
 
 lint:
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 test:
 	scripts/bootstrap.sh test
+	scripts/ui.sh test
 	$(MAKE) lint
-	$(CARGO) test --all-targets
+	$(CARGO) test --workspace --all-targets
+	scripts/e2e.sh
+
+# Only the desktop end-to-end tests (builds what they need).
+e2e: ui
+	scripts/e2e.sh
+
+# Rewrites ui/src/lib/bindings.ts from the Rust types (commit the result).
+bindings:
+	UPDATE_BINDINGS=1 $(CARGO) test -p chorus-desktop --test bindings
 
 bench:
 	scripts/bootstrap.sh bench
-	$(CARGO) build --release --bin chorus
+	scripts/ui.sh build
+	$(CARGO) build --release --bin chorus --bin chorus-desktop
 	scripts/bench.sh
 
 # The whole hostile corpus, file by file, then cargo-fuzz for FUZZ_MINUTES (default 5).

@@ -29,6 +29,7 @@ pub type Result<T, E = CatalogError> = std::result::Result<T, E>;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Curation {
     New,
     Shortlisted,
@@ -60,18 +61,21 @@ impl Curation {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum TagSource {
     Manual,
     Auto,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Tag {
     pub name: String,
     pub source: TagSource,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Contributor {
     pub id: i64,
     pub name: Option<String>,
@@ -80,6 +84,7 @@ pub struct Contributor {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Submission {
     pub id: i64,
     pub contributor_id: Option<i64>,
@@ -91,6 +96,7 @@ pub struct Submission {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Asset {
     pub id: i64,
     pub hash: String,
@@ -121,6 +127,7 @@ pub struct Asset {
 
 /// Everything `chorus show` prints: the asset, where its files are, how it arrived.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AssetDetail {
     #[serde(flatten)]
     pub asset: Asset,
@@ -132,7 +139,10 @@ pub struct AssetDetail {
     pub near_duplicates: Vec<i64>,
 }
 
-#[derive(Clone, Debug, Default)]
+/// Which assets to list. Every field narrows; the default lists everything.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Filter {
     pub kind: Option<Kind>,
     pub tags: Vec<String>,
@@ -140,7 +150,11 @@ pub struct Filter {
     pub curation: Option<Curation>,
     pub min_rating: Option<u8>,
     pub search: Option<String>,
+    /// Only these assets (e.g. those with a given rights status); set by the engine.
+    #[serde(skip)]
+    pub ids: Option<Vec<i64>>,
     pub limit: Option<u32>,
+    pub offset: Option<u32>,
 }
 
 const ASSET_COLUMNS: &str = "a.id, a.hash, a.kind, a.format, a.original_name, a.size_bytes, a.width, a.height,
@@ -203,8 +217,9 @@ fn fts_query(text: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
-pub fn list(conn: &Connection, filter: &Filter) -> Result<Vec<Asset>> {
-    let mut sql = format!("SELECT {ASSET_COLUMNS} FROM assets a LEFT JOIN contributors c ON c.id = a.contributor_id WHERE 1=1");
+/// The WHERE clause (after `WHERE 1=1`) and its arguments for a filter.
+fn filter_sql(filter: &Filter) -> Result<(String, Vec<rusqlite::types::Value>)> {
+    let mut sql = String::new();
     let mut args: Vec<rusqlite::types::Value> = Vec::new();
     if let Some(kind) = filter.kind {
         sql.push_str(" AND a.kind = ?");
@@ -234,12 +249,82 @@ pub fn list(conn: &Connection, filter: &Filter) -> Result<Vec<Asset>> {
         sql.push_str(" AND a.id IN (SELECT rowid FROM asset_search WHERE asset_search MATCH ?)");
         args.push(q.into());
     }
-    sql.push_str(" ORDER BY a.id");
+    if let Some(ids) = &filter.ids {
+        // One JSON array argument, however many ids (SQLite caps bound parameters).
+        sql.push_str(" AND a.id IN (SELECT value FROM json_each(?))");
+        args.push(
+            serde_json::to_string(ids)
+                .unwrap_or_else(|_| "[]".into())
+                .into(),
+        );
+    }
+    Ok((sql, args))
+}
+
+pub fn list(conn: &Connection, filter: &Filter) -> Result<Vec<Asset>> {
+    let (clause, args) = filter_sql(filter)?;
+    let mut sql = format!("SELECT {ASSET_COLUMNS} FROM assets a LEFT JOIN contributors c ON c.id = a.contributor_id WHERE 1=1{clause} ORDER BY a.id");
     if let Some(limit) = filter.limit {
         sql.push_str(&format!(" LIMIT {limit}"));
+        if let Some(offset) = filter.offset {
+            sql.push_str(&format!(" OFFSET {offset}"));
+        }
     }
-    let mut stmt = conn.prepare(&sql)?;
+    let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params_from_iter(args), asset_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// How many assets match a filter (its limit and offset aside).
+pub fn count(conn: &Connection, filter: &Filter) -> Result<i64> {
+    let (clause, args) = filter_sql(filter)?;
+    let sql = format!("SELECT count(*) FROM assets a WHERE 1=1{clause}");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    Ok(stmt.query_row(params_from_iter(args), |r| r.get(0))?)
+}
+
+/// One window of a filtered list, with the total, for a grid that scrolls through it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Page {
+    pub total: i64,
+    pub offset: u32,
+    pub assets: Vec<Asset>,
+}
+
+pub fn page(conn: &Connection, filter: &Filter) -> Result<Page> {
+    Ok(Page {
+        total: count(conn, filter)?,
+        offset: filter.offset.unwrap_or(0),
+        assets: list(conn, filter)?,
+    })
+}
+
+/// Every tag in use, with how many assets carry it, for a filter sidebar.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TagCount {
+    pub name: String,
+    pub source: TagSource,
+    pub assets: i64,
+}
+
+pub fn tag_counts(conn: &Connection) -> Result<Vec<TagCount>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT tag, min(source), count(DISTINCT asset_id) FROM tags GROUP BY tag ORDER BY tag",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let source: String = r.get(1)?;
+        Ok(TagCount {
+            name: r.get(0)?,
+            source: if source == "auto" {
+                TagSource::Auto
+            } else {
+                TagSource::Manual
+            },
+            assets: r.get(2)?,
+        })
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

@@ -155,6 +155,8 @@ pub fn assemble_pieces(
             layout: piece::Layout::Grid,
             brand_overlay: true,
             animated_ms: 6000,
+            music_bed: true,
+            target_lufs: -14.0,
         }),
     };
     pieces.push(piece::create(lib.conn(), &c, &wall)?);

@@ -173,14 +173,17 @@ fn write_all(
                 duration_ms: 0,
                 timeline: Vec::new(),
             });
-            continue;
+            let animated = matches!(&doc.content, crate::campaign::piece::Content::Mosaic(m) if m.animated_ms > 0);
+            if !animated {
+                continue;
+            }
         }
         let file = format!("{name}-{}.mp4", preset.name());
         let share = 1.0 / presets.len() as f64;
-        let done = render::render_montage(lib, cleared, &doc, &dir.join(&file), &mut |f| {
+        let done = render::render_video(lib, cleared, &doc, &dir.join(&file), &mut |f| {
             progress((i as f64 + f) * share)
         })?;
-        if i == 0 {
+        if i == 0 && !dir.join("poster.jpg").exists() {
             if let Some(poster) = &done.poster {
                 let path = dir.join("poster.jpg");
                 // Our own pixels only: no metadata from any customer file is carried over.

@@ -52,6 +52,7 @@ pub enum IngestError {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Status {
     Ingested,
     Duplicate,
@@ -72,6 +73,7 @@ impl Status {
 
 /// The one result each file gets. Field names are a stable JSON interface.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FileResult {
     pub path: String,
     pub status: Status,
@@ -82,6 +84,7 @@ pub struct FileResult {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Summary {
     pub run_id: i64,
     pub files: usize,
@@ -94,7 +97,8 @@ pub struct Summary {
 }
 
 pub enum Progress<'a> {
-    /// The walk is done; `total` results will follow.
+    /// The walk is done; `total` results will follow, and then one for each form-export
+    /// row whose file was not found (`File.total` grows to include them).
     Started { total: usize },
     File {
         done: usize,
@@ -191,7 +195,8 @@ pub fn run(
         }
         on_progress(Progress::File {
             done: *done,
-            total,
+            // Form rows whose file never turned up are reported after the walk's files.
+            total: total.max(*done),
             result: &result,
         })
     };

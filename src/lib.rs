@@ -12,3 +12,7 @@ pub mod manifest;
 pub mod media;
 pub mod render;
 pub mod rights;
+pub mod views;
+
+/// The catalog driver, for the desktop shell's read helpers (one version everywhere).
+pub use rusqlite;

@@ -257,6 +257,11 @@ const MIGRATIONS: &[&str] = &[
     "#,
 ];
 
+/// Where a library lives when nobody says: the platform's data folder for Chorus.
+pub fn default_root() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "chorus").map(|d| d.data_dir().join("library"))
+}
+
 pub fn schema_version() -> i64 {
     MIGRATIONS.len() as i64
 }
@@ -432,6 +437,11 @@ pub struct Stored {
 }
 
 impl Store {
+    /// The store of the library at `root`, without opening its catalog (for file servers).
+    pub fn new(root: impl Into<PathBuf>) -> Store {
+        Store { root: root.into() }
+    }
+
     pub fn original(&self, hash: &str) -> PathBuf {
         self.root.join(STORE_DIR).join(&hash[..2]).join(hash)
     }

@@ -562,6 +562,8 @@ fn piece_cmd(dir: &Path, cmd: PieceCommand) -> Result<(), AnyError> {
                     layout: piece::Layout::Grid,
                     brand_overlay: true,
                     animated_ms: 6000,
+                    music_bed: true,
+                    target_lufs: -14.0,
                 }),
                 other => return Err(format!("'{other}' is not still or mosaic").into()),
             };
@@ -962,9 +964,8 @@ fn library_dir(cli_value: Option<PathBuf>) -> Result<PathBuf, AnyError> {
     if let Some(dir) = cli_value {
         return Ok(dir);
     }
-    let dirs = directories::ProjectDirs::from("", "", "chorus")
-        .ok_or("cannot find a home folder for the default library; pass --library DIR")?;
-    Ok(dirs.data_dir().join("library"))
+    Ok(chorus::library::default_root()
+        .ok_or("cannot find a home folder for the default library; pass --library DIR")?)
 }
 
 fn run(cli: Cli) -> Result<ExitCode, AnyError> {
@@ -1016,7 +1017,7 @@ fn run(cli: Cli) -> Result<ExitCode, AnyError> {
                 curation: curation.map(|c| Curation::parse(&c)).transpose()?,
                 min_rating,
                 search,
-                limit: None,
+                ..Filter::default()
             };
             let assets = catalog::list(lib.conn(), &filter)?;
             if json {
@@ -1119,16 +1120,24 @@ fn run(cli: Cli) -> Result<ExitCode, AnyError> {
                 ProgressStyle::with_template("{bar:30} {percent}%  {elapsed} (eta {eta})")
                     .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
-            if !matches!(p.document.content, campaign::piece::Content::Montage(_)) {
+            // Montages are videos; a mosaic is a picture, or its animation when the
+            // output is an .mp4.
+            let wants_video = match &p.document.content {
+                campaign::piece::Content::Montage(_) => true,
+                campaign::piece::Content::Mosaic(_) => out
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("mp4")),
+                campaign::piece::Content::Still(_) => false,
+            };
+            if !wants_video {
                 let path = chorus::render::render_image(&lib, &cleared, &p.document, &out)?;
                 println!("rendered {}", path.display());
                 return Ok(ExitCode::SUCCESS);
             }
-            let done =
-                chorus::render::render_montage(&lib, &cleared, &p.document, &out, &mut |f| {
-                    bar.set_position((f * 1000.0) as u64);
-                    true
-                })?;
+            let done = chorus::render::render_video(&lib, &cleared, &p.document, &out, &mut |f| {
+                bar.set_position((f * 1000.0) as u64);
+                true
+            })?;
             bar.finish_and_clear();
             println!(
                 "rendered {} ({}×{}, {} frames, {:.2} s)",
@@ -1143,13 +1152,17 @@ fn run(cli: Cli) -> Result<ExitCode, AnyError> {
             let lib = Library::open(&dir)?;
             match cmd {
                 SettingsCommand::Ls => {
-                    for (key, about) in chorus::rights::KEYS {
+                    for (key, about) in chorus::rights::KEYS.iter().chain(chorus::render::KEYS) {
                         let value = lib.setting(key)?.unwrap_or_else(|| "(default)".into());
                         println!("{key:<20} {value:<24} {about}");
                     }
                 }
                 SettingsCommand::Set { key, value } => {
-                    if !chorus::rights::KEYS.iter().any(|(k, _)| *k == key) {
+                    if !chorus::rights::KEYS
+                        .iter()
+                        .chain(chorus::render::KEYS)
+                        .any(|(k, _)| *k == key)
+                    {
                         return Err(
                             format!("unknown setting '{key}' (see `chorus settings ls`)").into(),
                         );
@@ -1157,6 +1170,9 @@ fn run(cli: Cli) -> Result<ExitCode, AnyError> {
                     lib.set_setting(&key, &value)?;
                     // Refuse a value the engine could not use later.
                     chorus::rights::RightsSettings::load(&lib)?;
+                    if key == "music_bed" {
+                        chorus::render::bed_path(&lib)?;
+                    }
                     println!("{key} = {value}");
                 }
             }
@@ -1529,9 +1545,6 @@ fn demo(dir: &Path, samples: Option<PathBuf>, render: bool) -> Result<(), AnyErr
             exports
                 .join("homepage-hero/homepage-hero-hero_16x9.mp4")
                 .display()
-        );
-        println!(
-            "(Not yet: the music bed under the montages, and the animated version of the mosaic.)"
         );
     } else {
         println!("(Render with `chorus render PIECE --out FILE`, export with `chorus export`, or run the demo with --render.)");

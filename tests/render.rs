@@ -60,7 +60,7 @@ fn an_auto_assembled_square_montage_renders_to_the_frame() {
     let cleared = rights::require_cleared(s.lib.conn(), &c, &doc.asset_ids()).unwrap();
     let out = s.dir.path().join("square.mp4");
     let mut seen = Vec::new();
-    let done = render::render_montage(&s.lib, &cleared, &doc, &out, &mut |f| {
+    let done = render::render_video(&s.lib, &cleared, &doc, &out, &mut |f| {
         seen.push(f);
         true
     })
@@ -113,7 +113,7 @@ fn a_rotated_clip_in_a_wide_frame_is_upright_over_a_blurred_fill() {
     let cleared = rights::require_cleared(s.lib.conn(), &c, &[clip.id]).unwrap();
     let poster = |fit| {
         let out = s.dir.path().join(format!("{fit:?}.mp4"));
-        render::render_montage(&s.lib, &cleared, &doc(fit), &out, &mut |_| true).unwrap();
+        render::render_video(&s.lib, &cleared, &doc(fit), &out, &mut |_| true).unwrap();
         media::probe(&out, &Sniffed::Clip("mp4"), &Limits::default())
             .unwrap()
             .poster
@@ -151,14 +151,14 @@ fn uncovered_assets_and_cancelled_renders_leave_nothing() {
 
     // A proof for fewer assets than the piece uses does not let it render.
     let partial = rights::require_cleared(s.lib.conn(), &c, &ids[..1]).unwrap();
-    let err = render::render_montage(&s.lib, &partial, &doc, &out, &mut |_| true).unwrap_err();
+    let err = render::render_video(&s.lib, &partial, &doc, &out, &mut |_| true).unwrap_err();
     assert!(
         matches!(err, RenderError::NotCleared(id) if id == ids[1]),
         "{err}"
     );
 
     let cleared = rights::require_cleared(s.lib.conn(), &c, &ids).unwrap();
-    let err = render::render_montage(&s.lib, &cleared, &doc, &out, &mut |f| f < 0.3).unwrap_err();
+    let err = render::render_video(&s.lib, &cleared, &doc, &out, &mut |f| f < 0.3).unwrap_err();
     assert!(matches!(err, RenderError::Cancelled));
     assert!(!out.exists(), "no output after a cancel");
     let leftovers: Vec<_> = std::fs::read_dir(s.dir.path())
@@ -243,7 +243,7 @@ fn credit_lines_show_and_a_dip_goes_through_black() {
     );
     let cleared = rights::require_cleared(s.lib.conn(), &c, &doc.asset_ids()).unwrap();
     let out = s.dir.path().join("credits.mp4");
-    render::render_montage(&s.lib, &cleared, &doc, &out, &mut |_| true).unwrap();
+    render::render_video(&s.lib, &cleared, &doc, &out, &mut |_| true).unwrap();
 
     // Letterboxed landscape in a square: the bottom band is black but for the credit.
     let ink = |f: &image::RgbImage| {
@@ -318,7 +318,7 @@ fn the_mix_is_normalised_to_the_loudness_target() {
             m.target_lufs = target;
         }
         let out = s.dir.path().join(format!("loud{target}.mp4"));
-        render::render_montage(&s.lib, &cleared, &doc, &out, &mut |_| true).unwrap();
+        render::render_video(&s.lib, &cleared, &doc, &out, &mut |_| true).unwrap();
         let measured = loudness_of(&out);
         assert!(
             (measured - target).abs() <= 1.0,
@@ -357,7 +357,7 @@ fn silent_mono_low_rate_and_rotated_clips_all_render() {
     let doc = montage("mixed", piece::Preset::Feed4x5, items);
     let cleared = rights::require_cleared(s.lib.conn(), &c, &doc.asset_ids()).unwrap();
     let out = s.dir.path().join("mixed.mp4");
-    let done = render::render_montage(&s.lib, &cleared, &doc, &out, &mut |_| true).unwrap();
+    let done = render::render_video(&s.lib, &cleared, &doc, &out, &mut |_| true).unwrap();
     assert_eq!(done.frames, 90);
     let info = media::probe(&out, &Sniffed::Clip("mp4"), &Limits::default())
         .unwrap()
@@ -401,7 +401,7 @@ fn a_crossfade_overlaps_two_items_by_its_length() {
     assert_eq!(doc.duration_frames(), 60 + 60 - 18);
     let cleared = rights::require_cleared(s.lib.conn(), &c, &doc.asset_ids()).unwrap();
     let out = s.dir.path().join("xfade.mp4");
-    let done = render::render_montage(&s.lib, &cleared, &doc, &out, &mut |_| true).unwrap();
+    let done = render::render_video(&s.lib, &cleared, &doc, &out, &mut |_| true).unwrap();
     assert_eq!(done.frames, 102);
     let info = media::probe(&out, &Sniffed::Clip("mp4"), &Limits::default())
         .unwrap()
@@ -450,6 +450,8 @@ fn stills_and_mosaic_walls_render_as_pictures() {
             layout: piece::Layout::Grid,
             brand_overlay: true,
             animated_ms: 6000,
+            music_bed: true,
+            target_lufs: -14.0,
         }),
     };
     let still = piece::PieceDoc {
@@ -476,15 +478,154 @@ fn stills_and_mosaic_walls_render_as_pictures() {
     let img = image::open(s.dir.path().join("wall.png"))
         .unwrap()
         .to_rgb8();
+    // Four tiles on a 16:9 frame: three columns, two rows; the sixth cell stays empty.
     let centres: std::collections::BTreeSet<[u8; 3]> =
-        [(480, 270), (1440, 270), (480, 810), (1440, 810)]
+        [(320, 270), (960, 270), (1600, 270), (320, 810)]
             .iter()
             .map(|&(x, y)| img.get_pixel(x, y).0)
             .collect();
     assert_eq!(centres.len(), 4, "four different pictures on the wall");
+    assert_eq!(
+        img.get_pixel(1600, 810).0,
+        [0, 0, 0],
+        "the unused cell is empty"
+    );
+    // The animated wall: tiles arrive one by one over the bed, and the last frame is the
+    // whole wall.
+    let video = s.dir.path().join("wall.mp4");
+    let done = render::render_video(&s.lib, &cleared, &wall, &video, &mut |_| true).unwrap();
+    assert_eq!((done.frames, done.width, done.height), (180, 1920, 1080));
+    let info = media::probe(&video, &Sniffed::Clip("mp4"), &Limits::default())
+        .unwrap()
+        .info;
+    assert!(
+        (info.duration_ms.unwrap() - 6000).abs() <= 40,
+        "{:?}",
+        info.duration_ms
+    );
+    assert!(info.has_audio);
+    let loud = loudness_of(&video);
+    assert!(
+        (loud + 14.0).abs() <= 1.0,
+        "the bed alone is brought to -14 LUFS: {loud:.2}"
+    );
+    // Sampled at each tile's centre: none of the wall on the first frame, all of it (as
+    // the still picture has it) on the last.
+    let first = frame_at(&video, 0);
+    let last = frame_at(&video, 5900);
+    let tiles = [(320, 270), (960, 270), (1600, 270), (320, 810)];
+    let block = |frame: &image::RgbImage, (x, y): (u32, u32)| -> [u32; 3] {
+        let mut sum = [0u32; 3];
+        for dy in 0..40 {
+            for dx in 0..40 {
+                let p = frame.get_pixel(x - 20 + dx, y - 20 + dy).0;
+                for c in 0..3 {
+                    sum[c] += u32::from(p[c]);
+                }
+            }
+        }
+        sum.map(|v| v / 1600)
+    };
+    let close = |a: [u32; 3], b: [u32; 3]| a.iter().zip(b).all(|(x, y)| x.abs_diff(y) <= 12);
+    let shown = |frame: &image::RgbImage| {
+        tiles
+            .iter()
+            .filter(|&&t| close(block(frame, t), block(&img, t)))
+            .count()
+    };
+    assert_eq!(shown(&last), 4, "the whole wall on the last frame");
+    assert!(
+        shown(&first) < 4,
+        "the wall is still building on the first frame"
+    );
+    assert!(
+        tiles
+            .iter()
+            .all(|&t| block(&first, t).iter().all(|v| *v < 20)),
+        "black before the first tile arrives"
+    );
     let partial = rights::require_cleared(s.lib.conn(), &c, &ids[..2]).unwrap();
     let err =
         render::render_image(&s.lib, &partial, &wall, &s.dir.path().join("no.png")).unwrap_err();
     assert!(matches!(err, RenderError::NotCleared(_)));
     assert!(!s.dir.path().join("no.png").exists());
+}
+
+/// RMS level (dBFS) of a file's audio between two times.
+fn level_db(path: &Path, from_ms: i64, to_ms: i64) -> f64 {
+    use ffmpeg_next as ff;
+    let mut ictx = ff::format::input(&path).unwrap();
+    let stream = ictx.streams().best(ff::media::Type::Audio).unwrap();
+    let index = stream.index();
+    let mut dec = ff::codec::context::Context::from_parameters(stream.parameters())
+        .unwrap()
+        .decoder()
+        .audio()
+        .unwrap();
+    let (mut sum, mut n, mut at) = (0f64, 0usize, 0i64);
+    let mut frame = ff::util::frame::Audio::empty();
+    for (s, p) in ictx.packets() {
+        if s.index() != index {
+            continue;
+        }
+        dec.send_packet(&p).unwrap();
+        while dec.receive_frame(&mut frame).is_ok() {
+            for v in frame.plane::<f32>(0) {
+                let ms = at * 1000 / 48_000;
+                if ms >= from_ms && ms < to_ms {
+                    sum += f64::from(*v) * f64::from(*v);
+                    n += 1;
+                }
+                at += 1;
+            }
+        }
+    }
+    10.0 * (sum / n.max(1) as f64).max(1e-12).log10()
+}
+
+#[test]
+fn the_music_bed_fills_silence_and_the_whole_mix_meets_the_target() {
+    let (s, c) = setup();
+    let photo = asset_named(&s.lib, "family_picnic.jpg");
+    let clip = asset_named(&s.lib, "beach_day.mp4");
+    let item = |a: &chorus::catalog::Asset| piece::Item {
+        asset_id: a.id,
+        source_hash: a.hash.clone(),
+        kind: a.kind,
+        in_ms: 0,
+        out_ms: 3000,
+        pan_zoom: false,
+        fit: piece::Fit::Crop,
+        transition: piece::Transition::default(),
+        credit: String::new(),
+    };
+    let items = vec![item(&photo), item(&clip)];
+    let cleared = rights::require_cleared(s.lib.conn(), &c, &[photo.id, clip.id]).unwrap();
+    let mut with_bed = montage("Bed", piece::Preset::Square1x1, items);
+    let without = with_bed.clone();
+    if let piece::Content::Montage(m) = &mut with_bed.content {
+        m.music_bed = true;
+    }
+    let (a, b) = (s.dir.path().join("bed.mp4"), s.dir.path().join("dry.mp4"));
+    render::render_video(&s.lib, &cleared, &with_bed, &a, &mut |_| true).unwrap();
+    render::render_video(&s.lib, &cleared, &without, &b, &mut |_| true).unwrap();
+    // Under the photo: silence without the bed, music with it.
+    assert!(
+        level_db(&b, 700, 2300) < -80.0,
+        "dry photo section is silent"
+    );
+    let bed_level = level_db(&a, 700, 2300);
+    assert!(
+        bed_level > -40.0,
+        "the bed plays under the photo: {bed_level:.1} dBFS"
+    );
+    // The loudness target holds for the whole mix, bed included.
+    let loud = loudness_of(&a);
+    assert!((loud + 14.0).abs() <= 1.0, "mix at {loud:.2} LUFS");
+    // The voice stays on top: the clip section is louder than the bed alone.
+    let voice_section = level_db(&a, 3700, 5300);
+    assert!(
+        voice_section > bed_level + 6.0,
+        "voice {voice_section:.1} vs bed {bed_level:.1}"
+    );
 }

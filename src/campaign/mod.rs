@@ -45,6 +45,7 @@ pub enum CampaignError {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Campaign {
     pub id: i64,
     pub name: String,

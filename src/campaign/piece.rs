@@ -139,8 +139,21 @@ pub struct Mosaic {
     pub layout: Layout,
     #[serde(default)]
     pub brand_overlay: bool,
-    /// Length of the animated version (tiles appear in sequence).
+    /// Length of the animated version (tiles appear in sequence); 0 for none.
     pub animated_ms: u64,
+    /// The animated version plays over the music bed, normalised to `target_lufs`.
+    #[serde(default = "default_true")]
+    pub music_bed: bool,
+    #[serde(default = "default_lufs")]
+    pub target_lufs: f64,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+fn default_lufs() -> f64 {
+    -14.0
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

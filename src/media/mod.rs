@@ -12,7 +12,7 @@ use std::path::Path;
 use image::{imageops, RgbImage};
 use serde::{Deserialize, Serialize};
 
-pub use sniff::{sniff, Sniffed};
+pub use sniff::{mime, sniff, Sniffed};
 
 /// Long side of photo thumbnails and clip posters, in pixels.
 pub const THUMB_SIZE: u32 = 512;
@@ -22,6 +22,7 @@ pub const FILMSTRIP_FRAMES: usize = 8;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Kind {
     Photo,
     Clip,

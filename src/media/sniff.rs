@@ -117,6 +117,24 @@ fn looks_like_text(head: &[u8]) -> bool {
             .all(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t' | '\x0c'))
 }
 
+/// The Content-Type to serve a file as, from its first bytes.
+pub fn mime(head: &[u8]) -> &'static str {
+    match sniff(head) {
+        Sniffed::Photo(ImageFormat::Jpeg) => "image/jpeg",
+        Sniffed::Photo(ImageFormat::Png) => "image/png",
+        Sniffed::Photo(ImageFormat::Gif) => "image/gif",
+        Sniffed::Photo(ImageFormat::WebP) => "image/webp",
+        Sniffed::Photo(ImageFormat::Tiff) => "image/tiff",
+        Sniffed::Clip("mov") => "video/quicktime",
+        Sniffed::Clip("mp4") | Sniffed::Clip("3gp") => "video/mp4",
+        Sniffed::Clip("webm") => "video/webm",
+        Sniffed::Clip("mkv") => "video/x-matroska",
+        Sniffed::Clip("ogg") => "video/ogg",
+        Sniffed::Clip(_) => "application/octet-stream",
+        _ => "application/octet-stream",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

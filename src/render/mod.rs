@@ -6,8 +6,9 @@
 //! (silence where a clip has none and under photos). Every frame is composited as RGB in
 //! Chorus's own code and converted once to YUV 4:2:0; the output is written under a temporary name
 //! and renamed only when complete, so a failed or cancelled render leaves nothing that
-//! looks finished. The mix is normalised to the piece's loudness target (EBU R128
-//! integrated, true peak at most -1 dBTP). Not yet: the music bed with ducking.
+//! looks finished. The soundtrack (`sound`) is built first: clips' sound, the music bed
+//! ducked under voices, normalised to the piece's loudness target (EBU R128 integrated,
+//! true peak at most -1 dBTP); each video frame then takes its slice.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -25,9 +26,11 @@ use crate::library::Library;
 use crate::media::Kind;
 use crate::rights::ClearedForUse;
 
+mod sound;
 mod stills;
 mod text;
 
+pub use sound::{bed_path, duck_envelope, loudness, KEYS};
 pub use stills::render_image;
 
 const SAMPLE_RATE: u32 = 48_000;
@@ -82,18 +85,30 @@ pub struct Span {
     pub asset_id: i64,
 }
 
-/// Renders a montage to `out`. `cleared` must come from `rights::require_cleared` for the
-/// piece's assets; `progress` gets the fraction done and returns `false` to cancel.
-pub fn render_montage(
+/// Renders a montage, or the animated version of a mosaic, to an MP4 at `out`. `cleared`
+/// must come from `rights::require_cleared` for the piece's assets; `progress` gets the
+/// fraction done and returns `false` to cancel.
+pub fn render_video(
     lib: &Library,
     cleared: &ClearedForUse,
     doc: &PieceDoc,
     out: &Path,
     progress: &mut dyn FnMut(f64) -> bool,
 ) -> Result<Rendered, RenderError> {
-    let Content::Montage(montage) = &doc.content else {
-        return Err(RenderError::UnsupportedKind(doc.kind_name()));
-    };
+    match &doc.content {
+        Content::Montage(_) => {}
+        Content::Mosaic(m) if m.animated_ms > 0 => {}
+        Content::Mosaic(_) => {
+            return Err(RenderError::UnsupportedKind(
+                "mosaic without an animated length (set animated_ms, or render it as a picture)",
+            ))
+        }
+        Content::Still(_) => {
+            return Err(RenderError::UnsupportedKind(
+                "still (render it as a picture)",
+            ))
+        }
+    }
     for id in doc.asset_ids() {
         if !cleared.covers(id) {
             return Err(RenderError::NotCleared(id));
@@ -106,7 +121,11 @@ pub fn render_montage(
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default()
     ));
-    let result = render_to(lib, doc, montage, &partial, progress);
+    let result = match &doc.content {
+        Content::Montage(montage) => render_to(lib, doc, montage, &partial, progress),
+        Content::Mosaic(mosaic) => stills::animate_mosaic(lib, doc, mosaic, &partial, progress),
+        Content::Still(_) => Err(RenderError::UnsupportedKind("still")),
+    };
     match result {
         Ok(mut r) => {
             fs::rename(&partial, out).map_err(|source| RenderError::Write {
@@ -136,8 +155,8 @@ struct Output {
     samples: i64,
     audio: Vec<[f32; 2]>,
     aframe: usize,
-    /// Linear gain that brings the mix to its loudness target.
-    gain: f32,
+    /// The whole piece's sound, normalised; frame `i` of video takes its `i`-th slice.
+    soundtrack: Vec<[f32; 2]>,
 }
 
 impl Output {
@@ -223,7 +242,7 @@ impl Output {
             samples: 0,
             audio: Vec::new(),
             aframe,
-            gain: 1.0,
+            soundtrack: Vec::new(),
         })
     }
 
@@ -238,9 +257,17 @@ impl Output {
         let mut yuv = frame::Video::empty();
         self.to_yuv.run(&src, &mut yuv).map_err(enc_err)?;
         yuv.set_pts(Some(self.frames));
+        let at = self.frames as usize * SAMPLES_PER_FRAME;
         self.frames += 1;
         self.venc.send_frame(&yuv).map_err(enc_err)?;
-        self.drain_video()
+        self.drain_video()?;
+        // This frame's sound, so the muxer interleaves picture and sound as it goes.
+        let end = (at + SAMPLES_PER_FRAME).min(self.soundtrack.len());
+        let slice: Vec<[f32; 2]> = match self.soundtrack.get(at..end) {
+            Some(s) if !s.is_empty() => s.to_vec(),
+            _ => vec![[0.0; 2]; SAMPLES_PER_FRAME],
+        };
+        self.push_audio(&slice)
     }
 
     fn drain_video(&mut self) -> Result<(), RenderError> {
@@ -263,9 +290,7 @@ impl Output {
 
     /// Queues stereo samples and encodes every whole AAC frame.
     fn push_audio(&mut self, samples: &[[f32; 2]]) -> Result<(), RenderError> {
-        let g = self.gain;
-        self.audio
-            .extend(samples.iter().map(|s| [s[0] * g, s[1] * g]));
+        self.audio.extend_from_slice(samples);
         while self.audio.len() >= self.aframe {
             let chunk: Vec<[f32; 2]> = self.audio.drain(..self.aframe).collect();
             self.encode_audio(&chunk)?;
@@ -330,7 +355,7 @@ fn render_to(
     let (width, height) = doc.preset.size();
     let total = doc.duration_frames().max(1);
     let mut out = Output::open(path, width, height)?;
-    out.gain = loudness_gain(lib, montage)?;
+    out.soundtrack = sound::soundtrack(lib, montage, total)?;
     let mut done = 0u64;
     let mut tick = |out: &Output, done: &mut u64| -> Result<(), RenderError> {
         *done += 1;
@@ -358,39 +383,23 @@ fn render_to(
     let intro = card(&format!("{brand} · made by our customers"));
     let outro = card(&format!("Thank you · {brand}"));
     let card_frames = (montage.card_ms * FPS + 500) / 1000;
-    let silence = vec![[0.0f32; 2]; SAMPLES_PER_FRAME];
     if montage.intro_card {
         for _ in 0..card_frames {
             out.push_video(&intro)?;
-            out.push_audio(&silence)?;
             tick(&out, &mut done)?;
         }
     }
     let store = lib.store();
     let mut poster: Option<RgbImage> = None;
     let mut timeline = Vec::new();
-    let half_dip = |i: usize| -> u64 {
-        montage
-            .items
-            .get(i)
-            .filter(|it| i > 0 && it.transition.kind == TransitionKind::DipToBlack)
-            .map_or(0, |it| (it.transition.duration_ms * FPS + 500) / 1000 / 2)
-    };
-    // Crossfades: the last frames (and sound) of an item are held back and blended into
-    // the first frames of the next, so the two overlap by the transition's length.
-    let crossfade = |i: usize| -> u64 {
-        montage
-            .items
-            .get(i)
-            .filter(|it| i > 0 && it.transition.kind == TransitionKind::Crossfade)
-            .map_or(0, |it| (it.transition.duration_ms * FPS + 500) / 1000)
-    };
     let mut held: Vec<RgbImage> = Vec::new();
-    let mut held_audio: Vec<[f32; 2]> = Vec::new();
     for (index, item) in montage.items.iter().enumerate() {
         let n = (item.len_ms() * FPS + 500) / 1000;
         let from = out.frames as u64;
-        let (k_in, k_out) = (crossfade(index), crossfade(index + 1));
+        let (k_in, k_out) = (
+            crossfade_frames(montage, index),
+            crossfade_frames(montage, index + 1),
+        );
         let mut next_held: Vec<RgbImage> = Vec::new();
         let place = |out: &mut Output,
                      frame: RgbImage,
@@ -413,17 +422,8 @@ fn render_to(
         };
         let source = store.original(&item.source_hash);
         // Dip to black: this item fades in over half the dip, the one before fades out.
-        let (fade_in, fade_out) = (half_dip(index), half_dip(index + 1));
-        let gain = |f: u64| -> f32 {
-            let mut g = 1.0f32;
-            if f < fade_in {
-                g = g.min((f as f32 + 0.5) / fade_in as f32);
-            }
-            if f + fade_out >= n && fade_out > 0 {
-                g = g.min((n - f) as f32 / (fade_out as f32 + 0.5));
-            }
-            g
-        };
+        let (fade_in, fade_out) = (dip_frames(montage, index), dip_frames(montage, index + 1));
+        let gain = |f: u64| dip_gain(f, n, fade_in, fade_out);
         let credit = (!item.credit.trim().is_empty())
             .then(|| text::rasterise(item.credit.trim(), height as f32 * 0.045));
         let margin = i64::from(height / 25);
@@ -440,7 +440,7 @@ fn render_to(
             }
             frame
         };
-        let audio: Vec<[f32; 2]> = match item.kind {
+        match item.kind {
             Kind::Photo => {
                 let picture = load_photo(lib, item, &source)?;
                 let still = compose(&picture, item.fit, width, height);
@@ -463,7 +463,6 @@ fn render_to(
                     place(&mut out, framed, f, &held, &mut next_held)?;
                     tick(&out, &mut done)?;
                 }
-                Vec::new()
             }
             Kind::Clip => {
                 let rotation: u16 = lib.conn().query_row(
@@ -471,7 +470,6 @@ fn render_to(
                     [item.asset_id],
                     |r| r.get(0),
                 )?;
-                let mut audio = Vec::new();
                 let mut f = 0u64;
                 decode_range(
                     &source,
@@ -488,29 +486,10 @@ fn render_to(
                         f += 1;
                         tick(&out, &mut done)
                     },
-                    &mut audio,
+                    &mut Vec::new(),
                 )?;
-                audio
             }
-        };
-        // The item's sound: dips applied, the start mixed with what the previous item held
-        // back, its own end held back for the next.
-        let mut audio = audio;
-        audio.resize(n as usize * SAMPLES_PER_FRAME, [0.0; 2]);
-        for (frame_no, chunk) in audio.chunks_mut(SAMPLES_PER_FRAME).enumerate() {
-            apply_gain(chunk, gain(frame_no as u64));
         }
-        let fade = (k_in as usize * SAMPLES_PER_FRAME).min(held_audio.len());
-        for (j, (new, old)) in audio.iter_mut().zip(&held_audio).take(fade).enumerate() {
-            let a = (j + 1) as f32 / (fade + 1) as f32;
-            *new = [
-                old[0] * (1.0 - a) + new[0] * a,
-                old[1] * (1.0 - a) + new[1] * a,
-            ];
-        }
-        let keep = audio.len() - (k_out as usize * SAMPLES_PER_FRAME).min(audio.len());
-        held_audio = audio.split_off(keep);
-        out.push_audio(&audio)?;
         held = next_held;
         timeline.push(Span {
             from,
@@ -521,7 +500,6 @@ fn render_to(
     if montage.outro_card {
         for _ in 0..card_frames {
             out.push_video(&outro)?;
-            out.push_audio(&silence)?;
             tick(&out, &mut done)?;
         }
     }
@@ -538,47 +516,38 @@ fn render_to(
     })
 }
 
-/// EBU R128: measures the clips' audio as it will be cut, then returns the linear gain
-/// that brings the integrated loudness to the piece's target, held back so the true peak
-/// stays at or under -1 dBTP. A silent piece keeps unity gain.
-fn loudness_gain(lib: &Library, montage: &Montage) -> Result<f32, RenderError> {
-    let mut meter =
-        ebur128::EbuR128::new(2, SAMPLE_RATE, ebur128::Mode::I | ebur128::Mode::TRUE_PEAK)
-            .map_err(|e| RenderError::Encode(format!("loudness meter: {e:?}")))?;
-    let store = lib.store();
-    for item in montage.items.iter().filter(|i| i.kind == Kind::Clip) {
-        let n = (item.len_ms() * FPS + 500) / 1000;
-        let mut audio = Vec::new();
-        decode_range(
-            &store.original(&item.source_hash),
-            item,
-            n,
-            0,
-            false,
-            &mut |_| Ok(()),
-            &mut audio,
-        )?;
-        let interleaved: Vec<f32> = audio.iter().flat_map(|s| *s).collect();
-        meter
-            .add_frames_f32(&interleaved)
-            .map_err(|e| RenderError::Encode(format!("loudness meter: {e:?}")))?;
-    }
-    let loudness = meter.loudness_global().unwrap_or(f64::NEG_INFINITY);
-    if !loudness.is_finite() || loudness < -70.0 {
-        return Ok(1.0);
-    }
-    let peak = (0..2)
-        .filter_map(|c| meter.true_peak(c).ok())
-        .fold(0.0f64, f64::max);
-    let mut gain = 10f64.powf((montage.target_lufs - loudness) / 20.0);
-    let ceiling = 10f64.powf(-1.0 / 20.0);
-    if peak > 0.0 && peak * gain > ceiling {
-        gain = ceiling / peak;
-    }
-    Ok(gain as f32)
+/// Frames over which item `i` fades in from black (half its dip; the item before fades
+/// out over the other half). Zero unless item `i` begins with a dip.
+fn dip_frames(montage: &Montage, i: usize) -> u64 {
+    montage
+        .items
+        .get(i)
+        .filter(|it| i > 0 && it.transition.kind == TransitionKind::DipToBlack)
+        .map_or(0, |it| (it.transition.duration_ms * FPS + 500) / 1000 / 2)
 }
 
-/// `a` of `new` over `1 - a` of `old`.
+/// Frames by which item `i` overlaps the one before it (a crossfade), else zero.
+fn crossfade_frames(montage: &Montage, i: usize) -> u64 {
+    montage
+        .items
+        .get(i)
+        .filter(|it| i > 0 && it.transition.kind == TransitionKind::Crossfade)
+        .map_or(0, |it| (it.transition.duration_ms * FPS + 500) / 1000)
+}
+
+/// Picture and sound gain of frame `f` of an `n`-frame item that fades in over `fade_in`
+/// frames and out over `fade_out`.
+fn dip_gain(f: u64, n: u64, fade_in: u64, fade_out: u64) -> f32 {
+    let mut g = 1.0f32;
+    if f < fade_in {
+        g = g.min((f as f32 + 0.5) / fade_in as f32);
+    }
+    if f + fade_out >= n && fade_out > 0 {
+        g = g.min((n - f) as f32 / (fade_out as f32 + 0.5));
+    }
+    g
+}
+
 fn mix(old: &RgbImage, new: &RgbImage, a: f32) -> RgbImage {
     let mut out = new.clone();
     for (o, p) in out.pixels_mut().zip(old.pixels()) {
@@ -587,15 +556,6 @@ fn mix(old: &RgbImage, new: &RgbImage, a: f32) -> RgbImage {
         }
     }
     out
-}
-
-fn apply_gain(samples: &mut [[f32; 2]], g: f32) {
-    if g < 1.0 {
-        for s in samples {
-            s[0] *= g;
-            s[1] *= g;
-        }
-    }
 }
 
 /// The centre of a picture, `zoom` times closer.
@@ -711,11 +671,14 @@ fn decode_range(
         .streams()
         .best(Type::Audio)
         .map(|s| (s.index(), s.time_base(), s.parameters()));
+    // The picture pass leaves sound to the soundtrack pass.
     let mut adec = match &astream {
-        Some((_, _, params)) => ff::codec::context::Context::from_parameters(params.clone())
-            .and_then(|c| c.decoder().audio())
-            .ok(),
-        None => None,
+        Some((_, _, params)) if !video => {
+            ff::codec::context::Context::from_parameters(params.clone())
+                .and_then(|c| c.decoder().audio())
+                .ok()
+        }
+        _ => None,
     };
     let in_us = item.in_ms as i64 * 1000;
     if in_us > 0 {
@@ -791,7 +754,7 @@ fn decode_range(
     };
 
     for (stream, packet) in ictx.packets() {
-        if emitted >= n && audio.len() >= wanted_samples {
+        if emitted >= n && (adec.is_none() || audio.len() >= wanted_samples) {
             break;
         }
         if stream.index() == vidx && emitted < n {

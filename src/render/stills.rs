@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use image::RgbImage;
 
-use super::{compose, text, RenderError, CARD_RGB};
+use super::{compose, sound, text, Output, RenderError, Rendered, Span, CARD_RGB};
 use crate::campaign::piece::{Content, Fit, Mosaic, PieceDoc, Still};
 use crate::library::Library;
 use crate::rights::ClearedForUse;
@@ -147,7 +147,34 @@ fn still(
     Ok(frame)
 }
 
-/// A grid as close to square tiles as the frame allows, every tile cropped to fill.
+/// The tiles of a wall: each picture cropped to its cell, with the cell's top-left corner.
+/// The grid is as close to square tiles as the frame allows.
+fn tiles(
+    lib: &Library,
+    m: &Mosaic,
+    width: u32,
+    height: u32,
+) -> Result<Vec<(RgbImage, i64, i64)>, RenderError> {
+    let n = m.asset_ids.len().max(1) as u32;
+    let aspect = width as f64 / height as f64;
+    let cols = ((n as f64 * aspect).sqrt().ceil() as u32).clamp(1, n);
+    let rows = n.div_ceil(cols);
+    let (tw, th) = (width / cols, height / rows);
+    m.asset_ids
+        .iter()
+        .enumerate()
+        .map(|(i, &asset)| {
+            let (c, r) = (i as u32 % cols, i as u32 / cols);
+            let tile = compose(&source_picture(lib, asset)?, Fit::Crop, tw, th);
+            Ok((tile, i64::from(c * tw), i64::from(r * th)))
+        })
+        .collect()
+}
+
+fn wall_line(brand: &str) -> String {
+    format!("{brand} · made by our customers")
+}
+
 fn mosaic(
     lib: &Library,
     m: &Mosaic,
@@ -155,19 +182,94 @@ fn mosaic(
     height: u32,
     brand: &str,
 ) -> Result<RgbImage, RenderError> {
-    let n = m.asset_ids.len().max(1) as u32;
-    let aspect = width as f64 / height as f64;
-    let cols = ((n as f64 * aspect).sqrt().ceil() as u32).clamp(1, n);
-    let rows = n.div_ceil(cols);
-    let (tw, th) = (width / cols, height / rows);
     let mut frame = RgbImage::new(width, height);
-    for (i, &asset) in m.asset_ids.iter().enumerate() {
-        let (c, r) = (i as u32 % cols, i as u32 / cols);
-        let tile = compose(&source_picture(lib, asset)?, Fit::Crop, tw, th);
-        image::imageops::replace(&mut frame, &tile, i64::from(c * tw), i64::from(r * th));
+    for (tile, x, y) in tiles(lib, m, width, height)? {
+        image::imageops::replace(&mut frame, &tile, x, y);
     }
     if m.brand_overlay {
-        band(&mut frame, &format!("{brand} · made by our customers"));
+        band(&mut frame, &wall_line(brand));
     }
     Ok(frame)
+}
+
+/// Frames over which one tile fades in.
+const TILE_FADE_FRAMES: u64 = 12;
+
+/// The animated wall: tiles fade in one after another over the first 60% of the piece,
+/// then the brand band; the finished wall holds to the end, over the music bed.
+pub(super) fn animate_mosaic(
+    lib: &Library,
+    doc: &PieceDoc,
+    m: &Mosaic,
+    path: &Path,
+    progress: &mut dyn FnMut(f64) -> bool,
+) -> Result<Rendered, RenderError> {
+    let (width, height) = doc.preset.size();
+    let total = doc.duration_frames().max(1);
+    let brand = crate::rights::RightsSettings::load(lib)
+        .map(|r| r.brand_name)
+        .unwrap_or_else(|_| "Our brand".into());
+    let tiles = tiles(lib, m, width, height)?;
+    let mut out = Output::open(path, width, height)?;
+    out.soundtrack = sound::mix(lib, Vec::new(), m.music_bed, m.target_lufs, total)?;
+    let reveal = (total * 6 / 10).max(1);
+    let start =
+        |i: usize| i as u64 * reveal.saturating_sub(TILE_FADE_FRAMES) / tiles.len().max(1) as u64;
+    let mut settled = RgbImage::new(width, height);
+    let mut placed = 0usize;
+    let mut finished: Option<RgbImage> = None;
+    for f in 0..total {
+        // Tiles whose fade is over join the settled canvas once.
+        while placed < tiles.len() && f >= start(placed) + TILE_FADE_FRAMES {
+            let (tile, x, y) = &tiles[placed];
+            image::imageops::replace(&mut settled, tile, *x, *y);
+            placed += 1;
+        }
+        let mut frame = settled.clone();
+        for (i, (tile, x, y)) in tiles.iter().enumerate().skip(placed) {
+            if f < start(i) {
+                break;
+            }
+            let a = (f - start(i) + 1) as f32 / (TILE_FADE_FRAMES + 1) as f32;
+            for (tx, ty, p) in tile.enumerate_pixels() {
+                let (px, py) = (*x as u32 + tx, *y as u32 + ty);
+                if px < width && py < height {
+                    let q = frame.get_pixel_mut(px, py);
+                    for c in 0..3 {
+                        q.0[c] = (f32::from(q.0[c]) * (1.0 - a) + f32::from(p.0[c]) * a) as u8;
+                    }
+                }
+            }
+        }
+        if m.brand_overlay && f >= reveal {
+            band(&mut frame, &wall_line(&brand));
+        }
+        if f + 1 == total {
+            finished = Some(frame.clone());
+        }
+        out.push_video(&frame)?;
+        if f % 5 == 0 && !progress(f as f64 / total as f64) {
+            return Err(RenderError::Cancelled);
+        }
+    }
+    let frames = out.frames as u64;
+    out.finish()?;
+    progress(1.0);
+    Ok(Rendered {
+        path: path.to_path_buf(),
+        frames,
+        width,
+        height,
+        poster: finished,
+        timeline: m
+            .asset_ids
+            .iter()
+            .enumerate()
+            .map(|(i, &asset_id)| Span {
+                from: start(i),
+                to: frames,
+                asset_id,
+            })
+            .collect(),
+    })
 }

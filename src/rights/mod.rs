@@ -26,6 +26,9 @@ pub use terms::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+// The type is `UsageChannel` in TypeScript: `Channel` is Tauri runtime's own (JSON is unchanged).
+#[serde(rename = "UsageChannel")]
 pub enum Channel {
     Web,
     Social,
@@ -84,6 +87,7 @@ pub fn parse_territory(s: &str) -> Option<String> {
 
 /// Where, how and when a campaign will show an asset.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Usage {
     pub channels: BTreeSet<Channel>,
     pub territories: BTreeSet<String>,
@@ -93,6 +97,7 @@ pub struct Usage {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Decision {
     Granted,
     Denied,
@@ -100,6 +105,7 @@ pub enum Decision {
 
 /// A contributor's answer, for one asset or (`asset_id: None`) all of their assets.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Grant {
     pub id: i64,
     pub asset_id: Option<i64>,
@@ -142,6 +148,7 @@ pub struct AssetRights {
 /// Why an asset cannot be used. Display gives the sentence shown to a marketer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Blocker {
     NoGrant,
     AwaitingAnswer,
@@ -188,6 +195,7 @@ impl fmt::Display for Blocker {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "clearance", rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Clearance {
     /// Usable; these grants together cover every channel, territory and day.
     Cleared {
@@ -216,6 +224,7 @@ impl Clearance {
 /// a grant becomes `expired` by the calendar alone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum RightsStatus {
     Unrequested,
     Requested,

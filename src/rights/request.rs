@@ -14,6 +14,7 @@ use crate::library::Library;
 
 /// One drafted message.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Draft {
     pub contributor_id: i64,
     pub name: Option<String>,
@@ -71,6 +72,7 @@ pub fn write_drafts(
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RequestPlan {
     pub drafts: Vec<Draft>,
     /// Assets that cannot be asked about, and why.

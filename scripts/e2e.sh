@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Desktop end-to-end tests: builds the app (debug, with ui/dist embedded), starts a virtual
+# display and tauri-driver on it, and runs tests/e2e/*.test.mjs against the real window.
+# Screenshots go to target/e2e-shots/ (the tests print each path).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+export PATH="$HOME/.cargo/bin:$PATH"
+
+[ -f ui/dist/index.html ] || scripts/ui.sh build
+cargo build --quiet -p chorus-desktop
+
+(
+  cd tests/e2e
+  stamp=node_modules/.chorus-lock
+  if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
+    npm ci --no-audit --no-fund --loglevel=error
+    cp package-lock.json "$stamp"
+  fi
+)
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export CHORUS_E2E_APP="$root/target/debug/chorus-desktop"
+export CHORUS_E2E_SHOTS="$root/target/e2e-shots"
+export CHORUS_E2E_SAMPLES="$root/assets/samples"
+export CHORUS_E2E_BAD="$root/tests/fixtures/bad"
+export CHORUS_E2E_WORK="$work"
+rm -rf "$CHORUS_E2E_SHOTS"
+mkdir -p "$CHORUS_E2E_SHOTS"
+
+# tauri-driver must run on the same display as the app it launches.
+xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
+  tauri-driver --port 4444 >"$CHORUS_E2E_WORK/tauri-driver.log" 2>&1 &
+  driver=$!
+  for _ in $(seq 100); do
+    curl -sf http://127.0.0.1:4444/status >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  cd tests/e2e
+  set +e
+  node --test --test-concurrency=1 --test-reporter=spec ${E2E_ONLY:-./*.test.mjs}
+  rc=$?
+  kill $driver 2>/dev/null
+  if [ $rc -ne 0 ]; then echo "--- tauri-driver log"; tail -50 "$CHORUS_E2E_WORK/tauri-driver.log"; fi
+  exit $rc
+'

@@ -1,0 +1,447 @@
+//! The commands the webview may call. Each validates its input and calls the engine;
+//! their types reach TypeScript through tauri-specta (`ui/src/lib/bindings.ts`).
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+
+use chorus::campaign::{self, Campaign};
+use chorus::catalog::{self, Curation, Page, TagCount};
+use chorus::ingest;
+use chorus::library::Library;
+use chorus::rights::{self, Channel, Decision, Evidence, RequestPlan, Scope, Target, Usage};
+use chorus::views::{self, AssetView, Browse, ContributorRow, RightsQueue};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, State};
+use tauri_specta::Event;
+
+use crate::jobs::{IngestProgress, JobFinished, JobKind};
+use crate::state::AppState;
+
+/// What the UI shows when a command fails: the engine's sentence, which names the file or
+/// value at fault and what to do.
+#[derive(Debug, Serialize, Deserialize, specta::Type)]
+pub struct CommandError {
+    pub message: String,
+}
+
+impl<E: std::error::Error> From<E> for CommandError {
+    fn from(e: E) -> Self {
+        let mut message = e.to_string();
+        let mut source = e.source();
+        while let Some(s) = source {
+            let text = s.to_string();
+            if !message.contains(&text) {
+                message = format!("{message}: {text}");
+            }
+            source = s.source();
+        }
+        CommandError { message }
+    }
+}
+
+fn invalid(message: impl Into<String>) -> CommandError {
+    CommandError {
+        message: message.into(),
+    }
+}
+
+type Result<T> = std::result::Result<T, CommandError>;
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct LibraryInfo {
+    pub root: String,
+    pub assets: i64,
+    pub contributors: i64,
+}
+
+fn info(lib: &Library) -> Result<LibraryInfo> {
+    let conn = lib.conn();
+    Ok(LibraryInfo {
+        root: lib.root().display().to_string(),
+        assets: catalog::count(conn, &catalog::Filter::default())?,
+        contributors: conn.query_row("SELECT count(*) FROM contributors", [], |r| r.get(0))?,
+    })
+}
+
+/// The library open now, if any.
+#[tauri::command]
+#[specta::specta]
+pub async fn library_current(state: State<'_, AppState>) -> Result<Option<LibraryInfo>> {
+    state.with_library_opt(|lib| lib.map(|l| info(l)).transpose())
+}
+
+/// Opens the library in this folder, making a new one if the folder has none.
+#[tauri::command]
+#[specta::specta]
+pub async fn library_open(state: State<'_, AppState>, path: String) -> Result<LibraryInfo> {
+    let path = PathBuf::from(path.trim());
+    if path.as_os_str().is_empty() || !path.is_absolute() {
+        return Err(invalid("choose a folder (a full path) for the library"));
+    }
+    let lib = Library::open_or_create(&path)?;
+    let out = info(&lib)?;
+    state.set_library(lib);
+    Ok(out)
+}
+
+/// One window of the library grid.
+#[tauri::command]
+#[specta::specta]
+pub async fn assets_browse(state: State<'_, AppState>, query: Browse) -> Result<Page> {
+    if query.filter.limit.is_none_or(|l| l == 0 || l > 2000) {
+        return Err(invalid("ask for between 1 and 2000 assets at a time"));
+    }
+    state.with_reader(|conn| Ok(views::browse(conn, &query, today())?))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn tags_list(state: State<'_, AppState>) -> Result<Vec<TagCount>> {
+    state.with_reader(|conn| Ok(catalog::tag_counts(conn)?))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn asset_view(state: State<'_, AppState>, id: i64) -> Result<AssetView> {
+    state.with_library(|lib| Ok(views::asset_view(lib, id, today())?))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn assets_tag(
+    state: State<'_, AppState>,
+    ids: Vec<i64>,
+    add: Vec<String>,
+    remove: Vec<String>,
+) -> Result<()> {
+    state.with_library(|lib| Ok(catalog::tag(lib, &ids, &add, &remove)?))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn assets_rate(state: State<'_, AppState>, ids: Vec<i64>, rating: u8) -> Result<u8> {
+    state.with_library(|lib| Ok(catalog::rate(lib, &ids, &rating.to_string())?))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn assets_curate(
+    state: State<'_, AppState>,
+    ids: Vec<i64>,
+    curation: Curation,
+) -> Result<()> {
+    state.with_library(|lib| Ok(catalog::curate(lib, &ids, curation)?))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn contributors_list(state: State<'_, AppState>) -> Result<Vec<ContributorRow>> {
+    state.with_reader(|conn| Ok(views::contributors(conn, today())?))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn rights_queue(state: State<'_, AppState>) -> Result<RightsQueue> {
+    state.with_reader(|conn| Ok(views::rights_queue(conn, today())?))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn campaigns_list(state: State<'_, AppState>) -> Result<Vec<Campaign>> {
+    state.with_reader(|conn| Ok(campaign::list(conn)?))
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct CampaignForm {
+    pub name: String,
+    pub channels: Vec<Channel>,
+    /// ISO country codes, or WORLDWIDE.
+    pub territories: Vec<String>,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+}
+
+fn territories(list: &[String]) -> Result<BTreeSet<String>> {
+    list.iter()
+        .map(|t| {
+            rights::parse_territory(t).ok_or_else(|| {
+                invalid(format!(
+                    "'{t}' is not a territory: use a two-letter country code (US, GB, DE) or WORLDWIDE"
+                ))
+            })
+        })
+        .collect()
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn campaign_create(state: State<'_, AppState>, form: CampaignForm) -> Result<Campaign> {
+    let name = form.name.trim();
+    if name.is_empty() {
+        return Err(invalid("give the campaign a name"));
+    }
+    if form.channels.is_empty() {
+        return Err(invalid("choose at least one channel the campaign runs on"));
+    }
+    let usage = Usage {
+        channels: form.channels.iter().copied().collect(),
+        territories: territories(&form.territories)?,
+        starts_on: form.starts_on,
+        ends_on: form.ends_on,
+    };
+    if usage.territories.is_empty() {
+        return Err(invalid("choose at least one territory (or WORLDWIDE)"));
+    }
+    state.with_library(|lib| Ok(campaign::create(lib.conn(), name, &usage)?))
+}
+
+/// Drafts the permission requests for these assets, for this campaign's usage, and records
+/// that they were asked.
+#[tauri::command]
+#[specta::specta]
+pub async fn rights_request(
+    state: State<'_, AppState>,
+    asset_ids: Vec<i64>,
+    campaign: String,
+) -> Result<RequestPlan> {
+    if asset_ids.is_empty() {
+        return Err(invalid("choose the assets to ask about"));
+    }
+    state.with_library(|lib| {
+        let c = campaign::get(lib.conn(), &campaign)?;
+        let settings = rights::RightsSettings::load(lib)?;
+        Ok(rights::request(
+            lib,
+            &asset_ids,
+            &c.usage,
+            Some(c.id),
+            &settings,
+        )?)
+    })
+}
+
+/// A contributor's yes, with its scope and the evidence of it.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct GrantForm {
+    pub asset_ids: Vec<i64>,
+    /// Grant for every asset of this contributor, now and later, instead of `asset_ids`.
+    pub contributor_id: Option<i64>,
+    pub channels: Vec<Channel>,
+    pub territories: Vec<String>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    pub adult: bool,
+    pub guardian: Option<String>,
+    /// Their words (the reply, the signed release's text).
+    pub evidence: String,
+    /// form, email, social, release or other.
+    pub source: String,
+}
+
+fn target(asset_ids: Vec<i64>, contributor_id: Option<i64>) -> Result<Target> {
+    match contributor_id {
+        Some(c) => Ok(Target::Contributor(c)),
+        None if asset_ids.is_empty() => Err(invalid("choose the assets or the contributor")),
+        None => Ok(Target::Assets(asset_ids)),
+    }
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn rights_grant(state: State<'_, AppState>, form: GrantForm) -> Result<Vec<i64>> {
+    if form.channels.is_empty() {
+        return Err(invalid(
+            "choose at least one channel the contributor agreed to",
+        ));
+    }
+    let scope = Scope {
+        channels: form.channels.iter().copied().collect(),
+        territories: territories(&form.territories)?,
+        valid_from: form.valid_from,
+        valid_until: form.valid_until,
+        adult: form.adult,
+        guardian: form.guardian.filter(|g| !g.trim().is_empty()),
+    };
+    if scope.territories.is_empty() {
+        return Err(invalid("choose at least one territory (or WORLDWIDE)"));
+    }
+    if let (Some(from), Some(until)) = (scope.valid_from, scope.valid_until) {
+        if until < from {
+            return Err(invalid(format!(
+                "the grant ends ({until}) before it starts ({from})"
+            )));
+        }
+    }
+    let evidence = Evidence {
+        text: Some(form.evidence.trim().to_string()).filter(|t| !t.is_empty()),
+        source: form.source,
+        given_at: None,
+        file: None,
+    };
+    let target = target(form.asset_ids, form.contributor_id)?;
+    state.with_library(|lib| {
+        Ok(rights::decide(
+            lib,
+            &target,
+            Decision::Granted,
+            &scope,
+            &evidence,
+        )?)
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn rights_deny(
+    state: State<'_, AppState>,
+    asset_ids: Vec<i64>,
+    contributor_id: Option<i64>,
+    evidence: String,
+    source: String,
+) -> Result<Vec<i64>> {
+    let target = target(asset_ids, contributor_id)?;
+    let evidence = Evidence {
+        text: Some(evidence.trim().to_string()).filter(|t| !t.is_empty()),
+        source,
+        given_at: None,
+        file: None,
+    };
+    state.with_library(|lib| {
+        Ok(rights::decide(
+            lib,
+            &target,
+            Decision::Denied,
+            &Scope::default(),
+            &evidence,
+        )?)
+    })
+}
+
+/// Withdraws permission from today; returns how many grants ended.
+#[tauri::command]
+#[specta::specta]
+pub async fn rights_revoke(
+    state: State<'_, AppState>,
+    asset_ids: Vec<i64>,
+    contributor_id: Option<i64>,
+    reason: String,
+) -> Result<u32> {
+    if reason.trim().is_empty() {
+        return Err(invalid(
+            "say why permission was withdrawn (it goes in the audit log)",
+        ));
+    }
+    let target = target(asset_ids, contributor_id)?;
+    state.with_library(|lib| {
+        let n = rights::revoke(lib, &target, today(), reason.trim())?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    })
+}
+
+/// Starts importing files and folders; progress arrives as `IngestProgress` events and the
+/// end as `JobFinished`. Returns the job's id, for `job_cancel`.
+#[tauri::command]
+#[specta::specta]
+pub async fn ingest_start(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    paths: Vec<String>,
+    manifest: Option<String>,
+) -> Result<u32> {
+    let roots: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| PathBuf::from(p.trim()))
+        .filter(|p| !p.as_os_str().is_empty())
+        .collect();
+    if roots.is_empty() {
+        return Err(invalid("choose files or folders to import"));
+    }
+    for r in &roots {
+        if !r.exists() {
+            return Err(invalid(format!("{}: no such file or folder", r.display())));
+        }
+    }
+    let root = state
+        .library_root()
+        .ok_or_else(|| invalid("open or create a library first"))?;
+    let mut opts = ingest::Options::new(roots);
+    opts.manifest = manifest
+        .map(|m| PathBuf::from(m.trim()))
+        .filter(|m| !m.as_os_str().is_empty());
+    let (job, cancel) = state.jobs.start();
+    std::thread::Builder::new()
+        .name(format!("ingest-{job}"))
+        .spawn(move || {
+            let outcome = Library::open(&root)
+                .map_err(CommandError::from)
+                .and_then(|mut lib| {
+                    ingest::run(&mut lib, &opts, &mut |p| {
+                        let event = match p {
+                            ingest::Progress::Started { total } => IngestProgress {
+                                job,
+                                done: 0,
+                                total: total as u32,
+                                result: None,
+                            },
+                            ingest::Progress::File {
+                                done,
+                                total,
+                                result,
+                            } => IngestProgress {
+                                job,
+                                done: done as u32,
+                                total: total as u32,
+                                result: Some(result.clone()),
+                            },
+                        };
+                        let _ = event.emit(&app);
+                        !cancel.load(Ordering::Relaxed)
+                    })
+                    .map_err(CommandError::from)
+                });
+            let finished = match outcome {
+                Ok(summary) => JobFinished {
+                    job,
+                    kind: JobKind::Ingest,
+                    cancelled: summary.cancelled,
+                    ingest: Some(summary),
+                    error: None,
+                },
+                Err(e) => JobFinished {
+                    job,
+                    kind: JobKind::Ingest,
+                    cancelled: false,
+                    ingest: None,
+                    error: Some(e.message),
+                },
+            };
+            let _ = finished.emit(&app);
+            use tauri::Manager;
+            app.state::<AppState>().jobs.finish(job);
+        })
+        .map_err(|e| invalid(format!("cannot start the import: {e}")))?;
+    Ok(job)
+}
+
+/// Asks a running job to stop; work already done stays.
+#[tauri::command]
+#[specta::specta]
+pub async fn job_cancel(state: State<'_, AppState>, job: u32) -> Result<bool> {
+    Ok(state.jobs.cancel(job))
+}
+
+/// The base URL clips stream from (`<base>/original/<hash>`, `<base>/file/<path>`): the
+/// `<video>` player cannot read the `media://` protocol on Linux (see `media_server`).
+#[tauri::command]
+#[specta::specta]
+pub async fn media_stream_base(state: State<'_, AppState>) -> Result<String> {
+    state
+        .stream_base()
+        .ok_or_else(|| invalid("the media server did not start; clips cannot play"))
+}

@@ -1,0 +1,438 @@
+//! The montage's whole soundtrack, built before any picture: the clips' own sound cut to
+//! the timeline (dips and crossfades as the picture has them), the music bed looped and
+//! faded to length and ducked under the clips' voices, then the whole mix measured
+//! (EBU R128) and brought to the piece's loudness target with true peak at most -1 dBTP.
+
+use std::path::{Path, PathBuf};
+
+use ff::util::frame;
+use ff::ChannelLayout;
+use ffmpeg_next as ff;
+
+use super::{
+    crossfade_frames, decode_range, dip_frames, dip_gain, RenderError, SAMPLES_PER_FRAME,
+    SAMPLE_RATE,
+};
+use crate::campaign::piece::{Montage, FPS};
+use crate::library::Library;
+use crate::media::Kind;
+
+/// The demo brand kit's bed (an original loop made by `scripts/make-music-bed.py`), built
+/// in so every library has one; the `music_bed` setting names a file of the brand's own.
+const DEFAULT_BED: &[u8] = include_bytes!("../../assets/brand/music-bed.m4a");
+
+/// Settings the renderer reads, with what they mean.
+pub const KEYS: &[(&str, &str)] = &[(
+    "music_bed",
+    "path of the music bed for montages (default: the demo kit's built-in loop)",
+)];
+
+/// The bed sits this far under the clips' sound (LU), and dips this far more (dB) while
+/// someone speaks.
+const BED_UNDER_VOICES_LU: f64 = 9.0;
+const DUCK_DB: f32 = -10.0;
+/// Band energy (RMS, 300-3400 Hz) above which a 20 ms block counts as voice.
+const VOICE_RMS: f32 = 0.008;
+const BLOCK: usize = (SAMPLE_RATE / 50) as usize;
+
+pub type Stereo = [f32; 2];
+
+/// The bed file to use: the library's `music_bed` setting, else the built-in one (copied
+/// once into the library's tmp folder, since FFmpeg reads files).
+pub fn bed_path(lib: &Library) -> Result<PathBuf, RenderError> {
+    if let Some(p) = lib.setting("music_bed").ok().flatten() {
+        let path = PathBuf::from(p);
+        if !path.is_file() {
+            return Err(RenderError::Source {
+                path,
+                why: "the music bed file set in `music_bed` is missing; set another with `chorus settings set music_bed FILE`".into(),
+            });
+        }
+        return Ok(path);
+    }
+    let path = lib.store().tmp_dir().join(format!(
+        "music-bed-{}.m4a",
+        &blake3::hash(DEFAULT_BED).to_hex()[..16]
+    ));
+    if !path.is_file() {
+        lib.store()
+            .write_derived(&path, DEFAULT_BED)
+            .map_err(|source| RenderError::Write {
+                path: path.clone(),
+                source,
+            })?;
+    }
+    Ok(path)
+}
+
+/// Builds the soundtrack of `frames` video frames, normalised and ready to encode.
+pub fn soundtrack(
+    lib: &Library,
+    montage: &Montage,
+    frames: u64,
+) -> Result<Vec<Stereo>, RenderError> {
+    let voices = arrange(lib, montage)?;
+    mix(lib, voices, montage.music_bed, montage.target_lufs, frames)
+}
+
+/// Lays the bed (if wanted) under `voices`, ducked wherever they speak, and brings the
+/// whole mix to `target_lufs`. The result is exactly `frames` frames long.
+pub fn mix(
+    lib: &Library,
+    mut voices: Vec<Stereo>,
+    music_bed: bool,
+    target_lufs: f64,
+    frames: u64,
+) -> Result<Vec<Stereo>, RenderError> {
+    let len = frames as usize * SAMPLES_PER_FRAME;
+    voices.resize(len, [0.0; 2]);
+    let mut mix = voices.clone();
+    if music_bed {
+        let path = bed_path(lib)?;
+        let mut bed = decode_audio(&path)?;
+        if bed.is_empty() {
+            return Err(RenderError::Source {
+                path,
+                why: "the music bed has no sound".into(),
+            });
+        }
+        fit_bed(&mut bed, len);
+        // Level the bed against the voices (if any), then duck it wherever they speak.
+        let bed_gain = match (loudness(&voices)?, loudness(&bed)?) {
+            (Some((lv, _)), Some((lb, _))) => db_to_gain(lv - BED_UNDER_VOICES_LU - lb),
+            _ => 1.0,
+        };
+        let duck = duck_envelope(&voices);
+        for ((m, b), g) in mix.iter_mut().zip(&bed).zip(&duck) {
+            let k = bed_gain * g;
+            m[0] += b[0] * k;
+            m[1] += b[1] * k;
+        }
+    }
+    let gain = match loudness(&mix)? {
+        Some((lufs, peak)) => {
+            let mut g = 10f64.powf((target_lufs - lufs) / 20.0);
+            let ceiling = 10f64.powf(-1.0 / 20.0);
+            if peak > 0.0 && peak * g > ceiling {
+                g = ceiling / peak;
+            }
+            g as f32
+        }
+        // Silence stays silence.
+        None => 1.0,
+    };
+    for s in &mut mix {
+        s[0] *= gain;
+        s[1] *= gain;
+    }
+    Ok(mix)
+}
+
+fn db_to_gain(db: f64) -> f32 {
+    10f64.powf(db / 20.0) as f32
+}
+
+/// The clips' sound on the piece's timeline: silence under cards and photos, dips to black
+/// as fades, crossfades as overlaps, exactly as the picture is cut.
+fn arrange(lib: &Library, montage: &Montage) -> Result<Vec<Stereo>, RenderError> {
+    let card = (montage.card_ms * FPS + 500) / 1000;
+    let mut out: Vec<Stereo> = Vec::new();
+    if montage.intro_card {
+        out.resize(card as usize * SAMPLES_PER_FRAME, [0.0; 2]);
+    }
+    let store = lib.store();
+    let mut held: Vec<Stereo> = Vec::new();
+    for (index, item) in montage.items.iter().enumerate() {
+        let n = (item.len_ms() * FPS + 500) / 1000;
+        let mut audio = Vec::new();
+        if item.kind == Kind::Clip {
+            decode_range(
+                &store.original(&item.source_hash),
+                item,
+                n,
+                0,
+                false,
+                &mut |_| Ok(()),
+                &mut audio,
+            )?;
+        }
+        audio.resize(n as usize * SAMPLES_PER_FRAME, [0.0; 2]);
+        let (fade_in, fade_out) = (dip_frames(montage, index), dip_frames(montage, index + 1));
+        for (f, chunk) in audio.chunks_mut(SAMPLES_PER_FRAME).enumerate() {
+            let g = dip_gain(f as u64, n, fade_in, fade_out);
+            for s in chunk {
+                s[0] *= g;
+                s[1] *= g;
+            }
+        }
+        let k_in = crossfade_frames(montage, index) as usize * SAMPLES_PER_FRAME;
+        let fade = k_in.min(held.len());
+        for (j, (new, old)) in audio.iter_mut().zip(&held).take(fade).enumerate() {
+            let a = (j + 1) as f32 / (fade + 1) as f32;
+            *new = [
+                old[0] * (1.0 - a) + new[0] * a,
+                old[1] * (1.0 - a) + new[1] * a,
+            ];
+        }
+        let k_out = crossfade_frames(montage, index + 1) as usize * SAMPLES_PER_FRAME;
+        let keep = audio.len() - k_out.min(audio.len());
+        held = audio.split_off(keep);
+        out.extend_from_slice(&audio);
+    }
+    if montage.outro_card {
+        out.resize(out.len() + card as usize * SAMPLES_PER_FRAME, [0.0; 2]);
+    }
+    Ok(out)
+}
+
+/// Integrated loudness (LUFS) and true peak (linear) of a stereo buffer; `None` if silent.
+pub fn loudness(samples: &[Stereo]) -> Result<Option<(f64, f64)>, RenderError> {
+    let err = |e: ebur128::Error| RenderError::Encode(format!("loudness meter: {e:?}"));
+    let mut meter =
+        ebur128::EbuR128::new(2, SAMPLE_RATE, ebur128::Mode::I | ebur128::Mode::TRUE_PEAK)
+            .map_err(err)?;
+    for chunk in samples.chunks(SAMPLE_RATE as usize) {
+        let interleaved: Vec<f32> = chunk.iter().flat_map(|s| *s).collect();
+        meter.add_frames_f32(&interleaved).map_err(err)?;
+    }
+    let lufs = meter.loudness_global().unwrap_or(f64::NEG_INFINITY);
+    if !lufs.is_finite() || lufs < -70.0 {
+        return Ok(None);
+    }
+    let peak = (0..2)
+        .filter_map(|c| meter.true_peak(c).ok())
+        .fold(0.0f64, f64::max);
+    Ok(Some((lufs, peak)))
+}
+
+/// Loops the bed (with a short crossfade at the seam) or cuts it to `len`, fading in over
+/// half a second and out over the last 1.5 s so it ends with the piece.
+fn fit_bed(bed: &mut Vec<Stereo>, len: usize) {
+    let seam = (SAMPLE_RATE as usize / 2).min(bed.len() / 4);
+    let one = bed.clone();
+    while bed.len() < len {
+        let start = bed.len() - seam;
+        for (j, s) in one.iter().take(seam).enumerate() {
+            let a = j as f32 / seam as f32;
+            let old = bed[start + j];
+            bed[start + j] = [old[0] * (1.0 - a) + s[0] * a, old[1] * (1.0 - a) + s[1] * a];
+        }
+        bed.extend_from_slice(&one[seam..]);
+    }
+    bed.truncate(len);
+    let fade_in = (SAMPLE_RATE as usize / 2).min(len);
+    let fade_out = (SAMPLE_RATE as usize * 3 / 2).min(len);
+    for (j, s) in bed.iter_mut().enumerate() {
+        let g = ((j as f32 + 1.0) / fade_in as f32)
+            .min((len - j) as f32 / fade_out as f32)
+            .min(1.0);
+        s[0] *= g;
+        s[1] *= g;
+    }
+}
+
+/// A gain per sample for the bed: 1 in the clear, `DUCK_DB` while the voices track has
+/// energy in the speech band, with a quick attack, a hold and a slow release so the bed
+/// does not pump between words.
+pub fn duck_envelope(voices: &[Stereo]) -> Vec<f32> {
+    // Two band-passes in a row: speech (300-3400 Hz) passes, hum and hiss do not.
+    let mut filters = [BiQuad::band_pass(1000.0, 0.7); 2];
+    let speaking: Vec<bool> = voices
+        .chunks(BLOCK)
+        .map(|block| {
+            let energy: f32 = block
+                .iter()
+                .map(|s| {
+                    let y = filters
+                        .iter_mut()
+                        .fold((s[0] + s[1]) * 0.5, |x, f| f.run(x));
+                    y * y
+                })
+                .sum();
+            (energy / block.len().max(1) as f32).sqrt() > VOICE_RMS
+        })
+        .collect();
+    let ducked = db_to_gain(f64::from(DUCK_DB));
+    let per_sample = |ms: f32| 1.0 - (-1.0 / (ms / 1000.0 * SAMPLE_RATE as f32)).exp();
+    let (attack, release) = (per_sample(60.0), per_sample(450.0));
+    let hold_blocks = 15; // 300 ms
+    let mut out = Vec::with_capacity(voices.len());
+    let mut g = 1.0f32;
+    let mut since_voice = usize::MAX;
+    for (b, &voice) in speaking.iter().enumerate() {
+        since_voice = if voice {
+            0
+        } else {
+            since_voice.saturating_add(1)
+        };
+        let target = if since_voice <= hold_blocks {
+            ducked
+        } else {
+            1.0
+        };
+        let coef = if target < g { attack } else { release };
+        let len = BLOCK.min(voices.len() - b * BLOCK);
+        for _ in 0..len {
+            g += (target - g) * coef;
+            out.push(g);
+        }
+    }
+    out
+}
+
+/// A second-order band-pass (RBJ cookbook), enough to tell speech from rumble and hiss.
+#[derive(Clone, Copy)]
+struct BiQuad {
+    b: [f32; 3],
+    a: [f32; 2],
+    x: [f32; 2],
+    y: [f32; 2],
+}
+
+impl BiQuad {
+    fn band_pass(centre_hz: f32, q: f32) -> BiQuad {
+        let w = 2.0 * std::f32::consts::PI * centre_hz / SAMPLE_RATE as f32;
+        let alpha = w.sin() / (2.0 * q);
+        let a0 = 1.0 + alpha;
+        BiQuad {
+            b: [alpha / a0, 0.0, -alpha / a0],
+            a: [-2.0 * w.cos() / a0, (1.0 - alpha) / a0],
+            x: [0.0; 2],
+            y: [0.0; 2],
+        }
+    }
+
+    fn run(&mut self, x: f32) -> f32 {
+        let y = self.b[0] * x + self.b[1] * self.x[0] + self.b[2] * self.x[1]
+            - self.a[0] * self.y[0]
+            - self.a[1] * self.y[1];
+        self.x = [x, self.x[0]];
+        self.y = [y, self.y[0]];
+        y
+    }
+}
+
+/// Decodes a whole audio file to 48 kHz stereo.
+fn decode_audio(path: &Path) -> Result<Vec<Stereo>, RenderError> {
+    let err = |why: String| RenderError::Source {
+        path: path.to_path_buf(),
+        why,
+    };
+    crate::media::init_ffmpeg();
+    let mut ictx = ff::format::input(&path).map_err(|e| err(e.to_string()))?;
+    let (index, params) = ictx
+        .streams()
+        .best(ff::media::Type::Audio)
+        .map(|s| (s.index(), s.parameters()))
+        .ok_or_else(|| err("no audio stream".into()))?;
+    let mut dec = ff::codec::context::Context::from_parameters(params)
+        .and_then(|c| c.decoder().audio())
+        .map_err(|e| err(e.to_string()))?;
+    let mut resampler: Option<ff::software::resampling::Context> = None;
+    let mut out = Vec::new();
+    let mut decoded = frame::Audio::empty();
+    let planar = ff::format::Sample::F32(ff::format::sample::Type::Planar);
+    let mut take = |dec: &mut ff::decoder::Audio,
+                    resampler: &mut Option<ff::software::resampling::Context>,
+                    out: &mut Vec<Stereo>|
+     -> Result<(), RenderError> {
+        while dec.receive_frame(&mut decoded).is_ok() {
+            if resampler.is_none() {
+                let layout = if decoded.channel_layout().is_empty() {
+                    ChannelLayout::default(i32::from(decoded.channels()))
+                } else {
+                    decoded.channel_layout()
+                };
+                *resampler = Some(
+                    ff::software::resampling::Context::get(
+                        decoded.format(),
+                        layout,
+                        decoded.rate(),
+                        planar,
+                        ChannelLayout::STEREO,
+                        SAMPLE_RATE,
+                    )
+                    .map_err(|e| err(e.to_string()))?,
+                );
+            }
+            let mut converted =
+                frame::Audio::new(planar, decoded.samples() * 2 + 256, ChannelLayout::STEREO);
+            if let Some(rs) = resampler.as_mut() {
+                rs.run(&decoded, &mut converted)
+                    .map_err(|e| err(e.to_string()))?;
+                let (l, r) = (converted.plane::<f32>(0), converted.plane::<f32>(1));
+                out.extend(l.iter().zip(r).map(|(a, b)| [*a, *b]));
+            }
+        }
+        Ok(())
+    };
+    for (stream, packet) in ictx.packets() {
+        if stream.index() == index && dec.send_packet(&packet).is_ok() {
+            take(&mut dec, &mut resampler, &mut out)?;
+        }
+    }
+    let _ = dec.send_eof();
+    take(&mut dec, &mut resampler, &mut out)?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tone(hz: f32, secs: f32, amp: f32) -> Vec<Stereo> {
+        (0..(secs * SAMPLE_RATE as f32) as usize)
+            .map(|i| {
+                let v =
+                    amp * (2.0 * std::f32::consts::PI * hz * i as f32 / SAMPLE_RATE as f32).sin();
+                [v, v]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn ducks_under_speech_band_and_recovers() {
+        // 1 s silence, 2 s of a 800 Hz "voice", 2 s silence.
+        let mut voices = vec![[0.0f32; 2]; SAMPLE_RATE as usize];
+        voices.extend(tone(800.0, 2.0, 0.2));
+        voices.extend(vec![[0.0f32; 2]; 2 * SAMPLE_RATE as usize]);
+        let env = duck_envelope(&voices);
+        assert_eq!(env.len(), voices.len());
+        let at = |s: f32| env[(s * SAMPLE_RATE as f32) as usize];
+        assert!(
+            (at(0.5) - 1.0).abs() < 1e-3,
+            "clear before the voice: {}",
+            at(0.5)
+        );
+        let ducked = db_to_gain(f64::from(DUCK_DB));
+        assert!(
+            (at(2.0) - ducked).abs() < 0.02,
+            "ducked under the voice: {}",
+            at(2.0)
+        );
+        assert!(at(4.9) > 0.95, "recovered after: {}", at(4.9));
+    }
+
+    #[test]
+    fn low_rumble_is_not_a_voice() {
+        let env = duck_envelope(&tone(40.0, 2.0, 0.2));
+        assert!(
+            env.iter().all(|g| *g > 0.9),
+            "a 40 Hz hum must not duck the bed"
+        );
+    }
+
+    #[test]
+    fn bed_loops_to_length_with_fades() {
+        let mut bed = tone(440.0, 1.0, 0.5);
+        fit_bed(&mut bed, 3 * SAMPLE_RATE as usize + 17);
+        assert_eq!(bed.len(), 3 * SAMPLE_RATE as usize + 17);
+        assert!(bed[0][0].abs() < 0.01 && bed.last().unwrap()[0].abs() < 0.01);
+        let mid = &bed[SAMPLE_RATE as usize..2 * SAMPLE_RATE as usize];
+        let rms = (mid.iter().map(|s| s[0] * s[0]).sum::<f32>() / mid.len() as f32).sqrt();
+        assert!(
+            rms > 0.3,
+            "the loop keeps playing across the seam: rms {rms}"
+        );
+    }
+}

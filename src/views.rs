@@ -1,0 +1,162 @@
+//! Read models for the desktop app: one call gathers what a screen shows, so the shell
+//! stays a thin door and no screen re-derives engine logic.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::{self, AssetDetail, Contributor};
+use crate::library::Library;
+use crate::rights::{self, AuditEvent, DueGrant, Grant, RightsError, RightsStatus};
+
+/// What the asset panel shows: the asset, its files, and where its rights stand.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AssetView {
+    pub detail: AssetDetail,
+    pub rights_status: RightsStatus,
+    /// Grants and denials that apply to it (its own and its contributor's), oldest first.
+    pub grants: Vec<Grant>,
+    /// The audit history for it, oldest first.
+    pub history: Vec<AuditEvent>,
+}
+
+pub fn asset_view(lib: &Library, id: i64, today: NaiveDate) -> Result<AssetView, RightsError> {
+    let detail = catalog::detail(lib, id)?;
+    let standing = rights::asset_rights(lib.conn(), id)?;
+    let contributor = detail.asset.contributor.as_ref().map(|c| c.id);
+    Ok(AssetView {
+        rights_status: rights::status(&standing, today),
+        grants: standing.grants,
+        history: rights::audit_log_for(lib.conn(), id, contributor)?,
+        detail,
+    })
+}
+
+/// A contributor and how their assets stand.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ContributorRow {
+    pub contributor: Contributor,
+    pub assets: i64,
+    /// Assets by rights status; statuses with none are left out.
+    pub statuses: Vec<(RightsStatus, i64)>,
+}
+
+pub fn contributors(
+    conn: &Connection,
+    today: NaiveDate,
+) -> Result<Vec<ContributorRow>, RightsError> {
+    let statuses = rights::all_statuses(conn, today)?;
+    let mut owner: HashMap<i64, i64> = HashMap::new();
+    let mut stmt = conn
+        .prepare_cached("SELECT id, contributor_id FROM assets WHERE contributor_id IS NOT NULL")?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
+        let (asset, contributor) = row?;
+        owner.insert(asset, contributor);
+    }
+    Ok(catalog::contributors(conn)?
+        .into_iter()
+        .map(|(contributor, assets)| {
+            let mut counts: Vec<(RightsStatus, i64)> = Vec::new();
+            for (asset, status) in &statuses {
+                if owner.get(asset) == Some(&contributor.id) {
+                    match counts.iter_mut().find(|(s, _)| s == status) {
+                        Some((_, n)) => *n += 1,
+                        None => counts.push((*status, 1)),
+                    }
+                }
+            }
+            counts.sort_by_key(|(s, _)| s.as_str());
+            ContributorRow {
+                contributor,
+                assets,
+                statuses: counts,
+            }
+        })
+        .collect())
+}
+
+/// One asset in a rights queue.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct QueueItem {
+    pub asset_id: i64,
+    pub original_name: String,
+    pub contributor: Option<String>,
+    pub status: RightsStatus,
+}
+
+/// The rights work to do. "To request" holds only assets in play (shortlisted or
+/// selected): nobody asks for permission on what they will not use.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RightsQueue {
+    pub to_request: Vec<QueueItem>,
+    pub awaiting_answer: Vec<QueueItem>,
+    pub expiring_soon: Vec<DueGrant>,
+    pub revoked: Vec<QueueItem>,
+}
+
+/// Grants ending within this many days count as expiring soon.
+pub const EXPIRING_WITHIN_DAYS: i64 = 30;
+
+pub fn rights_queue(conn: &Connection, today: NaiveDate) -> Result<RightsQueue, RightsError> {
+    let in_play: std::collections::HashSet<i64> =
+        rights::campaign_assets(conn)?.into_iter().collect();
+    let mut queue = RightsQueue {
+        to_request: Vec::new(),
+        awaiting_answer: Vec::new(),
+        expiring_soon: rights::due(conn, EXPIRING_WITHIN_DAYS, today)?,
+        revoked: Vec::new(),
+    };
+    for s in rights::asset_statuses(conn, today)? {
+        let item = QueueItem {
+            asset_id: s.asset_id,
+            original_name: s.original_name,
+            contributor: s.contributor,
+            status: s.status,
+        };
+        match s.status {
+            RightsStatus::Unrequested | RightsStatus::Expired
+                if in_play.contains(&item.asset_id) =>
+            {
+                queue.to_request.push(item)
+            }
+            RightsStatus::Requested => queue.awaiting_answer.push(item),
+            RightsStatus::Revoked => queue.revoked.push(item),
+            _ => {}
+        }
+    }
+    Ok(queue)
+}
+
+/// What the library grid asks for: a catalog filter, a rights status, and a window.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Browse {
+    #[serde(flatten)]
+    pub filter: catalog::Filter,
+    pub rights: Option<RightsStatus>,
+}
+
+pub fn browse(
+    conn: &Connection,
+    query: &Browse,
+    today: NaiveDate,
+) -> Result<catalog::Page, RightsError> {
+    let mut filter = query.filter.clone();
+    if let Some(wanted) = query.rights {
+        let mut ids: Vec<i64> = rights::all_statuses(conn, today)?
+            .into_iter()
+            .filter(|(_, s)| *s == wanted)
+            .map(|(id, _)| id)
+            .collect();
+        ids.sort_unstable();
+        filter.ids = Some(ids);
+    }
+    Ok(catalog::page(conn, &filter)?)
+}

@@ -1,0 +1,205 @@
+// Issue 5 end to end, in the real window: start on an empty library, import the samples
+// with their form export, see thumbnails, curate and tag with the keyboard, filter, open a
+// clip and see it play, record a grant and see the status change.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { Key } from 'selenium-webdriver';
+import { $, $$, choose, eventually, launch, libraryPath, samples, shot, text, visible } from './app.mjs';
+
+let driver;
+
+before(async () => {
+  driver = await launch(libraryPath('fresh-library'));
+});
+
+after(async () => {
+  await driver?.quit();
+});
+
+/** The number in "#result-count" ("1 asset", "17 assets"). */
+async function count() {
+  return Number((await text(driver, '#result-count')).replace(/[^0-9]/g, ''));
+}
+
+async function focusedCell() {
+  return $(driver, '#grid .cell.focused');
+}
+
+test('an empty library says so and points to Import', async () => {
+  const empty = await visible(driver, '#empty-library');
+  assert.match(await empty.getText(), /import/i);
+  await shot(driver, '01-empty-library');
+});
+
+test('importing the samples with their form export streams a result per file', async () => {
+  await (await $(driver, '#nav-import')).click();
+  const path = await visible(driver, '#import-path');
+  await path.sendKeys(samples);
+  await (await $(driver, '#import-manifest')).sendKeys(join(samples, 'submissions.csv'));
+  await (await $(driver, '#import-start')).click();
+  const summary = await visible(driver, '#import-summary', 120000);
+  const rows = await $$(driver, '#import-results tr.result');
+  assert.ok(rows.length >= 15, `a row per file, got ${rows.length}`);
+  const statuses = await Promise.all(rows.map((r) => r.getAttribute('data-status')));
+  assert.ok(statuses.filter((s) => s === 'ingested').length >= 12, statuses.join(','));
+  assert.ok(statuses.includes('duplicate'), 'the copied photo is found to be a duplicate');
+  assert.match(await summary.getText(), /\d/);
+  assert.match(await text(driver, '#import-progress'), /(\d+) \/ \1/);
+  await shot(driver, '02-import-results');
+});
+
+test('files Chorus cannot use are explained in plain words and stop nothing', async () => {
+  const path = await $(driver, '#import-path');
+  await path.clear();
+  await path.sendKeys(process.env.CHORUS_E2E_BAD);
+  await (await $(driver, '#import-manifest')).clear();
+  await (await $(driver, '#import-start')).click();
+  await eventually(
+    driver,
+    async () => (await $$(driver, '#import-results tr.result[data-status="error"]')).length >= 3,
+    'error rows for the bad fixtures',
+    120000,
+  );
+  await visible(driver, '#import-summary', 120000);
+  const errors = await $$(driver, '#import-results tr.result[data-status="error"]');
+  for (const row of errors.slice(0, 3)) {
+    // A sentence a person can act on, not an error code.
+    assert.match(await row.getText(), /[a-z]{3,} [a-z]{3,} [a-z]{2,}/i);
+  }
+  await shot(driver, '02b-import-errors');
+});
+
+test('thumbnails appear in the library grid', async () => {
+  await (await $(driver, '#nav-library')).click();
+  await visible(driver, '#grid .cell img.thumb');
+  const loaded = await eventually(
+    driver,
+    () =>
+      driver.executeScript(() => {
+        const imgs = [...document.querySelectorAll('#grid .cell img.thumb')];
+        const ok = imgs.filter((i) => i.complete && i.naturalWidth > 0).length;
+        return ok >= 8 ? ok : false;
+      }),
+    'thumbnails to load through the media protocol',
+  );
+  assert.ok(loaded >= 8);
+  assert.ok((await count()) >= 12);
+  await shot(driver, '03-library-grid');
+});
+
+test('keyboard curation: shortlist, select, rate and tag, then filter by them', async () => {
+  const total = await count();
+  const first = await $(driver, '#grid .cell[data-index="0"]');
+  await first.click();
+  const grid = await $(driver, '#grid');
+  await grid.sendKeys('p');
+  await eventually(driver, async () => (await (await focusedCell()).getAttribute('data-curation')) === 'shortlisted', 'P to shortlist');
+  await grid.sendKeys(Key.ARROW_RIGHT, 's', '4');
+  await eventually(driver, async () => {
+    const cell = await focusedCell();
+    return (await cell.getAttribute('data-curation')) === 'selected' && (await cell.getAttribute('data-rating')) === '4';
+  }, 'S to select and 4 to rate the next asset');
+  await grid.sendKeys('t');
+  const tag = await visible(driver, '#tag-input');
+  await tag.sendKeys('summer-hero', Key.ENTER);
+  await shot(driver, '04-keyboard-curation');
+
+  await choose(driver, '#filter-curation', 'shortlisted');
+  await eventually(driver, async () => (await count()) === 1, 'one shortlisted asset');
+  await choose(driver, '#filter-curation', '');
+  await eventually(driver, async () => (await count()) === total, 'the filter cleared');
+  await choose(driver, '#filter-rating', '4');
+  await eventually(driver, async () => (await count()) === 1, 'one asset rated 4 or more');
+  await choose(driver, '#filter-rating', '');
+  await eventually(
+    driver,
+    async () => (await $$(driver, '#filter-tag option[value="summer-hero"]')).length === 1,
+    'the new tag in the sidebar',
+  );
+  await choose(driver, '#filter-tag', 'summer-hero');
+  await eventually(driver, async () => (await count()) === 1, 'one asset tagged summer-hero');
+  await choose(driver, '#filter-tag', '');
+  // Search goes through the engine's full-text index.
+  await (await $(driver, '#search')).sendKeys('beach');
+  await eventually(driver, async () => (await count()) >= 1 && (await count()) < total, 'search narrows the grid');
+  await shot(driver, '05-filtered');
+  await (await $(driver, '#search')).clear();
+  await (await $(driver, '#search')).sendKeys(' ', Key.BACK_SPACE);
+  await eventually(driver, async () => (await count()) === total, 'search cleared');
+});
+
+test('a clip opens in the asset panel and plays', async () => {
+  await choose(driver, '#filter-kind', 'clip');
+  await eventually(driver, async () => (await $$(driver, '#grid .cell[data-id]')).length >= 1, 'clips listed');
+  const clip = await $(driver, '#grid .cell[data-index="0"]');
+  await clip.click();
+  await (await $(driver, '#grid')).sendKeys(Key.ENTER);
+  await visible(driver, '#asset-panel');
+  await visible(driver, 'video#player');
+  const played = await eventually(
+    driver,
+    () =>
+      driver.executeAsyncScript((done) => {
+        const v = document.querySelector('video#player');
+        v.muted = true;
+        v.play().then(
+          () => setTimeout(() => done(v.currentTime > 0.3 && v.videoWidth > 0 ? v.currentTime : false), 800),
+          () => done(false),
+        );
+      }),
+    'the clip to play',
+    30000,
+  );
+  assert.ok(played > 0.3, `played to ${played} s`);
+  await shot(driver, '06-clip-playing');
+  await (await $(driver, '#asset-close')).click();
+  await choose(driver, '#filter-kind', '');
+});
+
+test('revoking and recording a grant change the rights status', async () => {
+  // A clip its contributor cleared through the form: they withdraw, then say yes again.
+  await choose(driver, '#filter-rights', 'granted');
+  await eventually(driver, async () => (await $$(driver, '#grid .cell[data-id]')).length >= 1, 'a granted asset');
+  const cell = await $(driver, '#grid .cell[data-index="0"]');
+  await cell.click();
+  await (await $(driver, '#grid')).sendKeys(Key.ENTER);
+  const status = await visible(driver, '#rights-status');
+  assert.equal(await status.getText(), 'granted');
+  await (await $(driver, '#revoke-open')).click();
+  await (await visible(driver, '#revoke-reason')).sendKeys('Asked us by e-mail to stop using it');
+  await (await $(driver, '#revoke-submit')).click();
+  await eventually(driver, async () => (await text(driver, '#rights-status')) === 'revoked', 'status revoked');
+
+  await (await $(driver, '#grant-open')).click();
+  await visible(driver, '#grant-form');
+  for (const channel of ['web', 'social']) {
+    const box = await $(driver, `input[name="grant-channel"][value="${channel}"]`);
+    if (!(await box.isSelected())) await box.click();
+  }
+  const territories = await $(driver, '#grant-territories');
+  await territories.clear();
+  await territories.sendKeys('WORLDWIDE');
+  await (await $(driver, '#grant-evidence')).sendKeys('Replied by e-mail: "Yes, happy for you to use it again!"');
+  await choose(driver, '#grant-source', 'email');
+  await shot(driver, '07-grant-form');
+  await (await $(driver, '#grant-submit')).click();
+  await eventually(driver, async () => (await text(driver, '#rights-status')) === 'granted', 'status granted');
+  const history = await text(driver, '#history');
+  assert.match(history, /revoke/i);
+  assert.match(history, /grant/i);
+  await shot(driver, '08-granted');
+  await (await $(driver, '#asset-close')).click();
+  await choose(driver, '#filter-rights', '');
+});
+
+test('contributors and the rights queue', async () => {
+  await (await $(driver, '#nav-contributors')).click();
+  await eventually(driver, async () => (await $$(driver, 'tr.contributor')).length >= 3, 'contributors listed');
+  await shot(driver, '09-contributors');
+  await (await $(driver, '#nav-rights')).click();
+  for (const id of ['#queue-to-request', '#queue-awaiting', '#queue-expiring', '#queue-revoked']) {
+    await visible(driver, id);
+  }
+  await shot(driver, '10-rights-queue');
+});

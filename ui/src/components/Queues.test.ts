@@ -1,0 +1,93 @@
+import { fireEvent, render, waitFor } from "@testing-library/svelte";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+const fake = vi.hoisted(() => ({
+  rightsQueue: vi.fn(),
+  contributorsList: vi.fn(),
+}));
+
+vi.mock(import("../lib/api"), async (original) => ({ ...(await original()), api: fake as never }));
+
+import { app } from "../lib/appState.svelte";
+import { NO_FILTERS } from "../lib/filters";
+import ContributorsView from "./ContributorsView.svelte";
+import RightsQueueView from "./RightsQueueView.svelte";
+
+describe("RightsQueueView", () => {
+  beforeEach(() => {
+    vi.clearAllMocks();
+    app.panel = null;
+  });
+
+  it("shows each queue with its count, and opens an asset from a row", async () => {
+    fake.rightsQueue.mockResolvedValue({
+      to_request: [
+        { asset_id: 3, original_name: "IMG_3.jpg", contributor: "@sam", status: "unrequested" },
+        { asset_id: 4, original_name: "IMG_4.jpg", contributor: null, status: "expired" },
+      ],
+      awaiting_answer: [{ asset_id: 5, original_name: "clip.mov", contributor: "@ana", status: "requested" }],
+      expiring_soon: [
+        {
+          grant_id: 9,
+          contributor: "@ana",
+          asset_id: 6,
+          original_name: "beach.jpg",
+          valid_until: "2025-06-01",
+          reason: "ends before Summer fans does",
+        },
+      ],
+      revoked: [],
+    });
+    render(RightsQueueView);
+    await waitFor(() => expect(document.querySelectorAll("#queue-to-request tr.queue-row")).toHaveLength(2));
+    expect(document.querySelector("#queue-to-request .count")?.textContent).toBe("2");
+    expect(document.querySelector("#queue-awaiting .count")?.textContent).toBe("1");
+    expect(document.querySelector("#queue-expiring")?.textContent).toContain("ends before Summer fans does");
+    expect(document.querySelector("#queue-revoked .count")?.textContent).toBe("0");
+    expect(document.querySelector("#queue-revoked .empty")).not.toBeNull();
+
+    await fireEvent.click(document.querySelector("#queue-awaiting tr.queue-row")!);
+    expect(app.panel).toBe(5);
+  });
+});
+
+describe("ContributorsView", () => {
+  beforeEach(() => {
+    vi.clearAllMocks();
+    app.filters = { ...NO_FILTERS };
+    app.view = "contributors";
+  });
+
+  it("lists contributors and filters the library by one", async () => {
+    fake.contributorsList.mockResolvedValue([
+      {
+        contributor: { id: 1, name: "Sam Lee", email: "sam@example.com", handle: "@samlee" },
+        assets: 12,
+        statuses: [
+          ["granted", 9],
+          ["requested", 3],
+        ],
+      },
+      {
+        contributor: { id: 2, name: "Ana", email: "ana@example.com", handle: null },
+        assets: 1,
+        statuses: [["unrequested", 1]],
+      },
+    ]);
+    render(ContributorsView);
+    await waitFor(() => expect(document.querySelectorAll("tr.contributor")).toHaveLength(2));
+    const sam = document.querySelector<HTMLElement>('tr.contributor[data-id="1"]')!;
+    expect(sam.textContent).toContain("12");
+    expect(sam.querySelector('[data-status="granted"]')?.textContent).toBe("granted 9");
+
+    await fireEvent.click(document.querySelector('tr.contributor[data-id="2"]')!);
+    expect(app.filters.search).toBe("ana@example.com");
+    expect(app.view).toBe("library");
+  });
+
+  it("explains the empty list", async () => {
+    fake.contributorsList.mockResolvedValue([]);
+    render(ContributorsView);
+    await waitFor(() => expect(document.getElementById("contributors-empty")).not.toBeNull());
+  });
+});

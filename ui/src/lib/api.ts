@@ -1,0 +1,78 @@
+// The one door from the UI to the engine. Every component calls `api`, never the
+// generated bindings, so a failed command always arrives as an `ApiError` carrying the
+// engine's sentence, and tests can substitute this module.
+
+import {
+  commands,
+  events,
+  type Browse,
+  type CampaignForm,
+  type CommandError,
+  type Curation,
+  type GrantForm,
+  type IngestProgress,
+  type JobFinished,
+} from "./bindings";
+
+/** What every generated command resolves to. */
+export type Result<T, E> = { status: "ok"; data: T } | { status: "error"; error: E };
+
+export class ApiError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+/** The data of a successful result; a failed one throws its message as an `ApiError`. */
+export function unwrap<T>(result: Result<T, CommandError>): T {
+  if (result.status === "ok") return result.data;
+  const message = result.error?.message?.trim();
+  throw new ApiError(message || "The app could not finish that. Try again.");
+}
+
+/** What to show a person for anything thrown: the engine's sentence, or the error's own. */
+export function errorMessage(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  if (typeof e === "string") return e;
+  return "Something went wrong. Try again.";
+}
+
+async function call<T>(pending: Promise<Result<T, CommandError>>): Promise<T> {
+  return unwrap(await pending);
+}
+
+type Unlisten = () => void;
+
+export const api = {
+  libraryCurrent: () => call(commands.libraryCurrent()),
+  libraryOpen: (path: string) => call(commands.libraryOpen(path)),
+  assetsBrowse: (query: Browse) => call(commands.assetsBrowse(query)),
+  tagsList: () => call(commands.tagsList()),
+  assetView: (id: number) => call(commands.assetView(id)),
+  assetsTag: (ids: number[], add: string[], remove: string[]) =>
+    call(commands.assetsTag(ids, add, remove)),
+  assetsRate: (ids: number[], rating: number) => call(commands.assetsRate(ids, rating)),
+  assetsCurate: (ids: number[], curation: Curation) => call(commands.assetsCurate(ids, curation)),
+  contributorsList: () => call(commands.contributorsList()),
+  rightsQueue: () => call(commands.rightsQueue()),
+  campaignsList: () => call(commands.campaignsList()),
+  campaignCreate: (form: CampaignForm) => call(commands.campaignCreate(form)),
+  rightsRequest: (assetIds: number[], campaign: string) =>
+    call(commands.rightsRequest(assetIds, campaign)),
+  rightsGrant: (form: GrantForm) => call(commands.rightsGrant(form)),
+  rightsDeny: (assetIds: number[], contributorId: number | null, evidence: string, source: string) =>
+    call(commands.rightsDeny(assetIds, contributorId, evidence, source)),
+  rightsRevoke: (assetIds: number[], contributorId: number | null, reason: string) =>
+    call(commands.rightsRevoke(assetIds, contributorId, reason)),
+  ingestStart: (paths: string[], manifest: string | null) =>
+    call(commands.ingestStart(paths, manifest)),
+  jobCancel: (job: number) => call(commands.jobCancel(job)),
+  mediaStreamBase: () => call(commands.mediaStreamBase()),
+  onIngestProgress: (handler: (p: IngestProgress) => void): Promise<Unlisten> =>
+    events.ingestProgress.listen((e) => handler(e.payload)),
+  onJobFinished: (handler: (f: JobFinished) => void): Promise<Unlisten> =>
+    events.jobFinished.listen((e) => handler(e.payload)),
+};
+
+export type Api = typeof api;

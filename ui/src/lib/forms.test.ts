@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { campaignFields, grantFields, localDate, splitList, toCampaignForm, toGrantForm } from "./forms";
+
+describe("splitList", () => {
+  it("splits on commas and drops blanks", () => {
+    expect(splitList("US, gb ,, WORLDWIDE")).toEqual(["US", "gb", "WORLDWIDE"]);
+    expect(splitList("  ")).toEqual([]);
+  });
+});
+
+describe("toGrantForm", () => {
+  it("starts worldwide, adult, from a form", () => {
+    const f = toGrantForm([5], { ...grantFields(), channels: ["web"], evidence: " #YesChorus " });
+    expect(f).toEqual({
+      asset_ids: [5],
+      contributor_id: null,
+      channels: ["web"],
+      territories: ["WORLDWIDE"],
+      valid_from: null,
+      valid_until: null,
+      adult: true,
+      guardian: null,
+      evidence: "#YesChorus",
+      source: "form",
+    });
+  });
+
+  it("keeps dates and a minor's guardian", () => {
+    const f = toGrantForm([1, 2], {
+      ...grantFields(),
+      territories: "US, CA",
+      from: "2025-06-01",
+      until: "2025-12-31",
+      adult: false,
+      guardian: " Pat Lee ",
+      source: "release",
+    });
+    expect(f.territories).toEqual(["US", "CA"]);
+    expect(f.valid_from).toBe("2025-06-01");
+    expect(f.valid_until).toBe("2025-12-31");
+    expect(f.guardian).toBe("Pat Lee");
+    expect(f.source).toBe("release");
+  });
+
+  it("sends no guardian for an adult", () => {
+    expect(toGrantForm([1], { ...grantFields(), guardian: "Pat" }).guardian).toBeNull();
+  });
+});
+
+describe("campaign form", () => {
+  it("shapes the fields for campaign_create", () => {
+    const f = { ...campaignFields("2025-05-01"), name: " Summer ", territories: "US,GB", endsOn: "2025-08-31" };
+    expect(toCampaignForm(f)).toEqual({
+      name: "Summer",
+      channels: ["web"],
+      territories: ["US", "GB"],
+      starts_on: "2025-05-01",
+      ends_on: "2025-08-31",
+    });
+  });
+
+  it("writes today as a date input holds it", () => {
+    expect(localDate(new Date(2025, 0, 9))).toBe("2025-01-09");
+  });
+});

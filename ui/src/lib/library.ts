@@ -1,0 +1,14 @@
+// Opening a library: every screen starts over on the new one.
+
+import { api } from "./api";
+import { announce, app } from "./appState.svelte";
+import { NO_FILTERS } from "./filters";
+
+export async function openLibrary(path: string): Promise<void> {
+  const info = await api.libraryOpen(path);
+  app.library = info;
+  app.filters = { ...NO_FILTERS };
+  app.panel = null;
+  app.view = "library";
+  announce("library");
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { isWindows, mediaUrl, setStreamBase, streamUrl } from "./media";
+
+const hash = "a".repeat(64);
+
+describe("mediaUrl", () => {
+  it("uses the media scheme on macOS and Linux", () => {
+    expect(mediaUrl("thumb", hash, false)).toBe(`media://localhost/thumb/${hash}`);
+    expect(mediaUrl("original", hash, false)).toBe(`media://localhost/original/${hash}`);
+    expect(mediaUrl("filmstrip", hash, false)).toBe(`media://localhost/filmstrip/${hash}`);
+  });
+
+  it("uses http://media.localhost on Windows", () => {
+    expect(mediaUrl("thumb", hash, true)).toBe(`http://media.localhost/thumb/${hash}`);
+  });
+
+  it("cannot be steered to another route by a strange hash", () => {
+    expect(mediaUrl("thumb", "../original/x", false)).toBe(
+      "media://localhost/thumb/..%2Foriginal%2Fx",
+    );
+  });
+});
+
+describe("isWindows", () => {
+  it("reads the user agent", () => {
+    expect(isWindows("Mozilla/5.0 (Windows NT 10.0; Win64; x64) Edg/120")).toBe(true);
+    expect(isWindows("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/605.1.15")).toBe(false);
+    expect(isWindows("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0)")).toBe(false);
+  });
+});
+
+describe("streamUrl", () => {
+  it("plays clips from the loopback server once its base is known", () => {
+    setStreamBase(null);
+    expect(streamUrl(hash)).toBe(mediaUrl("original", hash));
+    setStreamBase("http://127.0.0.1:40123/abc/");
+    expect(streamUrl(hash)).toBe(`http://127.0.0.1:40123/abc/original/${hash}`);
+    expect(streamUrl("../x")).toBe("http://127.0.0.1:40123/abc/original/..%2Fx");
+    setStreamBase(null);
+  });
+});
