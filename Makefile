@@ -49,6 +49,8 @@ bench:
 	scripts/ui.sh build
 	$(CARGO) build --release --bin chorus --bin chorus-desktop
 	scripts/bench.sh
+	scripts/bench-render.sh
+	scripts/bench-desktop.sh
 
 # The whole hostile corpus, file by file, then cargo-fuzz for FUZZ_MINUTES (default 5).
 fuzz:

@@ -67,9 +67,9 @@ if [ "$node_major" -lt 20 ]; then
   exit 1
 fi
 
-# Desktop end-to-end tests drive the window through tauri-driver (WebDriver for Tauri).
+# Desktop end-to-end tests and benchmarks drive the window through tauri-driver.
 case "${1:-build}" in
-  test)
+  test|bench)
     if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
       echo "bootstrap: installing tauri-driver"
       cargo install tauri-driver --version 2.1.0 --locked --quiet

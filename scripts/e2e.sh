@@ -8,7 +8,7 @@ root=$PWD
 export PATH="$HOME/.cargo/bin:$PATH"
 
 [ -f ui/dist/index.html ] || scripts/ui.sh build
-cargo build --quiet -p chorus-desktop
+cargo build --quiet -p chorus-desktop -p chorus --bin chorus-desktop --bin chorus
 
 (
   cd tests/e2e
@@ -28,6 +28,9 @@ export CHORUS_E2E_BAD="$root/tests/fixtures/bad"
 export CHORUS_E2E_WORK="$work"
 rm -rf "$CHORUS_E2E_SHOTS"
 mkdir -p "$CHORUS_E2E_SHOTS"
+# The demo library (campaigns, cleared assets, pieces) for the campaign screens' tests.
+export CHORUS_E2E_DEMO="$work/demo-library"
+target/debug/chorus --library "$CHORUS_E2E_DEMO" demo --samples assets/samples >/dev/null
 
 # tauri-driver must run on the same display as the app it launches.
 xvfb-run -a -s "-screen 0 1280x800x24" bash -c '

@@ -225,8 +225,10 @@ fn filter_sql(filter: &Filter) -> Result<(String, Vec<rusqlite::types::Value>)> 
         sql.push_str(" AND a.kind = ?");
         args.push(kind.as_str().to_string().into());
     }
+    // `IN (SELECT …)` walks the tag index once; a correlated EXISTS would probe it for
+    // every asset in the library.
     for tag in &filter.tags {
-        sql.push_str(" AND EXISTS (SELECT 1 FROM tags t WHERE t.asset_id = a.id AND t.tag = ?)");
+        sql.push_str(" AND a.id IN (SELECT asset_id FROM tags WHERE tag = ?)");
         args.push(normalise_tag(tag)?.into());
     }
     if let Some(o) = &filter.orientation {
@@ -234,7 +236,7 @@ fn filter_sql(filter: &Filter) -> Result<(String, Vec<rusqlite::types::Value>)> 
         if !matches!(o.as_str(), "portrait" | "landscape" | "square") {
             return Err(CatalogError::InvalidOrientation(o));
         }
-        sql.push_str(" AND EXISTS (SELECT 1 FROM tags t WHERE t.asset_id = a.id AND t.tag = ? AND t.source = 'auto')");
+        sql.push_str(" AND a.id IN (SELECT asset_id FROM tags WHERE tag = ? AND source = 'auto')");
         args.push(o.into());
     }
     if let Some(c) = filter.curation {
@@ -263,13 +265,16 @@ fn filter_sql(filter: &Filter) -> Result<(String, Vec<rusqlite::types::Value>)> 
 
 pub fn list(conn: &Connection, filter: &Filter) -> Result<Vec<Asset>> {
     let (clause, args) = filter_sql(filter)?;
-    let mut sql = format!("SELECT {ASSET_COLUMNS} FROM assets a LEFT JOIN contributors c ON c.id = a.contributor_id WHERE 1=1{clause} ORDER BY a.id");
+    // The window is chosen on the assets table alone, then only its rows are joined and
+    // dressed: skipping 99,800 rows of a deep page then costs a walk of ids, nothing more.
+    let mut window = format!("SELECT a.id FROM assets a WHERE 1=1{clause} ORDER BY a.id");
     if let Some(limit) = filter.limit {
-        sql.push_str(&format!(" LIMIT {limit}"));
+        window.push_str(&format!(" LIMIT {limit}"));
         if let Some(offset) = filter.offset {
-            sql.push_str(&format!(" OFFSET {offset}"));
+            window.push_str(&format!(" OFFSET {offset}"));
         }
     }
+    let sql = format!("SELECT {ASSET_COLUMNS} FROM assets a LEFT JOIN contributors c ON c.id = a.contributor_id WHERE a.id IN ({window}) ORDER BY a.id");
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params_from_iter(args), asset_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

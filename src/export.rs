@@ -78,7 +78,8 @@ fn ms(frames: u64) -> u64 {
     frames * 1000 / FPS
 }
 
-fn slug(s: &str) -> String {
+/// A folder- and file-name-safe form of a name.
+pub fn slug(s: &str) -> String {
     let mut out: String = s
         .chars()
         .map(|c| {

@@ -255,6 +255,12 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX piece_assets_asset ON piece_assets(asset_id);
     "#,
+    // 4: indexes for the desktop grid's filters on large libraries (orientation is an auto
+    // tag; rating is a range).
+    r#"
+    CREATE INDEX tags_tag_source ON tags(tag, source, asset_id);
+    CREATE INDEX assets_rating ON assets(rating);
+    "#,
 ];
 
 /// Where a library lives when nobody says: the platform's data folder for Chorus.

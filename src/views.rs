@@ -7,6 +7,8 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
+use crate::campaign::piece::{self, Piece, Preset};
+use crate::campaign::{self, Campaign};
 use crate::catalog::{self, AssetDetail, Contributor};
 use crate::library::Library;
 use crate::rights::{self, AuditEvent, DueGrant, Grant, RightsError, RightsStatus};
@@ -159,4 +161,124 @@ pub fn browse(
         filter.ids = Some(ids);
     }
     Ok(catalog::page(conn, &filter)?)
+}
+
+/// An asset a piece cannot use yet, and why, in a marketer's words.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct BlockedAsset {
+    pub asset_id: i64,
+    pub original_name: String,
+    pub contributor: Option<String>,
+    pub reasons: Vec<String>,
+}
+
+/// One piece in a campaign list: what it is and whether anything blocks it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PieceSummary {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub preset: Preset,
+    pub version: i64,
+    pub duration_ms: u64,
+    pub assets: u32,
+    pub blocked: Vec<BlockedAsset>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CampaignSummary {
+    pub campaign: Campaign,
+    pub pieces: Vec<PieceSummary>,
+}
+
+fn blocked_assets(
+    conn: &Connection,
+    campaign: &Campaign,
+    piece: &Piece,
+) -> Result<Vec<BlockedAsset>, RightsError> {
+    let status = piece::status(conn, campaign, piece)?;
+    status
+        .blocked
+        .into_iter()
+        .map(|(asset_id, blockers)| {
+            let a = catalog::get(conn, asset_id)?;
+            Ok(BlockedAsset {
+                asset_id,
+                original_name: a.original_name,
+                contributor: a.contributor.and_then(|c| c.handle.or(c.name).or(c.email)),
+                reasons: blockers.iter().map(ToString::to_string).collect(),
+            })
+        })
+        .collect()
+}
+
+fn summary(conn: &Connection, campaign: &Campaign, p: &Piece) -> Result<PieceSummary, RightsError> {
+    Ok(PieceSummary {
+        id: p.id,
+        name: p.document.name.clone(),
+        kind: p.document.kind_name().to_string(),
+        preset: p.document.preset,
+        version: p.version,
+        duration_ms: p.document.duration_ms(),
+        assets: p.document.asset_ids().len() as u32,
+        blocked: blocked_assets(conn, campaign, p)?,
+    })
+}
+
+/// Every campaign with its pieces and what blocks each, for the Campaigns screen.
+pub fn campaigns(conn: &Connection) -> Result<Vec<CampaignSummary>, RightsError> {
+    campaign::list(conn)?
+        .into_iter()
+        .map(|c| {
+            let pieces = piece::list(conn, &c)?
+                .iter()
+                .map(|p| summary(conn, &c, p))
+                .collect::<Result<_, _>>()?;
+            Ok(CampaignSummary {
+                campaign: c,
+                pieces,
+            })
+        })
+        .collect()
+}
+
+/// What the piece editor shows: the document, its campaign, the assets it uses (for
+/// posters, filmstrips and lengths) and what blocks it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PieceView {
+    pub piece: Piece,
+    pub campaign: Campaign,
+    pub assets: Vec<catalog::Asset>,
+    pub duration_ms: u64,
+    /// The length the piece is meant to run (a montage's `target_ms`), else its own length.
+    pub target_ms: u64,
+    pub blocked: Vec<BlockedAsset>,
+}
+
+pub fn piece_view(conn: &Connection, id: i64) -> Result<PieceView, RightsError> {
+    let piece = piece::get(conn, &id.to_string())?;
+    let campaign = campaign::get(conn, &piece.campaign_id.to_string())?;
+    let assets = piece
+        .document
+        .asset_ids()
+        .into_iter()
+        .map(|a| catalog::get(conn, a))
+        .collect::<Result<Vec<_>, _>>()?;
+    let duration_ms = piece.document.duration_ms();
+    let target_ms = match &piece.document.content {
+        piece::Content::Montage(m) if m.target_ms > 0 => m.target_ms,
+        _ => duration_ms,
+    };
+    Ok(PieceView {
+        blocked: blocked_assets(conn, &campaign, &piece)?,
+        piece,
+        campaign,
+        assets,
+        duration_ms,
+        target_ms,
+    })
 }

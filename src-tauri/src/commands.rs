@@ -9,7 +9,7 @@ use chorus::campaign::{self, Campaign};
 use chorus::catalog::{self, Curation, Page, TagCount};
 use chorus::ingest;
 use chorus::library::Library;
-use chorus::rights::{self, Channel, Decision, Evidence, RequestPlan, Scope, Target, Usage};
+use chorus::rights::{self, Channel, Decision, Evidence, RequestPlan, Scope, Target};
 use chorus::views::{self, AssetView, Browse, ContributorRow, RightsQueue};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -41,15 +41,15 @@ impl<E: std::error::Error> From<E> for CommandError {
     }
 }
 
-fn invalid(message: impl Into<String>) -> CommandError {
+pub(crate) fn invalid(message: impl Into<String>) -> CommandError {
     CommandError {
         message: message.into(),
     }
 }
 
-type Result<T> = std::result::Result<T, CommandError>;
+pub(crate) type Result<T> = std::result::Result<T, CommandError>;
 
-fn today() -> NaiveDate {
+pub(crate) fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
 
@@ -167,7 +167,7 @@ pub struct CampaignForm {
     pub ends_on: NaiveDate,
 }
 
-fn territories(list: &[String]) -> Result<BTreeSet<String>> {
+pub(crate) fn territories(list: &[String]) -> Result<BTreeSet<String>> {
     list.iter()
         .map(|t| {
             rights::parse_territory(t).ok_or_else(|| {
@@ -182,23 +182,8 @@ fn territories(list: &[String]) -> Result<BTreeSet<String>> {
 #[tauri::command]
 #[specta::specta]
 pub async fn campaign_create(state: State<'_, AppState>, form: CampaignForm) -> Result<Campaign> {
-    let name = form.name.trim();
-    if name.is_empty() {
-        return Err(invalid("give the campaign a name"));
-    }
-    if form.channels.is_empty() {
-        return Err(invalid("choose at least one channel the campaign runs on"));
-    }
-    let usage = Usage {
-        channels: form.channels.iter().copied().collect(),
-        territories: territories(&form.territories)?,
-        starts_on: form.starts_on,
-        ends_on: form.ends_on,
-    };
-    if usage.territories.is_empty() {
-        return Err(invalid("choose at least one territory (or WORLDWIDE)"));
-    }
-    state.with_library(|lib| Ok(campaign::create(lib.conn(), name, &usage)?))
+    let usage = crate::campaigns::usage(&form)?;
+    state.with_library(|lib| Ok(campaign::create(lib.conn(), form.name.trim(), &usage)?))
 }
 
 /// Drafts the permission requests for these assets, for this campaign's usage, and records
@@ -412,6 +397,8 @@ pub async fn ingest_start(
                     cancelled: summary.cancelled,
                     ingest: Some(summary),
                     error: None,
+                    output: None,
+                    output_url_path: None,
                 },
                 Err(e) => JobFinished {
                     job,
@@ -419,6 +406,8 @@ pub async fn ingest_start(
                     cancelled: false,
                     ingest: None,
                     error: Some(e.message),
+                    output: None,
+                    output_url_path: None,
                 },
             };
             let _ = finished.emit(&app);

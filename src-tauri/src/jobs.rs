@@ -12,6 +12,22 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case")]
 pub enum JobKind {
     Ingest,
+    /// A quick low-resolution render to watch in the editor.
+    Preview,
+    /// The finished files of a piece, with credits, rights report and manifest.
+    Export,
+}
+
+/// How far a render or export is, and how long it should still take.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct RenderProgress {
+    pub job: u32,
+    pub kind: JobKind,
+    pub piece_id: i64,
+    /// 0 to 1.
+    pub fraction: f64,
+    /// Estimated from the pace so far; absent until there is a pace to go by.
+    pub eta_ms: Option<u64>,
 }
 
 /// One file's result during an import (`result` is absent on the first event, which only
@@ -32,6 +48,10 @@ pub struct JobFinished {
     pub cancelled: bool,
     pub ingest: Option<Summary>,
     pub error: Option<String>,
+    /// A render's file or an export's folder (absolute path).
+    pub output: Option<String>,
+    /// For previews: the URL path under the media stream base (`/file/...`).
+    pub output_url_path: Option<String>,
 }
 
 #[derive(Default)]

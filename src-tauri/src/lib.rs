@@ -2,6 +2,7 @@
 //! engine; long jobs (`jobs`) stream progress as events; `protocol` serves the library's
 //! pictures and clips to the webview and nothing outside it.
 
+pub mod campaigns;
 pub mod commands;
 pub mod jobs;
 pub mod media_server;
@@ -36,9 +37,21 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             ingest_start,
             job_cancel,
             media_stream_base,
+            campaigns::campaigns_overview,
+            campaigns::campaign_update,
+            campaigns::piece_view,
+            campaigns::piece_auto,
+            campaigns::piece_create,
+            campaigns::piece_save,
+            campaigns::preview_start,
+            campaigns::export_start,
+            campaigns::export_contents,
+            campaigns::reveal_export,
+            campaigns::open_mail,
         ])
         .events(tauri_specta::collect_events![
             jobs::IngestProgress,
+            jobs::RenderProgress,
             jobs::JobFinished
         ])
 }

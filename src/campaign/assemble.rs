@@ -183,6 +183,7 @@ pub fn auto_montage(
             card_ms: CARD_MS,
             music_bed: true,
             target_lufs: -14.0,
+            target_ms: length_s * 1000,
         }),
     };
     debug_assert_eq!(doc.duration_frames(), length_s * FPS);

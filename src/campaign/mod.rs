@@ -116,6 +116,47 @@ pub fn create(conn: &Connection, name: &str, usage: &Usage) -> Result<Campaign, 
     get(conn, name)
 }
 
+/// Changes a campaign's name and usage. Clearance is derived from the usage every time, so
+/// pieces re-check against the new channels, territories and dates at once.
+pub fn update(
+    conn: &Connection,
+    id: i64,
+    name: &str,
+    usage: &Usage,
+) -> Result<Campaign, CampaignError> {
+    if usage.ends_on < usage.starts_on {
+        return Err(CampaignError::EndsBeforeStart {
+            start: usage.starts_on,
+            end: usage.ends_on,
+        });
+    }
+    let clash: Option<i64> = conn
+        .query_row(
+            "SELECT id FROM campaigns WHERE name = ?1 AND id <> ?2",
+            params![name, id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if clash.is_some() {
+        return Err(CampaignError::Exists(name.to_string()));
+    }
+    let n = conn.execute(
+        "UPDATE campaigns SET name = ?1, channels = ?2, territories = ?3, starts_on = ?4, ends_on = ?5 WHERE id = ?6",
+        params![
+            name,
+            serde_json::to_string(&usage.channels).unwrap_or_default(),
+            serde_json::to_string(&usage.territories).unwrap_or_default(),
+            usage.starts_on.to_string(),
+            usage.ends_on.to_string(),
+            id
+        ],
+    )?;
+    if n == 0 {
+        return Err(CampaignError::NotFound(id.to_string()));
+    }
+    get(conn, &id.to_string())
+}
+
 pub fn get(conn: &Connection, name: &str) -> Result<Campaign, CampaignError> {
     conn.query_row(
         "SELECT id, name, channels, territories, starts_on, ends_on FROM campaigns WHERE name = ?1 OR CAST(id AS TEXT) = ?1",

@@ -18,6 +18,7 @@ pub const FPS: u64 = 30;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Preset {
     #[serde(rename = "hero_16x9")]
     Hero16x9,
@@ -62,6 +63,7 @@ impl Preset {
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Fit {
     /// The picture over a blurred, scaled copy of itself.
     #[default]
@@ -72,6 +74,7 @@ pub enum Fit {
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum TransitionKind {
     #[default]
     Cut,
@@ -81,6 +84,7 @@ pub enum TransitionKind {
 
 /// How an item begins: the transition from the item before it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Transition {
     pub kind: TransitionKind,
     #[serde(default)]
@@ -88,6 +92,7 @@ pub struct Transition {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Item {
     pub asset_id: i64,
     /// blake3 of the source, so a document names exactly the bytes it was made from.
@@ -113,6 +118,7 @@ impl Item {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Montage {
     pub items: Vec<Item>,
     /// Brand-kit intro and outro cards, `card_ms` each.
@@ -122,10 +128,15 @@ pub struct Montage {
     pub music_bed: bool,
     /// Integrated loudness the render normalises to (EBU R128), e.g. -14 for web.
     pub target_lufs: f64,
+    /// The length the piece is meant to run (auto-assemble's 6, 15, 30 or 60 s); 0 when
+    /// none was set. Editors show the running total against it.
+    #[serde(default)]
+    pub target_ms: u64,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Layout {
     #[default]
     Grid,
@@ -133,6 +144,7 @@ pub enum Layout {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Mosaic {
     pub asset_ids: Vec<i64>,
     #[serde(default)]
@@ -157,6 +169,7 @@ fn default_lufs() -> f64 {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Still {
     pub asset_id: i64,
     pub credit: String,
@@ -164,6 +177,7 @@ pub struct Still {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Content {
     Montage(Montage),
     Mosaic(Mosaic),
@@ -172,6 +186,7 @@ pub enum Content {
 
 /// The document itself, as stored and as exported to a file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PieceDoc {
     pub format: u32,
     pub name: String,
@@ -306,6 +321,7 @@ impl PieceDoc {
 
 /// A stored piece: its id, the document, and the version of that document.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Piece {
     pub id: i64,
     pub campaign_id: i64,
@@ -412,6 +428,7 @@ pub fn list(conn: &Connection, campaign: &Campaign) -> Result<Vec<Piece>, Campai
 /// A piece and what blocks it for its campaign's usage, asset by asset. Derived from the
 /// rights records every time, so a revocation shows at once and a new grant clears it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PieceStatus {
     pub piece_id: i64,
     pub name: String,

@@ -21,7 +21,7 @@ use ff::{ChannelLayout, Dictionary, Rational};
 use ffmpeg_next as ff;
 use image::RgbImage;
 
-use crate::campaign::piece::{Content, Fit, Item, Montage, PieceDoc, TransitionKind, FPS};
+use crate::campaign::piece::{Content, Fit, Item, Montage, PieceDoc, Preset, TransitionKind, FPS};
 use crate::library::Library;
 use crate::media::Kind;
 use crate::rights::ClearedForUse;
@@ -95,6 +95,38 @@ pub fn render_video(
     out: &Path,
     progress: &mut dyn FnMut(f64) -> bool,
 ) -> Result<Rendered, RenderError> {
+    render_with(lib, cleared, doc, out, Quality::Final, progress)
+}
+
+/// How good a render must be: the deliverable, or a quick look while editing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quality {
+    Final,
+    /// A third of the size, encoded as fast as x264 goes: a 30 s piece plays in the app a
+    /// few seconds after asking. Same cuts, timing, sound and loudness as the final.
+    Preview,
+}
+
+impl Quality {
+    /// The frame size for a preset: the preset's, or a third of it (even, for 4:2:0).
+    pub fn size(self, preset: Preset) -> (u32, u32) {
+        let (w, h) = preset.size();
+        match self {
+            Quality::Final => (w, h),
+            Quality::Preview => ((w / 3) & !1, (h / 3) & !1),
+        }
+    }
+}
+
+/// Renders at `quality`; see `render_video`.
+pub fn render_with(
+    lib: &Library,
+    cleared: &ClearedForUse,
+    doc: &PieceDoc,
+    out: &Path,
+    quality: Quality,
+    progress: &mut dyn FnMut(f64) -> bool,
+) -> Result<Rendered, RenderError> {
     match &doc.content {
         Content::Montage(_) => {}
         Content::Mosaic(m) if m.animated_ms > 0 => {}
@@ -122,8 +154,10 @@ pub fn render_video(
             .unwrap_or_default()
     ));
     let result = match &doc.content {
-        Content::Montage(montage) => render_to(lib, doc, montage, &partial, progress),
-        Content::Mosaic(mosaic) => stills::animate_mosaic(lib, doc, mosaic, &partial, progress),
+        Content::Montage(montage) => render_to(lib, doc, montage, &partial, quality, progress),
+        Content::Mosaic(mosaic) => {
+            stills::animate_mosaic(lib, doc, mosaic, &partial, quality, progress)
+        }
         Content::Still(_) => Err(RenderError::UnsupportedKind("still")),
     };
     match result {
@@ -160,7 +194,11 @@ struct Output {
 }
 
 impl Output {
-    fn open(path: &Path, width: u32, height: u32) -> Result<Output, RenderError> {
+    fn open(
+        path: &Path,
+        (width, height): (u32, u32),
+        quality: Quality,
+    ) -> Result<Output, RenderError> {
         let mut octx = ff::format::output_as(path, "mp4").map_err(enc_err)?;
         let global = octx
             .format()
@@ -184,8 +222,16 @@ impl Output {
             v.set_flags(ff::codec::Flags::GLOBAL_HEADER);
         }
         let mut opts = Dictionary::new();
-        opts.set("preset", "veryfast");
-        opts.set("crf", "23");
+        match quality {
+            Quality::Final => {
+                opts.set("preset", "veryfast");
+                opts.set("crf", "23");
+            }
+            Quality::Preview => {
+                opts.set("preset", "ultrafast");
+                opts.set("crf", "28");
+            }
+        }
         // FFmpeg's library default is one thread; the CLI uses every core.
         opts.set("threads", "auto");
         let venc = v.open_with(opts).map_err(enc_err)?;
@@ -350,11 +396,12 @@ fn render_to(
     doc: &PieceDoc,
     montage: &Montage,
     path: &Path,
+    quality: Quality,
     progress: &mut dyn FnMut(f64) -> bool,
 ) -> Result<Rendered, RenderError> {
-    let (width, height) = doc.preset.size();
+    let (width, height) = quality.size(doc.preset);
     let total = doc.duration_frames().max(1);
-    let mut out = Output::open(path, width, height)?;
+    let mut out = Output::open(path, (width, height), quality)?;
     out.soundtrack = sound::soundtrack(lib, montage, total)?;
     let mut done = 0u64;
     let mut tick = |out: &Output, done: &mut u64| -> Result<(), RenderError> {

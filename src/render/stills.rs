@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use image::RgbImage;
 
-use super::{compose, sound, text, Output, RenderError, Rendered, Span, CARD_RGB};
+use super::{compose, sound, text, Output, Quality, RenderError, Rendered, Span, CARD_RGB};
 use crate::campaign::piece::{Content, Fit, Mosaic, PieceDoc, Still};
 use crate::library::Library;
 use crate::rights::ClearedForUse;
@@ -202,15 +202,16 @@ pub(super) fn animate_mosaic(
     doc: &PieceDoc,
     m: &Mosaic,
     path: &Path,
+    quality: Quality,
     progress: &mut dyn FnMut(f64) -> bool,
 ) -> Result<Rendered, RenderError> {
-    let (width, height) = doc.preset.size();
+    let (width, height) = quality.size(doc.preset);
     let total = doc.duration_frames().max(1);
     let brand = crate::rights::RightsSettings::load(lib)
         .map(|r| r.brand_name)
         .unwrap_or_else(|_| "Our brand".into());
     let tiles = tiles(lib, m, width, height)?;
-    let mut out = Output::open(path, width, height)?;
+    let mut out = Output::open(path, (width, height), quality)?;
     out.soundtrack = sound::mix(lib, Vec::new(), m.music_bed, m.target_lufs, total)?;
     let reveal = (total * 6 / 10).max(1);
     let start =

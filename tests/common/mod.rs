@@ -108,6 +108,7 @@ pub fn montage(name: &str, preset: piece::Preset, items: Vec<piece::Item>) -> pi
             card_ms: 0,
             music_bed: false,
             target_lufs: -14.0,
+            target_ms: 0,
         }),
     }
 }

@@ -73,3 +73,19 @@ export async function choose(driver, css, value) {
     value,
   );
 }
+
+/** Types into an input the way Svelte's bindings hear it (date inputs included). */
+export async function setValue(driver, css, value) {
+  await driver.executeScript(
+    (sel, v) => {
+      const el = document.querySelector(sel);
+      el.value = v;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+    },
+    css,
+    value,
+  );
+}
+
+export const demoLibrary = process.env.CHORUS_E2E_DEMO;

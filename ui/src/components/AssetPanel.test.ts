@@ -14,6 +14,7 @@ const fake = vi.hoisted(() => ({
   rightsGrant: vi.fn(),
   rightsDeny: vi.fn(),
   rightsRevoke: vi.fn(),
+  openMail: vi.fn(),
 }));
 
 vi.mock(import("../lib/api"), async (original) => ({ ...(await original()), api: fake as never }));
@@ -190,6 +191,10 @@ describe("AssetPanel", () => {
       "mailto:sam@example.com?subject=May%20we",
     );
     expect(document.querySelector(".draft-copy")).not.toBeNull();
+    // The webview cannot follow mailto: itself: the shell opens the mail program.
+    fake.openMail.mockResolvedValue(null);
+    await fireEvent.click(document.querySelector(".draft-mailto")!);
+    expect(fake.openMail).toHaveBeenCalledWith("mailto:sam@example.com?subject=May%20we");
     await waitFor(() => expect(byId("rights-status")?.textContent).toBe("requested"));
   });
 

@@ -74,6 +74,8 @@ describe("ImportView", () => {
       cancelled: false,
       error: null,
       ingest: { run_id: 1, files: 2, ingested: 1, duplicate: 0, near_duplicate: 0, error: 1, skipped_hidden: 0, cancelled: false },
+      output: null,
+      output_url_path: null,
     });
     await waitFor(() => expect(byId("import-summary")?.textContent).toContain("1 imported"));
     expect(byId("import-cancel")).toBeNull();

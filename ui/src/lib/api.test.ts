@@ -8,6 +8,7 @@ vi.mock("./bindings", () => ({
   events: {
     ingestProgress: { listen: vi.fn() },
     jobFinished: { listen: vi.fn() },
+    renderProgress: { listen: vi.fn() },
   },
 }));
 
@@ -61,6 +62,22 @@ describe("api", () => {
     expect(seen).toEqual([5]);
     unlisten();
     expect(stop).toHaveBeenCalled();
+  });
+});
+
+describe("render events", () => {
+  it("hand progress payloads to the handler", async () => {
+    vi.mocked(events.renderProgress.listen).mockImplementation(async (cb) => {
+      cb({
+        event: "render-progress",
+        id: 2,
+        payload: { job: 4, kind: "export", piece_id: 11, fraction: 0.25, eta_ms: 3000 },
+      });
+      return () => {};
+    });
+    const seen: (number | null)[] = [];
+    await api.onRenderProgress((p) => seen.push(p.fraction));
+    expect(seen).toEqual([0.25]);
   });
 });
 

@@ -12,6 +12,9 @@ import {
   type GrantForm,
   type IngestProgress,
   type JobFinished,
+  type PieceDoc,
+  type Preset,
+  type RenderProgress,
 } from "./bindings";
 
 /** What every generated command resolves to. */
@@ -58,6 +61,21 @@ export const api = {
   rightsQueue: () => call(commands.rightsQueue()),
   campaignsList: () => call(commands.campaignsList()),
   campaignCreate: (form: CampaignForm) => call(commands.campaignCreate(form)),
+  campaignUpdate: (id: number, form: CampaignForm) => call(commands.campaignUpdate(id, form)),
+  campaignsOverview: () => call(commands.campaignsOverview()),
+  pieceView: (id: number) => call(commands.pieceView(id)),
+  pieceAuto: (campaignId: number, name: string, preset: Preset, seconds: number) =>
+    call(commands.pieceAuto(campaignId, name, preset, seconds)),
+  pieceCreate: (campaignId: number, document: PieceDoc) =>
+    call(commands.pieceCreate(campaignId, document)),
+  pieceSave: (id: number, version: number, document: PieceDoc) =>
+    call(commands.pieceSave(id, version, document)),
+  previewStart: (pieceId: number, document: PieceDoc) =>
+    call(commands.previewStart(pieceId, document)),
+  exportStart: (pieceId: number, presets: Preset[]) => call(commands.exportStart(pieceId, presets)),
+  exportContents: (folder: string) => call(commands.exportContents(folder)),
+  revealExport: (folder: string) => call(commands.revealExport(folder)),
+  openMail: (mailto: string) => call(commands.openMail(mailto)),
   rightsRequest: (assetIds: number[], campaign: string) =>
     call(commands.rightsRequest(assetIds, campaign)),
   rightsGrant: (form: GrantForm) => call(commands.rightsGrant(form)),
@@ -73,6 +91,8 @@ export const api = {
     events.ingestProgress.listen((e) => handler(e.payload)),
   onJobFinished: (handler: (f: JobFinished) => void): Promise<Unlisten> =>
     events.jobFinished.listen((e) => handler(e.payload)),
+  onRenderProgress: (handler: (p: RenderProgress) => void): Promise<Unlisten> =>
+    events.renderProgress.listen((e) => handler(e.payload)),
 };
 
 export type Api = typeof api;

@@ -5,7 +5,7 @@
 import type { Asset, LibraryInfo } from "./bindings";
 import { NO_FILTERS, type Filters } from "./filters";
 
-export type View = "library" | "import" | "contributors" | "rights";
+export type View = "library" | "import" | "contributors" | "rights" | "campaigns";
 
 /** Who changed assets, which ones, and (when known) their new field values. */
 export interface Change {
@@ -22,11 +22,24 @@ export const app = $state({
   filters: { ...NO_FILTERS } as Filters,
   /** The asset shown in the asset panel, if it is open. */
   panel: null as number | null,
+  /** The piece open in the editor (on the Campaigns screen), if any. */
+  piece: null as number | null,
   change: { seq: 0, origin: "library", ids: [], patch: null } as Change,
 });
 
 export function show(view: View): void {
   app.view = view;
+}
+
+/** Opens a piece in the editor. */
+export function openPiece(id: number): void {
+  app.piece = id;
+  app.view = "campaigns";
+}
+
+/** Back to the campaign list. */
+export function closePiece(): void {
+  app.piece = null;
 }
 
 export function openAsset(id: number): void {

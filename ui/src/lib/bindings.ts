@@ -44,12 +44,39 @@ export const commands = {
 	 *  `<video>` player cannot read the `media://` protocol on Linux (see `media_server`).
 	 */
 	mediaStreamBase: () => typedError<string, CommandError>(__TAURI_INVOKE("media_stream_base")),
+	/**  Every campaign with its pieces and what blocks each. */
+	campaignsOverview: () => typedError<CampaignSummary[], CommandError>(__TAURI_INVOKE("campaigns_overview")),
+	/**  Changes a campaign's name and usage; its pieces are re-checked against the new usage. */
+	campaignUpdate: (id: number, form: CampaignForm) => typedError<Campaign, CommandError>(__TAURI_INVOKE("campaign_update", { id, form })),
+	pieceView: (id: number) => typedError<PieceView, CommandError>(__TAURI_INVOKE("piece_view", { id })),
+	/**  Fills a new montage of `seconds` (6, 15, 30 or 60) from the selected, cleared assets. */
+	pieceAuto: (campaignId: number, name: string, preset: Preset, seconds: number) => typedError<PieceView, CommandError>(__TAURI_INVOKE("piece_auto", { campaignId, name, preset, seconds })),
+	/**  Saves a new piece from a document (a mosaic, a still, or a montage built by hand). */
+	pieceCreate: (campaignId: number, document: PieceDoc) => typedError<PieceView, CommandError>(__TAURI_INVOKE("piece_create", { campaignId, document })),
+	/**
+	 *  Saves an edited document as the piece's next version. `version` is the one the editor
+	 *  started from: if someone saved since, nothing is overwritten.
+	 */
+	pieceSave: (id: number, version: number, document: PieceDoc) => typedError<PieceView, CommandError>(__TAURI_INVOKE("piece_save", { id, version, document })),
+	/**
+	 *  Renders a quick low-resolution preview of a document (saved or not) into the library's
+	 *  tmp folder; `JobFinished.output_url_path` is where the player finds it.
+	 */
+	previewStart: (pieceId: number, document: PieceDoc) => typedError<number, CommandError>(__TAURI_INVOKE("preview_start", { pieceId, document })),
+	/**  Exports the saved piece for each preset into `<library>/exports/<campaign>/`. */
+	exportStart: (pieceId: number, presets: Preset[]) => typedError<number, CommandError>(__TAURI_INVOKE("export_start", { pieceId, presets })),
+	exportContents: (folder: string) => typedError<ExportContents, CommandError>(__TAURI_INVOKE("export_contents", { folder })),
+	/**  Shows an export in the system's file manager. */
+	revealExport: (folder: string) => typedError<null, CommandError>(__TAURI_INVOKE("reveal_export", { folder })),
+	/**  Opens a drafted rights request in the person's mail program (`mailto:` links only). */
+	openMail: (mailto: string) => typedError<null, CommandError>(__TAURI_INVOKE("open_mail", { mailto })),
 };
 
 /** Events */
 export const events = {
 	ingestProgress: makeEvent<IngestProgress, IngestProgress>("ingest-progress"),
 	jobFinished: makeEvent<JobFinished, JobFinished>("job-finished"),
+	renderProgress: makeEvent<RenderProgress, RenderProgress>("render-progress"),
 };
 
 /* Types */
@@ -112,6 +139,14 @@ export type AuditEvent = {
 	detail: Value,
 };
 
+/**  An asset a piece cannot use yet, and why, in a marketer's words. */
+export type BlockedAsset = {
+	asset_id: number,
+	original_name: string,
+	contributor: string | null,
+	reasons: string[],
+};
+
 /**  What the library grid asks for: a catalog filter, a rights status, and a window. */
 export type Browse = {
 	rights?: RightsStatus | null,
@@ -132,6 +167,11 @@ export type CampaignForm = {
 	ends_on: string,
 };
 
+export type CampaignSummary = {
+	campaign: Campaign,
+	pieces: PieceSummary[],
+};
+
 /**
  *  What the UI shows when a command fails: the engine's sentence, which names the file or
  *  value at fault and what to do.
@@ -139,6 +179,14 @@ export type CampaignForm = {
 export type CommandError = {
 	message: string,
 };
+
+export type Content = {
+	kind: "montage",
+} & Montage | {
+	kind: "mosaic",
+} & Mosaic | {
+	kind: "still",
+} & Still;
 
 export type Contributor = {
 	id: number,
@@ -182,6 +230,16 @@ export type DueGrant = {
 	reason: string,
 };
 
+/**  What an export holds, for viewing in the app. */
+export type ExportContents = {
+	folder: string,
+	files: string[],
+	credits: string,
+	rights_report_csv: string,
+	/**  `/file/...` paths under the media stream base, for playing the exported videos. */
+	video_url_paths: string[],
+};
+
 /**  The one result each file gets. Field names are a stable JSON interface. */
 export type FileResult = {
 	path: string,
@@ -203,6 +261,10 @@ export type Filter = {
 	limit?: number | null,
 	offset?: number | null,
 };
+
+export type Fit = 
+/**  The picture over a blurred, scaled copy of itself. */
+"blurred_fill" | "crop" | "letterbox";
 
 /**  A contributor's answer, for one asset or (`asset_id: None`) all of their assets. */
 export type Grant = {
@@ -247,6 +309,21 @@ export type IngestProgress = {
 	result: FileResult | null,
 };
 
+export type Item = {
+	asset_id: number,
+	/**  blake3 of the source, so a document names exactly the bytes it was made from. */
+	source_hash: string,
+	kind: Kind,
+	/**  Clips: the trim. Photos: `in_ms` is 0 and `out_ms` is how long it shows. */
+	in_ms: number,
+	out_ms: number,
+	pan_zoom?: boolean,
+	fit?: Fit,
+	transition?: Transition,
+	/**  The on-screen credit, "@handle" unless edited. */
+	credit: string,
+};
+
 /**  A job ended: finished, cancelled, or failed as a whole (`error`). */
 export type JobFinished = {
 	job: number,
@@ -254,16 +331,53 @@ export type JobFinished = {
 	cancelled: boolean,
 	ingest: Summary | null,
 	error: string | null,
+	/**  A render's file or an export's folder (absolute path). */
+	output: string | null,
+	/**  For previews: the URL path under the media stream base (`/file/...`). */
+	output_url_path: string | null,
 };
 
-export type JobKind = "ingest";
+export type JobKind = "ingest" | 
+/**  A quick low-resolution render to watch in the editor. */
+"preview" | 
+/**  The finished files of a piece, with credits, rights report and manifest. */
+"export";
 
 export type Kind = "photo" | "clip";
+
+export type Layout = "grid" | "tiled";
 
 export type LibraryInfo = {
 	root: string,
 	assets: number,
 	contributors: number,
+};
+
+export type Montage = {
+	items: Item[],
+	/**  Brand-kit intro and outro cards, `card_ms` each. */
+	intro_card: boolean,
+	outro_card: boolean,
+	card_ms: number,
+	music_bed: boolean,
+	/**  Integrated loudness the render normalises to (EBU R128), e.g. -14 for web. */
+	target_lufs: number | null,
+	/**
+	 *  The length the piece is meant to run (auto-assemble's 6, 15, 30 or 60 s); 0 when
+	 *  none was set. Editors show the running total against it.
+	 */
+	target_ms?: number,
+};
+
+export type Mosaic = {
+	asset_ids: number[],
+	layout?: Layout,
+	brand_overlay?: boolean,
+	/**  Length of the animated version (tiles appear in sequence); 0 for none. */
+	animated_ms: number,
+	/**  The animated version plays over the music bed, normalised to `target_lufs`. */
+	music_bed?: boolean,
+	target_lufs?: number | null,
 };
 
 /**  One window of a filtered list, with the total, for a grid that scrolls through it. */
@@ -273,12 +387,66 @@ export type Page = {
 	assets: Asset[],
 };
 
+/**  A stored piece: its id, the document, and the version of that document. */
+export type Piece = {
+	id: number,
+	campaign_id: number,
+	version: number,
+	document: PieceDoc,
+};
+
+/**  The document itself, as stored and as exported to a file. */
+export type PieceDoc = {
+	format: number,
+	name: string,
+	preset: Preset,
+} & Content;
+
+/**  One piece in a campaign list: what it is and whether anything blocks it. */
+export type PieceSummary = {
+	id: number,
+	name: string,
+	kind: string,
+	preset: Preset,
+	version: number,
+	duration_ms: number,
+	assets: number,
+	blocked: BlockedAsset[],
+};
+
+/**
+ *  What the piece editor shows: the document, its campaign, the assets it uses (for
+ *  posters, filmstrips and lengths) and what blocks it.
+ */
+export type PieceView = {
+	piece: Piece,
+	campaign: Campaign,
+	assets: Asset[],
+	duration_ms: number,
+	/**  The length the piece is meant to run (a montage's `target_ms`), else its own length. */
+	target_ms: number,
+	blocked: BlockedAsset[],
+};
+
+export type Preset = "hero_16x9" | "story_9x16" | "square_1x1" | "feed_4x5";
+
 /**  One asset in a rights queue. */
 export type QueueItem = {
 	asset_id: number,
 	original_name: string,
 	contributor: string | null,
 	status: RightsStatus,
+};
+
+/**  How far a render or export is, and how long it should still take. */
+export type RenderProgress = {
+	job: number,
+	kind: JobKind,
+	piece_id: number,
+	/**  0 to 1. */
+	fraction: number | null,
+	/**  Estimated from the pace so far; absent until there is a pace to go by. */
+	eta_ms: number | null,
 };
 
 export type RequestPlan = {
@@ -305,6 +473,11 @@ export type RightsQueue = {
 export type RightsStatus = "unrequested" | "requested" | "granted" | "denied" | "revoked" | "expired";
 
 export type Status = "ingested" | "duplicate" | "near_duplicate" | "error";
+
+export type Still = {
+	asset_id: number,
+	credit: string,
+};
 
 export type Submission = {
 	id: number,
@@ -340,6 +513,14 @@ export type TagCount = {
 };
 
 export type TagSource = "manual" | "auto";
+
+/**  How an item begins: the transition from the item before it. */
+export type Transition = {
+	kind: TransitionKind,
+	duration_ms?: number,
+};
+
+export type TransitionKind = "cut" | "crossfade" | "dip_to_black";
 
 /**  Where, how and when a campaign will show an asset. */
 export type Usage = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { campaignFields, grantFields, localDate, splitList, toCampaignForm, toGrantForm } from "./forms";
+import { campaignFields, campaignFieldsOf, grantFields, localDate, splitList, toCampaignForm, toGrantForm } from "./forms";
 
 describe("splitList", () => {
   it("splits on commas and drops blanks", () => {
@@ -61,5 +61,14 @@ describe("campaign form", () => {
 
   it("writes today as a date input holds it", () => {
     expect(localDate(new Date(2025, 0, 9))).toBe("2025-01-09");
+  });
+});
+
+describe("campaignFieldsOf", () => {
+  it("fills the form from a campaign and gives back the same usage", () => {
+    const usage = { channels: ["web", "social"] as const, territories: ["US", "GB"], starts_on: "2025-06-01", ends_on: "2025-08-31" };
+    const f = campaignFieldsOf({ id: 3, name: "Summer fans", usage: { ...usage, channels: [...usage.channels] } });
+    expect(f).toEqual({ name: "Summer fans", channels: ["web", "social"], territories: "US, GB", startsOn: "2025-06-01", endsOn: "2025-08-31" });
+    expect(toCampaignForm(f)).toEqual({ name: "Summer fans", ...usage, channels: ["web", "social"] });
   });
 });

@@ -1,7 +1,7 @@
 // Turning the rights forms' fields into the engine's arguments. The engine validates the
 // values (territory codes, date order, channels); this only shapes them.
 
-import type { CampaignForm, UsageChannel, GrantForm } from "./bindings";
+import type { Campaign, CampaignForm, UsageChannel, GrantForm } from "./bindings";
 
 export const EVIDENCE_SOURCES = ["form", "email", "social", "release", "other"] as const;
 export type EvidenceSource = (typeof EVIDENCE_SOURCES)[number];
@@ -85,4 +85,15 @@ export function toCampaignForm(f: CampaignFields): CampaignForm {
 export function localDate(d: Date = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** The form's fields for editing an existing campaign's name and usage. */
+export function campaignFieldsOf(c: Campaign): CampaignFields {
+  return {
+    name: c.name,
+    channels: [...c.usage.channels],
+    territories: c.usage.territories.join(", "),
+    startsOn: c.usage.starts_on,
+    endsOn: c.usage.ends_on,
+  };
 }

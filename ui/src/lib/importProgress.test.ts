@@ -45,6 +45,8 @@ const end = (job: number, over: Partial<JobFinished> = {}): JobFinished => ({
   cancelled: false,
   ingest: summary,
   error: null,
+  output: null,
+  output_url_path: null,
   ...over,
 });
 

@@ -70,6 +70,8 @@ describe("the running import", () => {
       cancelled: false,
       error: null,
       ingest: { run_id: 1, files: 2, ingested: 1, duplicate: 1, near_duplicate: 0, error: 0, skipped_hidden: 0, cancelled: false },
+      output: null,
+      output_url_path: null,
     });
     expect(importer.state.phase).toBe("finished");
     expect(importer.state.summary?.ingested).toBe(1);

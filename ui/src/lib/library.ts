@@ -2,6 +2,7 @@
 
 import { api } from "./api";
 import { announce, app } from "./appState.svelte";
+import { clearDrafts } from "./drafts";
 import { NO_FILTERS } from "./filters";
 
 export async function openLibrary(path: string): Promise<void> {
@@ -9,6 +10,8 @@ export async function openLibrary(path: string): Promise<void> {
   app.library = info;
   app.filters = { ...NO_FILTERS };
   app.panel = null;
+  app.piece = null;
+  clearDrafts();
   app.view = "library";
   announce("library");
 }

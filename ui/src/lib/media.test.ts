@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isWindows, mediaUrl, setStreamBase, streamUrl } from "./media";
+import { filePathUrl, isWindows, libraryFilePath, mediaUrl, setStreamBase, streamPathUrl, streamUrl } from "./media";
 
 const hash = "a".repeat(64);
 
@@ -37,5 +37,29 @@ describe("streamUrl", () => {
     expect(streamUrl(hash)).toBe(`http://127.0.0.1:40123/abc/original/${hash}`);
     expect(streamUrl("../x")).toBe("http://127.0.0.1:40123/abc/original/..%2Fx");
     setStreamBase(null);
+  });
+});
+
+describe("streamPathUrl", () => {
+  it("plays previews and exports from the loopback server, encoding each segment", () => {
+    setStreamBase("http://127.0.0.1:40123/abc");
+    expect(streamPathUrl("/file/tmp/preview-11-99.mp4")).toBe("http://127.0.0.1:40123/abc/file/tmp/preview-11-99.mp4");
+    expect(streamPathUrl("/file/exports/summer fans/a#b.mp4", 7)).toBe(
+      "http://127.0.0.1:40123/abc/file/exports/summer%20fans/a%23b.mp4?v=7",
+    );
+    expect(streamPathUrl("/file/../../etc/passwd")).toBe("http://127.0.0.1:40123/abc/file/etc/passwd");
+    expect(streamPathUrl("\\file\\exports\\x.mp4")).toBe("http://127.0.0.1:40123/abc/file/exports/x.mp4");
+    setStreamBase(null);
+    expect(streamPathUrl("/file/tmp/p.mp4")).toBe("media://localhost/file/tmp/p.mp4");
+  });
+});
+
+describe("library files", () => {
+  it("turns an absolute path inside the library into its /file route", () => {
+    expect(libraryFilePath("/home/sam/lib", "/home/sam/lib/exports/a/b.jpg")).toBe("/file/exports/a/b.jpg");
+    expect(libraryFilePath("/home/sam/lib/", "/home/sam/lib/exports/x.jpg")).toBe("/file/exports/x.jpg");
+    expect(libraryFilePath("C:\\lib", "C:\\lib\\exports\\x.jpg")).toBe("/file/exports/x.jpg");
+    expect(libraryFilePath("/home/sam/lib", "/home/sam/library2/x.jpg")).toBeNull();
+    expect(filePathUrl("/file/exports/a b.jpg", false)).toBe("media://localhost/file/exports/a%20b.jpg");
   });
 });

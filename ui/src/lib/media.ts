@@ -28,3 +28,38 @@ export function setStreamBase(base: string | null): void {
 export function streamUrl(hash: string): string {
   return streamBase ? `${streamBase}/original/${encodeURIComponent(hash)}` : mediaUrl("original", hash);
 }
+
+/** A `/file/<path inside the library>` route with each segment encoded ("a b/c" → "a%20b/c"). */
+function encodeFilePath(path: string): string {
+  const clean = path.replace(/\\/g, "/").replace(/^\/+/, "");
+  const rest = clean.startsWith("file/") ? clean.slice(5) : clean;
+  return `/file/${rest
+    .split("/")
+    .filter((p) => p !== "" && p !== "." && p !== "..")
+    .map(encodeURIComponent)
+    .join("/")}`;
+}
+
+/** The URL a `<video>` plays a library file from, given its `/file/...` path (a preview, an
+ * export). `bust` (e.g. the job id) makes the player fetch a re-rendered file anew. */
+export function streamPathUrl(path: string, bust?: string | number): string {
+  const route = encodeFilePath(path);
+  const query = bust === undefined ? "" : `?v=${encodeURIComponent(String(bust))}`;
+  const base = streamBase ?? (isWindows() ? "http://media.localhost" : "media://localhost");
+  return `${base}${route}${query}`;
+}
+
+/** A picture inside the library (an exported still), through the media protocol. */
+export function filePathUrl(path: string, windows: boolean = isWindows()): string {
+  const base = windows ? "http://media.localhost" : "media://localhost";
+  return `${base}${encodeFilePath(path)}`;
+}
+
+/** `/file/...` path of an absolute path inside the library root, or null if it lies outside. */
+export function libraryFilePath(root: string, absolute: string): string | null {
+  const norm = (p: string) => p.replace(/\\/g, "/").replace(/\/+$/, "");
+  const r = norm(root);
+  const a = norm(absolute);
+  if (r === "" || !a.startsWith(`${r}/`)) return null;
+  return `/file/${a.slice(r.length + 1)}`;
+}

@@ -1,0 +1,358 @@
+//! Commands of the campaign screens: campaigns and their usage, pieces (auto-assemble,
+//! edit, save), previews, and the render/export queue. Same engine calls as the CLI.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use chorus::campaign::{self, assemble, piece, Campaign};
+use chorus::export;
+use chorus::library::Library;
+use chorus::render::{self, Quality};
+use chorus::rights::{self, Usage};
+use chorus::views::{self, CampaignSummary, PieceView};
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Manager, State};
+use tauri_specta::Event;
+
+use crate::commands::{invalid, territories, CampaignForm, CommandError, Result};
+use crate::jobs::{JobFinished, JobKind, RenderProgress};
+use crate::state::AppState;
+
+/// Every campaign with its pieces and what blocks each.
+#[tauri::command]
+#[specta::specta]
+pub async fn campaigns_overview(state: State<'_, AppState>) -> Result<Vec<CampaignSummary>> {
+    state.with_reader(|conn| Ok(views::campaigns(conn)?))
+}
+
+pub(crate) fn usage(form: &CampaignForm) -> Result<Usage> {
+    if form.name.trim().is_empty() {
+        return Err(invalid("give the campaign a name"));
+    }
+    if form.channels.is_empty() {
+        return Err(invalid("choose at least one channel the campaign runs on"));
+    }
+    let usage = Usage {
+        channels: form.channels.iter().copied().collect(),
+        territories: territories(&form.territories)?,
+        starts_on: form.starts_on,
+        ends_on: form.ends_on,
+    };
+    if usage.territories.is_empty() {
+        return Err(invalid("choose at least one territory (or WORLDWIDE)"));
+    }
+    Ok(usage)
+}
+
+/// Changes a campaign's name and usage; its pieces are re-checked against the new usage.
+#[tauri::command]
+#[specta::specta]
+pub async fn campaign_update(
+    state: State<'_, AppState>,
+    id: i64,
+    form: CampaignForm,
+) -> Result<Campaign> {
+    let usage = usage(&form)?;
+    state.with_library(|lib| Ok(campaign::update(lib.conn(), id, form.name.trim(), &usage)?))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn piece_view(state: State<'_, AppState>, id: i64) -> Result<PieceView> {
+    state.with_reader(|conn| Ok(views::piece_view(conn, id)?))
+}
+
+/// Fills a new montage of `seconds` (6, 15, 30 or 60) from the selected, cleared assets.
+#[tauri::command]
+#[specta::specta]
+pub async fn piece_auto(
+    state: State<'_, AppState>,
+    campaign_id: i64,
+    name: String,
+    preset: piece::Preset,
+    seconds: u32,
+) -> Result<PieceView> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(invalid("give the piece a name"));
+    }
+    state.with_library(|lib| {
+        let c = campaign::get(lib.conn(), &campaign_id.to_string())?;
+        let doc = assemble::auto_montage(lib.conn(), &c, name, preset, u64::from(seconds))?;
+        let p = piece::create(lib.conn(), &c, &doc)?;
+        Ok(views::piece_view(lib.conn(), p.id)?)
+    })
+}
+
+/// Saves a new piece from a document (a mosaic, a still, or a montage built by hand).
+#[tauri::command]
+#[specta::specta]
+pub async fn piece_create(
+    state: State<'_, AppState>,
+    campaign_id: i64,
+    document: piece::PieceDoc,
+) -> Result<PieceView> {
+    state.with_library(|lib| {
+        let c = campaign::get(lib.conn(), &campaign_id.to_string())?;
+        let p = piece::create(lib.conn(), &c, &document)?;
+        Ok(views::piece_view(lib.conn(), p.id)?)
+    })
+}
+
+/// Saves an edited document as the piece's next version. `version` is the one the editor
+/// started from: if someone saved since, nothing is overwritten.
+#[tauri::command]
+#[specta::specta]
+pub async fn piece_save(
+    state: State<'_, AppState>,
+    id: i64,
+    version: i64,
+    document: piece::PieceDoc,
+) -> Result<PieceView> {
+    state.with_library(|lib| {
+        let current = piece::get(lib.conn(), &id.to_string())?;
+        if current.version != version {
+            return Err(invalid(format!(
+                "'{}' was saved elsewhere (now version {}, you edited version {version}); reopen it to see the changes",
+                current.document.name, current.version
+            )));
+        }
+        piece::update(lib.conn(), &current, &document)?;
+        Ok(views::piece_view(lib.conn(), id)?)
+    })
+}
+
+fn progress_event(
+    app: &AppHandle,
+    job: u32,
+    kind: JobKind,
+    piece_id: i64,
+    started: Instant,
+    fraction: f64,
+) {
+    let elapsed = started.elapsed().as_millis() as f64;
+    let eta_ms =
+        (fraction > 0.02 && fraction < 1.0).then(|| (elapsed * (1.0 - fraction) / fraction) as u64);
+    let _ = RenderProgress {
+        job,
+        kind,
+        piece_id,
+        fraction,
+        eta_ms,
+    }
+    .emit(app);
+}
+
+fn finish(app: &AppHandle, job: u32, kind: JobKind, outcome: Result<(PathBuf, Option<String>)>) {
+    let finished = match outcome {
+        Ok((path, url)) => JobFinished {
+            job,
+            kind,
+            cancelled: false,
+            ingest: None,
+            error: None,
+            output: Some(path.display().to_string()),
+            output_url_path: url,
+        },
+        Err(e) => JobFinished {
+            job,
+            kind,
+            cancelled: e.message.contains("cancelled"),
+            ingest: None,
+            error: Some(e.message),
+            output: None,
+            output_url_path: None,
+        },
+    };
+    let _ = finished.emit(app);
+    app.state::<AppState>().jobs.finish(job);
+}
+
+/// Starts a job on its own thread with its own connection to the library.
+fn spawn_job(
+    app: AppHandle,
+    state: &AppState,
+    kind: JobKind,
+    work: impl FnOnce(&mut Library, u32, &dyn Fn() -> bool) -> Result<(PathBuf, Option<String>)>
+        + Send
+        + 'static,
+) -> Result<u32> {
+    let root = state
+        .library_root()
+        .ok_or_else(|| invalid("open or create a library first"))?;
+    let (job, cancel) = state.jobs.start();
+    std::thread::Builder::new()
+        .name(format!("job-{job}"))
+        .spawn(move || {
+            let keep_going = || !cancel.load(Ordering::Relaxed);
+            let outcome = Library::open(&root)
+                .map_err(CommandError::from)
+                .and_then(|mut lib| work(&mut lib, job, &keep_going));
+            finish(&app, job, kind, outcome);
+        })
+        .map_err(|e| invalid(format!("cannot start the job: {e}")))?;
+    Ok(job)
+}
+
+/// Renders a quick low-resolution preview of a document (saved or not) into the library's
+/// tmp folder; `JobFinished.output_url_path` is where the player finds it.
+#[tauri::command]
+#[specta::specta]
+pub async fn preview_start(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    piece_id: i64,
+    document: piece::PieceDoc,
+) -> Result<u32> {
+    let handle = app.clone();
+    spawn_job(
+        app,
+        &state,
+        JobKind::Preview,
+        move |lib, job, keep_going| {
+            let p = piece::get(lib.conn(), &piece_id.to_string())?;
+            let c = campaign::get(lib.conn(), &p.campaign_id.to_string())?;
+            document.validate(lib.conn())?;
+            let cleared = rights::require_cleared(lib.conn(), &c, &document.asset_ids())?;
+            let dir = lib.store().tmp_dir();
+            let name = format!("preview-{piece_id}-{}.mp4", std::process::id());
+            let out = dir.join(&name);
+            let started = Instant::now();
+            render::render_with(lib, &cleared, &document, &out, Quality::Preview, &mut |f| {
+                progress_event(&handle, job, JobKind::Preview, piece_id, started, f);
+                keep_going()
+            })?;
+            Ok((out, Some(format!("/file/tmp/{name}"))))
+        },
+    )
+}
+
+/// Exports the saved piece for each preset into `<library>/exports/<campaign>/`.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_start(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    piece_id: i64,
+    presets: Vec<piece::Preset>,
+) -> Result<u32> {
+    let handle = app.clone();
+    spawn_job(app, &state, JobKind::Export, move |lib, job, keep_going| {
+        let p = piece::get(lib.conn(), &piece_id.to_string())?;
+        let c = campaign::get(lib.conn(), &p.campaign_id.to_string())?;
+        let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+        let out_dir = lib
+            .root()
+            .join("exports")
+            .join(export::slug(&c.name))
+            .join(format!(
+                "{}-v{}-{stamp}",
+                export::slug(&p.document.name),
+                p.version
+            ));
+        std::fs::create_dir_all(&out_dir)
+            .map_err(|e| CommandError::from(chorus::library::LibraryError::io(&out_dir, e)))?;
+        let started = Instant::now();
+        let folder = export::export(lib, &c, &p, &presets, &out_dir, &mut |f| {
+            progress_event(&handle, job, JobKind::Export, piece_id, started, f);
+            keep_going()
+        });
+        match folder {
+            Ok(folder) => Ok((folder, None)),
+            Err(e) => {
+                // Nothing half-made stays behind; the engine already removed its partial.
+                let _ = std::fs::remove_dir(&out_dir);
+                Err(e.into())
+            }
+        }
+    })
+}
+
+/// What an export holds, for viewing in the app.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct ExportContents {
+    pub folder: String,
+    pub files: Vec<String>,
+    pub credits: String,
+    pub rights_report_csv: String,
+    /// `/file/...` paths under the media stream base, for playing the exported videos.
+    pub video_url_paths: Vec<String>,
+}
+
+fn inside_exports(root: &Path, folder: &str) -> Result<PathBuf> {
+    let exports = root
+        .join("exports")
+        .canonicalize()
+        .map_err(|_| invalid("this library has no exports yet"))?;
+    let folder = PathBuf::from(folder)
+        .canonicalize()
+        .map_err(|_| invalid(format!("{folder}: no such export folder")))?;
+    if !folder.starts_with(&exports) {
+        return Err(invalid(
+            "only folders inside this library's exports can be opened here",
+        ));
+    }
+    Ok(folder)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn export_contents(state: State<'_, AppState>, folder: String) -> Result<ExportContents> {
+    let root = state
+        .library_root()
+        .ok_or_else(|| invalid("open or create a library first"))?;
+    let folder = inside_exports(&root, &folder)?;
+    let read = |name: &str| std::fs::read_to_string(folder.join(name)).unwrap_or_default();
+    let mut files: Vec<String> = std::fs::read_dir(&folder)
+        .map_err(|e| invalid(format!("{}: {e}", folder.display())))?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    files.sort();
+    let canonical_root = root
+        .canonicalize()
+        .map_err(|_| invalid("the library folder is missing"))?;
+    let rel = folder
+        .strip_prefix(&canonical_root)
+        .unwrap_or(&folder)
+        .to_path_buf();
+    Ok(ExportContents {
+        video_url_paths: files
+            .iter()
+            .filter(|f| f.ends_with(".mp4"))
+            .map(|f| format!("/file/{}", rel.join(f).display()))
+            .collect(),
+        credits: read("credits.txt"),
+        rights_report_csv: read("rights-report.csv"),
+        folder: folder.display().to_string(),
+        files,
+    })
+}
+
+/// Shows an export in the system's file manager.
+#[tauri::command]
+#[specta::specta]
+pub async fn reveal_export(state: State<'_, AppState>, folder: String) -> Result<()> {
+    let root = state
+        .library_root()
+        .ok_or_else(|| invalid("open or create a library first"))?;
+    let folder = inside_exports(&root, &folder)?;
+    tauri_plugin_opener::reveal_item_in_dir(&folder).map_err(|e| {
+        invalid(format!(
+            "cannot open a file manager on {}: {e}",
+            folder.display()
+        ))
+    })
+}
+
+/// Opens a drafted rights request in the person's mail program (`mailto:` links only).
+#[tauri::command]
+#[specta::specta]
+pub async fn open_mail(mailto: String) -> Result<()> {
+    if !mailto.starts_with("mailto:") {
+        return Err(invalid("only mailto: links open from here"));
+    }
+    tauri_plugin_opener::open_url(&mailto, None::<&str>)
+        .map_err(|e| invalid(format!("no mail program answered: {e}")))
+}

@@ -1,0 +1,139 @@
+// Issue 7 end to end, in the real window, from the demo library: create a campaign,
+// auto-assemble a 15 s story, reorder two cards with the keyboard, render and export it,
+// find the MP4 on disk with the right length and size, then revoke a contributor used in
+// it and see the piece blocked.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Key } from 'selenium-webdriver';
+import { $, $$, choose, demoLibrary, eventually, launch, setValue, shot, text, visible } from './app.mjs';
+
+let driver;
+const CAMPAIGN = 'Holiday Stories';
+const PIECE = 'Holiday story';
+
+before(async () => {
+  driver = await launch(demoLibrary);
+});
+
+after(async () => {
+  await driver?.quit();
+});
+
+const isoDay = (offsetDays) => new Date(Date.now() + offsetDays * 86400000).toISOString().slice(0, 10);
+
+async function cardNames() {
+  const cards = await $$(driver, '#storyboard .card');
+  return Promise.all(cards.map(async (c) => (await c.findElement({ css: '.card-name' })).getText()));
+}
+
+test('a new campaign with its usage', async () => {
+  await visible(driver, '#grid');
+  await (await $(driver, '#nav-campaigns')).click();
+  await (await visible(driver, '#campaign-new-open')).click();
+  await (await visible(driver, '#campaign-name')).sendKeys(CAMPAIGN);
+  for (const channel of ['web', 'social']) {
+    const box = await $(driver, `input[name="campaign-channel"][value="${channel}"]`);
+    if (!(await box.isSelected())) await box.click();
+  }
+  await setValue(driver, '#campaign-territories', 'WORLDWIDE');
+  await setValue(driver, '#campaign-start', isoDay(0));
+  await setValue(driver, '#campaign-end', isoDay(60));
+  await (await $(driver, '#campaign-create')).click();
+  await visible(driver, `.campaign[data-name="${CAMPAIGN}"]`);
+  await shot(driver, '11-campaigns');
+});
+
+test('auto-assemble a 15 s story piece', async () => {
+  const campaign = await $(driver, `.campaign[data-name="${CAMPAIGN}"]`);
+  await (await campaign.findElement({ css: '.auto-open' })).click();
+  await (await visible(driver, '#auto-name')).clear();
+  await (await $(driver, '#auto-name')).sendKeys(PIECE);
+  await choose(driver, '#auto-preset', 'story_9x16');
+  await choose(driver, '#auto-seconds', '15');
+  await (await $(driver, '#auto-submit')).click();
+  await visible(driver, '#piece-editor');
+  await eventually(driver, async () => (await $$(driver, '#storyboard .card')).length >= 2, 'cards on the storyboard');
+  assert.match(await text(driver, '#running-total'), /15(\.0)? s/);
+});
+
+test('two cards swap places from the keyboard, and the piece saves', async () => {
+  const before = await cardNames();
+  const first = await $(driver, '#storyboard .card[data-index="0"]');
+  await first.click();
+  await first.sendKeys(Key.chord(Key.ALT, Key.ARROW_RIGHT));
+  await eventually(driver, async () => {
+    const now = await cardNames();
+    return now[0] === before[1] && now[1] === before[0];
+  }, 'the first two cards swapped');
+  assert.match(await text(driver, '#piece-dirty'), /unsaved/i);
+  await (await $(driver, '#piece-save')).click();
+  // Saving makes the next version of the document.
+  await eventually(driver, async () => /saved · v2/i.test(await text(driver, '#piece-dirty')), 'saved as version 2');
+  assert.match(await text(driver, '#running-total'), /15(\.0)? s/);
+  await shot(driver, '12-piece-editor');
+});
+
+test('render and export: the MP4 is on disk at 15 s, 1080×1920', async () => {
+  await (await $(driver, '#render-start')).click();
+  await visible(driver, '#export-dialog');
+  await (await $(driver, '#export-submit')).click();
+  await visible(driver, '#queue .job[data-kind="export"]');
+  // While it runs: progress and an estimate of the time left.
+  await eventually(driver, async () => /\d+\s*%/.test(await text(driver, '#queue .job[data-kind="export"]')), 'progress in the queue', 60000);
+  await shot(driver, '13-render-queue');
+  const output = await eventually(
+    driver,
+    async () => {
+      const job = await $(driver, '#queue .job[data-kind="export"]');
+      const state = await job.getAttribute('data-state');
+      if (state === 'failed') throw new Error(await job.getText());
+      return state === 'done' && (await job.getAttribute('data-output'));
+    },
+    'the export to finish',
+    600000,
+  );
+  const mp4 = readdirSync(output).find((f) => f.endsWith('.mp4'));
+  assert.ok(mp4, `an MP4 in ${output}: ${readdirSync(output).join(', ')}`);
+  for (const f of ['credits.txt', 'rights-report.csv', 'manifest.json', 'poster.jpg']) {
+    assert.ok(existsSync(join(output, f)), `${f} exported`);
+  }
+  const probe = JSON.parse(
+    execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,width,height:format=duration', '-of', 'json', join(output, mp4)]),
+  );
+  const video = probe.streams.find((s) => s.codec_type === 'video');
+  assert.deepEqual([video.width, video.height], [1080, 1920]);
+  assert.ok(Math.abs(Number(probe.format.duration) - 15) < 0.05, `duration ${probe.format.duration}`);
+  // The export's credits and rights report, in the app.
+  await (await $(driver, '#queue .job[data-kind="export"] .job-view')).click();
+  await visible(driver, '#export-viewer');
+  assert.match(await text(driver, '#export-credits'), /@/);
+  assert.ok((await $$(driver, '#export-report tr')).length >= 2, 'the rights report as a table');
+  await shot(driver, '14-export-viewer');
+  await (await $(driver, '#export-close')).click();
+});
+
+test('revoking a contributor used in the piece blocks it', async () => {
+  const card = await $(driver, '#storyboard .card[data-index="0"]');
+  await card.click();
+  await (await visible(driver, '#item-rights')).click();
+  await visible(driver, '#asset-panel');
+  await (await visible(driver, '#revoke-open')).click();
+  const all = await visible(driver, '#revoke-all');
+  if (!(await all.isSelected())) await all.click();
+  await (await $(driver, '#revoke-reason')).sendKeys('Asked us to take their videos down');
+  await (await $(driver, '#revoke-submit')).click();
+  await eventually(driver, async () => (await text(driver, '#rights-status')) === 'revoked', 'status revoked');
+  await (await $(driver, '#asset-close')).click();
+  const banner = await visible(driver, '#blocked-banner', 20000);
+  assert.match(await banner.getText(), /withdrew|revoked/i);
+  assert.ok((await $$(driver, '#blocked-banner .blocked-asset')).length >= 1);
+  assert.equal(await (await $(driver, '#render-start')).isEnabled(), false, 'render stays off while blocked');
+  await shot(driver, '15-blocked-piece');
+  await (await $(driver, '#nav-campaigns')).click();
+  const row = await visible(driver, `.campaign[data-name="${CAMPAIGN}"] .piece-row`);
+  assert.ok((await row.findElements({ css: '.blocked-badge' })).length === 1, 'the piece is marked blocked');
+  await shot(driver, '16-campaigns-blocked');
+});

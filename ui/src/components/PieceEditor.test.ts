@@ -1,0 +1,292 @@
+import { fireEvent, render, waitFor } from "@testing-library/svelte";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { JobFinished, PieceDoc, PieceView, RenderProgress } from "../lib/bindings";
+import { asset } from "../testing/fixtures";
+import { blockedAsset, pieceView } from "../testing/pieces";
+
+const bus = vi.hoisted(() => ({
+  progress: (_p: RenderProgress) => {},
+  finished: (_f: JobFinished) => {},
+}));
+
+const fake = vi.hoisted(() => ({
+  pieceView: vi.fn(),
+  pieceSave: vi.fn(),
+  previewStart: vi.fn(),
+  exportStart: vi.fn(),
+  jobCancel: vi.fn(),
+  assetsBrowse: vi.fn(),
+  onRenderProgress: vi.fn(async (h: (p: RenderProgress) => void) => {
+    bus.progress = h;
+    return () => {};
+  }),
+  onJobFinished: vi.fn(async (h: (f: JobFinished) => void) => {
+    bus.finished = h;
+    return () => {};
+  }),
+}));
+
+vi.mock(import("../lib/api"), async (original) => ({ ...(await original()), api: fake as never }));
+
+import { ApiError } from "../lib/api";
+import { announce, app } from "../lib/appState.svelte";
+import { clearDrafts } from "../lib/drafts";
+import { jobs, listenForJobs, resetJobs } from "../lib/jobs.svelte";
+import { setStreamBase } from "../lib/media";
+import PieceEditor from "./PieceEditor.svelte";
+
+const byId = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T | null;
+const $ = <T extends Element = HTMLElement>(s: string) => document.querySelector<T>(s);
+const cards = () => [...document.querySelectorAll<HTMLElement>("#storyboard .card")];
+const order = () => cards().map((c) => Number(c.dataset.assetId));
+
+/** What the engine answers to a save: the document it stored, at the next version. */
+function savedAs(view: PieceView, doc: PieceDoc): PieceView {
+  return { ...view, piece: { ...view.piece, version: view.piece.version + 1, document: doc } };
+}
+
+describe("PieceEditor", () => {
+  beforeEach(async () => {
+    vi.clearAllMocks();
+    clearDrafts();
+    resetJobs();
+    app.panel = null;
+    app.piece = 11;
+    setStreamBase("http://127.0.0.1:4000/tok");
+    fake.pieceView.mockResolvedValue(pieceView(3));
+    fake.assetsBrowse.mockResolvedValue({ total: 0, offset: 0, assets: [] });
+    await listenForJobs();
+  });
+
+  it("draws the storyboard with posters, lengths, credits and the running total", async () => {
+    render(PieceEditor, { id: 11 });
+    await waitFor(() => expect(cards()).toHaveLength(3));
+    const first = cards()[0];
+    expect(first.dataset.index).toBe("0");
+    expect(first.querySelector("img")?.getAttribute("src")).toBe(`media://localhost/thumb/${asset(1).hash}`);
+    expect(first.querySelector(".card-name")?.textContent).toBe("clip-1.mp4");
+    expect(first.querySelector(".card-length")?.textContent).toBe("5.0 s");
+    expect(first.querySelector(".card-credit")?.textContent).toBe("@fan1");
+    expect(byId("running-total")?.textContent?.trim()).toBe("15.0 s of 15 s");
+    expect(byId("running-total")?.classList.contains("off")).toBe(false);
+    expect(byId("storyboard-hint")?.textContent).toContain("Alt");
+    expect(byId("piece-dirty")?.textContent?.trim()).toBe("Saved · v1");
+    // The first card is inspected: its clip plays from the stream server, trimmed.
+    expect(byId<HTMLVideoElement>("trim-player")?.getAttribute("src")).toBe(
+      `http://127.0.0.1:4000/tok/original/${asset(1).hash}`,
+    );
+    expect(byId("trim-in")?.getAttribute("aria-valuenow")).toBe("2000");
+    expect(byId("trim-out")?.getAttribute("aria-valuenow")).toBe("7000");
+  });
+
+  it("reorders with Alt+arrows on a focused card, then saves the version it loaded", async () => {
+    render(PieceEditor, { id: 11 });
+    await waitFor(() => expect(cards()).toHaveLength(3));
+    cards()[0].focus();
+    await fireEvent.keyDown(cards()[0], { key: "ArrowRight", altKey: true });
+    expect(order()).toEqual([2, 1, 3]);
+    await waitFor(() => expect(document.activeElement).toBe(cards()[1]));
+    expect(cards()[1].getAttribute("aria-selected")).toBe("true");
+    await fireEvent.keyDown(cards()[1], { key: "ArrowRight", altKey: true });
+    expect(order()).toEqual([2, 3, 1]);
+    await fireEvent.keyDown(document.activeElement!, { key: "ArrowLeft", altKey: true });
+    expect(order()).toEqual([2, 1, 3]);
+    expect(byId("piece-dirty")?.textContent?.trim()).toBe("Unsaved changes");
+
+    const view = pieceView(3);
+    fake.pieceSave.mockImplementation(async (_id: number, _v: number, doc: PieceDoc) => savedAs(view, doc));
+    await fireEvent.click(byId("piece-save")!);
+    await waitFor(() => expect(byId("piece-dirty")?.textContent?.trim()).toBe("Saved · v2"));
+    const [id, version, doc] = fake.pieceSave.mock.calls[0];
+    expect(id).toBe(11);
+    expect(version).toBe(1);
+    expect(doc.items.map((i: { asset_id: number }) => i.asset_id)).toEqual([2, 1, 3]);
+    expect(order()).toEqual([2, 1, 3]);
+  });
+
+  it("undoes unsaved edits and removes cards", async () => {
+    render(PieceEditor, { id: 11 });
+    await waitFor(() => expect(cards()).toHaveLength(3));
+    await fireEvent.click(cards()[1].querySelector(".card-remove")!);
+    expect(order()).toEqual([1, 3]);
+    expect(byId("running-total")?.textContent?.trim()).toBe("10.0 s of 15 s");
+    expect(byId("running-total")?.classList.contains("off")).toBe(true);
+    await fireEvent.click(byId("piece-undo")!);
+    expect(order()).toEqual([1, 2, 3]);
+    expect(byId("piece-dirty")?.textContent?.trim()).toBe("Saved · v1");
+    await fireEvent.click(byId("piece-redo")!);
+    expect(order()).toEqual([1, 3]);
+  });
+
+  it("edits the selected shot's trim, credit, transition and fit", async () => {
+    render(PieceEditor, { id: 11 });
+    await waitFor(() => expect(cards()).toHaveLength(3));
+    await fireEvent.click(cards()[1]);
+    expect(byId("inspector")?.dataset.index).toBe("1");
+    await fireEvent.keyDown(byId("trim-in")!, { key: "ArrowRight", shiftKey: true });
+    expect(byId("trim-in")?.getAttribute("aria-valuenow")).toBe("3000");
+    expect(cards()[1].querySelector(".card-length")?.textContent).toBe("4.0 s");
+    // Past the clip's end is clamped to it.
+    await fireEvent.change(byId("trim-out-s")!, { target: { value: "99" } });
+    expect(byId("trim-out")?.getAttribute("aria-valuenow")).toBe("10000");
+    // The in point cannot pass the out point.
+    await fireEvent.change(byId("trim-in-s")!, { target: { value: "12" } });
+    expect(byId("trim-in")?.getAttribute("aria-valuenow")).toBe("9800");
+
+    await fireEvent.input(byId("item-credit")!, { target: { value: "@ana" } });
+    expect(cards()[1].querySelector(".card-credit")?.textContent).toBe("@ana");
+    await fireEvent.change(byId("item-transition")!, { target: { value: "crossfade" } });
+    expect(byId<HTMLInputElement>("item-transition-ms")?.value).toBe("500");
+    await fireEvent.change(byId("item-fit")!, { target: { value: "letterbox" } });
+
+    const view = pieceView(3);
+    fake.pieceSave.mockImplementation(async (_id: number, _v: number, doc: PieceDoc) => savedAs(view, doc));
+    await fireEvent.click(byId("piece-save")!);
+    await waitFor(() => expect(fake.pieceSave).toHaveBeenCalled());
+    const shot = fake.pieceSave.mock.calls[0][2].items[1];
+    expect(shot).toMatchObject({
+      in_ms: 9800,
+      out_ms: 10_000,
+      credit: "@ana",
+      fit: "letterbox",
+      transition: { kind: "crossfade", duration_ms: 500 },
+    });
+  });
+
+  it("shows the engine's refusal of a save and stays dirty", async () => {
+    render(PieceEditor, { id: 11 });
+    await waitFor(() => expect(cards()).toHaveLength(3));
+    await fireEvent.change(byId("preset")!, { target: { value: "hero_16x9" } });
+    fake.pieceSave.mockRejectedValue(
+      new ApiError("the piece is not valid: item 2: a 2000 ms transition is longer than half an item"),
+    );
+    await fireEvent.click(byId("piece-save")!);
+    await waitFor(() => expect(byId("piece-save-error")?.textContent).toContain("longer than half an item"));
+    expect(byId("piece-dirty")?.textContent?.trim()).toBe("Unsaved changes");
+    expect(fake.pieceSave.mock.calls[0][2].preset).toBe("hero_16x9");
+  });
+
+  it("names every blocked asset, turns preview and render off, and clears when rights do", async () => {
+    fake.pieceView.mockResolvedValue(
+      pieceView(3, {
+        blocked: [blockedAsset(1), blockedAsset(3, { contributor: null, reasons: ["not cleared for channel social"] })],
+      }),
+    );
+    render(PieceEditor, { id: 11 });
+    await waitFor(() => expect(byId("blocked-banner")).not.toBeNull());
+    const rows = document.querySelectorAll<HTMLElement>(".blocked-asset");
+    expect([...rows].map((r) => r.dataset.assetId)).toEqual(["1", "3"]);
+    expect(rows[0].textContent).toContain("permission was revoked on 2025-07-01");
+    expect(rows[1].textContent).toContain("unknown contributor");
+    expect(rows[1].textContent).toContain("not cleared for channel social");
+    expect(byId<HTMLButtonElement>("preview-start")?.disabled).toBe(true);
+    expect(byId<HTMLButtonElement>("render-start")?.disabled).toBe(true);
+    expect(byId("render-start")?.getAttribute("title")).toMatch(/Cannot render while 2 assets are blocked/);
+    expect(cards()[0].classList.contains("blocked")).toBe(true);
+
+    await fireEvent.click(rows[1].querySelector(".blocked-open")!);
+    expect(app.panel).toBe(3);
+
+    // A grant recorded in the asset panel: the editor asks again.
+    fake.pieceView.mockResolvedValue(pieceView(3, { blocked: [blockedAsset(1)] }));
+    announce("panel", [3]);
+    await waitFor(() => expect(document.querySelectorAll(".blocked-asset")).toHaveLength(1));
+    // And when the window comes back into focus (a grant recorded from the CLI).
+    fake.pieceView.mockResolvedValue(pieceView(3));
+    await fireEvent.focus(window);
+    await waitFor(() => expect(byId("blocked-banner")).toBeNull());
+    expect(byId<HTMLButtonElement>("render-start")?.disabled).toBe(false);
+  });
+
+  it("previews the unsaved document and plays it", async () => {
+    render(PieceEditor, { id: 11 });
+    await waitFor(() => expect(cards()).toHaveLength(3));
+    await fireEvent.keyDown(cards()[2], { key: "Delete" });
+    fake.previewStart.mockResolvedValue(40);
+    await fireEvent.click(byId("preview-start")!);
+    await waitFor(() => expect(fake.previewStart).toHaveBeenCalled());
+    const [pieceId, doc] = fake.previewStart.mock.calls[0];
+    expect(pieceId).toBe(11);
+    expect(doc.items).toHaveLength(2);
+
+    bus.progress({ job: 40, kind: "preview", piece_id: 11, fraction: 0.5, eta_ms: 4000 });
+    await waitFor(() => expect(byId("preview-progress")?.textContent).toContain("50%"));
+    expect(byId("preview-progress")?.textContent).toContain("about 4 s left");
+    bus.finished({
+      job: 40,
+      kind: "preview",
+      cancelled: false,
+      ingest: null,
+      error: null,
+      output: "/lib/tmp/preview-11-7.mp4",
+      output_url_path: "/file/tmp/preview-11-7.mp4",
+    });
+    await waitFor(() => expect(byId("preview-player")).not.toBeNull());
+    expect(byId("preview-player")?.getAttribute("src")).toBe("http://127.0.0.1:4000/tok/file/tmp/preview-11-7.mp4?v=40");
+  });
+
+  it("exports the chosen formats, saving first when there are unsaved edits", async () => {
+    render(PieceEditor, { id: 11 });
+    await waitFor(() => expect(cards()).toHaveLength(3));
+    await fireEvent.click(byId("render-start")!);
+    const boxes = [...document.querySelectorAll<HTMLInputElement>('input[name="export-preset"]')];
+    expect(boxes.filter((b) => b.checked).map((b) => b.value)).toEqual(["story_9x16"]);
+    await fireEvent.click(boxes.find((b) => b.value === "hero_16x9")!);
+    fake.exportStart.mockResolvedValue(41);
+    await fireEvent.click(byId("export-submit")!);
+    await waitFor(() => expect(fake.exportStart).toHaveBeenCalledWith(11, ["hero_16x9", "story_9x16"]));
+    expect(fake.pieceSave).not.toHaveBeenCalled();
+    await waitFor(() => expect(byId("export-dialog")).toBeNull());
+    expect(jobs.open).toBe(true);
+    expect(jobs.rows[0]).toMatchObject({ job: 41, pieceName: "Summer story", kind: "export" });
+
+    // Unsaved edits are saved before the export, which renders what is saved.
+    await fireEvent.keyDown(cards()[0], { key: "ArrowRight", altKey: true });
+    const view = pieceView(3);
+    fake.pieceSave.mockImplementation(async (_id: number, _v: number, doc: PieceDoc) => savedAs(view, doc));
+    await fireEvent.click(byId("render-start")!);
+    expect(byId("export-save-note")).not.toBeNull();
+    await fireEvent.click(byId("export-submit")!);
+    await waitFor(() => expect(fake.exportStart).toHaveBeenCalledTimes(2));
+    expect(fake.pieceSave).toHaveBeenCalledTimes(1);
+    expect(fake.pieceSave.mock.invocationCallOrder[0]).toBeLessThan(fake.exportStart.mock.invocationCallOrder[1]);
+  });
+
+  it("does not export when the save is refused", async () => {
+    render(PieceEditor, { id: 11 });
+    await waitFor(() => expect(cards()).toHaveLength(3));
+    await fireEvent.keyDown(cards()[0], { key: "ArrowRight", altKey: true });
+    await fireEvent.click(byId("render-start")!);
+    fake.pieceSave.mockRejectedValue(new ApiError("'Summer story' was saved elsewhere (now version 3, you edited version 1)"));
+    await fireEvent.click(byId("export-submit")!);
+    await waitFor(() => expect($("#export-dialog .error")?.textContent).toContain("saved elsewhere"));
+    expect(fake.exportStart).not.toHaveBeenCalled();
+  });
+
+  it("takes a version saved elsewhere when nothing here is unsaved, and warns when something is", async () => {
+    render(PieceEditor, { id: 11 });
+    await waitFor(() => expect(cards()).toHaveLength(3));
+    const newer = pieceView(2, {}, 4);
+    fake.pieceView.mockResolvedValue(newer);
+    announce("import");
+    await waitFor(() => expect(cards()).toHaveLength(2));
+    expect(byId("piece-dirty")?.textContent?.trim()).toBe("Saved · v4");
+
+    await fireEvent.keyDown(cards()[0], { key: "Delete" });
+    fake.pieceView.mockResolvedValue(pieceView(3, {}, 5));
+    announce("import");
+    await waitFor(() => expect(byId("piece-notice")?.textContent).toContain("now version 5"));
+    expect(cards()).toHaveLength(1);
+  });
+
+  it("keeps unsaved edits when the editor closes and brings them back", async () => {
+    const first = render(PieceEditor, { id: 11 });
+    await waitFor(() => expect(cards()).toHaveLength(3));
+    await fireEvent.keyDown(cards()[0], { key: "ArrowRight", altKey: true });
+    first.unmount();
+    render(PieceEditor, { id: 11 });
+    await waitFor(() => expect(order()).toEqual([2, 1, 3]));
+    expect(byId("piece-notice")?.textContent).toContain("unsaved edits");
+    expect(byId("piece-dirty")?.textContent?.trim()).toBe("Unsaved changes");
+  });
+});
