@@ -16,7 +16,7 @@ ui:
 # exported. With a display the desktop app then opens on it; without one the run stays
 # headless and prints where the rendered ad is.
 run: bootstrap ui
-	$(CARGO) build --release --bin chorus --bin chorus-desktop
+	$(CARGO) build --release -p chorus -p chorus-desktop
 	$(CARGO) run --release --quiet --bin chorus -- --library $(DEMO_LIBRARY) demo --samples assets/samples --render
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
 	  echo "Opening Chorus on $(DEMO_LIBRARY)…"; \
@@ -47,7 +47,7 @@ bindings:
 bench:
 	scripts/bootstrap.sh bench
 	scripts/ui.sh build
-	$(CARGO) build --release --bin chorus --bin chorus-desktop
+	$(CARGO) build --release -p chorus -p chorus-desktop
 	scripts/bench.sh
 	scripts/bench-render.sh
 	scripts/bench-desktop.sh

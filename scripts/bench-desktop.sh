@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
+target="${CARGO_TARGET_DIR:-$root/target}"
 export PATH="$HOME/.cargo/bin:$PATH"
 export CHORUS_BENCH_LIBRARY="$root/bench-data/lib-100k"
 
@@ -14,9 +15,9 @@ echo "== engine queries"
 cargo bench --quiet --bench library_100k
 
 echo "== desktop app (release)"
-[ -x target/release/chorus-desktop ] || cargo build --release --bin chorus-desktop
+[ -x "$target/release/chorus-desktop" ] || cargo build --release -p chorus-desktop
 (cd tests/e2e && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; })
-export CHORUS_E2E_APP="$root/target/release/chorus-desktop"
+export CHORUS_E2E_APP="$target/release/chorus-desktop"
 xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
   tauri-driver --port 4444 >/dev/null 2>&1 &
   driver=$!

@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
+target="${CARGO_TARGET_DIR:-$root/target}"
 export PATH="$HOME/.cargo/bin:$PATH"
 
 [ -f ui/dist/index.html ] || scripts/ui.sh build
@@ -21,7 +22,7 @@ cargo build --quiet -p chorus-desktop -p chorus --bin chorus-desktop --bin choru
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-export CHORUS_E2E_APP="$root/target/debug/chorus-desktop"
+export CHORUS_E2E_APP="$target/debug/chorus-desktop"
 export CHORUS_E2E_SHOTS="$root/target/e2e-shots"
 export CHORUS_E2E_SAMPLES="$root/assets/samples"
 export CHORUS_E2E_BAD="$root/tests/fixtures/bad"
@@ -30,7 +31,7 @@ rm -rf "$CHORUS_E2E_SHOTS"
 mkdir -p "$CHORUS_E2E_SHOTS"
 # The demo library (campaigns, cleared assets, pieces) for the campaign screens' tests.
 export CHORUS_E2E_DEMO="$work/demo-library"
-target/debug/chorus --library "$CHORUS_E2E_DEMO" demo --samples assets/samples >/dev/null
+"$target/debug/chorus" --library "$CHORUS_E2E_DEMO" demo --samples assets/samples >/dev/null
 
 # tauri-driver must run on the same display as the app it launches.
 xvfb-run -a -s "-screen 0 1280x800x24" bash -c '

@@ -490,6 +490,31 @@ fn stills_and_mosaic_walls_render_as_pictures() {
         [0, 0, 0],
         "the unused cell is empty"
     );
+    // Tiled: the first picture takes a 2×2 block (the left half of a 4×2 grid), the other
+    // three the cells to its right; the last cell stays empty.
+    let mut tiled = wall.clone();
+    if let piece::Content::Mosaic(m) = &mut tiled.content {
+        m.layout = piece::Layout::Tiled;
+    }
+    let tiled_out = s.dir.path().join("tiled.png");
+    render::render_image(&s.lib, &cleared, &tiled, &tiled_out).unwrap();
+    let t = image::open(&tiled_out).unwrap().to_rgb8();
+    let cells: std::collections::BTreeSet<[u8; 3]> =
+        [(480, 540), (1200, 270), (1680, 270), (1200, 810)]
+            .iter()
+            .map(|&(x, y)| t.get_pixel(x, y).0)
+            .collect();
+    assert_eq!(cells.len(), 4, "four different pictures, one of them large");
+    assert_eq!(
+        t.get_pixel(1680, 810).0,
+        [0, 0, 0],
+        "the unused cell is empty"
+    );
+    assert_ne!(
+        t.get_pixel(480, 540).0,
+        [0, 0, 0],
+        "the big tile spans the left half"
+    );
     // The animated wall: tiles arrive one by one over the bed, and the last frame is the
     // whole wall.
     let video = s.dir.path().join("wall.mp4");

@@ -223,7 +223,9 @@ pub async fn preview_start(
                 progress_event(&handle, job, JobKind::Preview, piece_id, started, f);
                 keep_going()
             })?;
-            Ok((out, Some(format!("/file/tmp/{name}"))))
+            // Served from inside the library, like every file the webview sees.
+            let rel = out.strip_prefix(lib.root()).unwrap_or(&out).to_path_buf();
+            Ok((out, Some(format!("/file/{}", rel.display()))))
         },
     )
 }

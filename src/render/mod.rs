@@ -26,6 +26,8 @@ use crate::library::Library;
 use crate::media::Kind;
 use crate::rights::ClearedForUse;
 
+pub mod brand;
+mod scale;
 mod sound;
 mod stills;
 mod text;
@@ -35,8 +37,6 @@ pub use stills::render_image;
 
 const SAMPLE_RATE: u32 = 48_000;
 const SAMPLES_PER_FRAME: usize = (SAMPLE_RATE as u64 / FPS) as usize;
-/// Brand colour of the demo kit's cards until the brand kit is configurable.
-pub(crate) const CARD_RGB: [u8; 3] = [0x1d, 0x3f, 0x72];
 
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
@@ -176,7 +176,10 @@ pub fn render_with(
     }
 }
 
-struct Output {
+/// The encoding end of a render: converts frames to YUV, encodes picture and sound and
+/// muxes them. It lives on its own thread (see `Output`), so composing the next frame and
+/// encoding this one use both cores.
+struct Sink {
     octx: ff::format::context::Output,
     venc: ff::encoder::Video,
     aenc: ff::encoder::Audio,
@@ -193,12 +196,12 @@ struct Output {
     soundtrack: Vec<[f32; 2]>,
 }
 
-impl Output {
+impl Sink {
     fn open(
         path: &Path,
         (width, height): (u32, u32),
         quality: Quality,
-    ) -> Result<Output, RenderError> {
+    ) -> Result<Sink, RenderError> {
         let mut octx = ff::format::output_as(path, "mp4").map_err(enc_err)?;
         let global = octx
             .format()
@@ -275,7 +278,7 @@ impl Output {
             scaling::Flags::BILINEAR,
         )
         .map_err(enc_err)?;
-        Ok(Output {
+        Ok(Sink {
             octx,
             venc,
             aenc,
@@ -391,6 +394,102 @@ impl Output {
     }
 }
 
+/// Frames queued between the compositor and the encoder thread: enough to ride out
+/// uneven frame costs, few enough to keep memory flat (each is one RGB frame).
+const QUEUE_FRAMES: usize = 4;
+
+/// The compositor's side of a render: frames go to a `Sink` on an encoder thread through
+/// a short queue. Dropping it (a cancel or an error) stops the thread and closes the file.
+struct Output {
+    tx: Option<std::sync::mpsc::SyncSender<RgbImage>>,
+    worker: Option<std::thread::JoinHandle<Result<(), RenderError>>>,
+    /// Frames pushed so far.
+    frames: i64,
+}
+
+impl Output {
+    fn open(
+        path: &Path,
+        size: (u32, u32),
+        quality: Quality,
+        soundtrack: Vec<[f32; 2]>,
+    ) -> Result<Output, RenderError> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<RgbImage>(QUEUE_FRAMES);
+        let (opened_tx, opened_rx) = std::sync::mpsc::channel::<bool>();
+        let path = path.to_path_buf();
+        // FFmpeg's contexts are made and used on the thread that owns them.
+        let worker = std::thread::Builder::new()
+            .name("render-encode".into())
+            .spawn(move || -> Result<(), RenderError> {
+                let mut sink = match Sink::open(&path, size, quality) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        let _ = opened_tx.send(false);
+                        return Err(e);
+                    }
+                };
+                sink.soundtrack = soundtrack;
+                let _ = opened_tx.send(true);
+                for frame in rx {
+                    sink.push_video(&frame)?;
+                }
+                sink.finish()
+            })
+            .map_err(|e| RenderError::Encode(format!("cannot start the encoder thread: {e}")))?;
+        let mut out = Output {
+            tx: Some(tx),
+            worker: Some(worker),
+            frames: 0,
+        };
+        match opened_rx.recv() {
+            Ok(true) => Ok(out),
+            _ => Err(out.stop()),
+        }
+    }
+
+    fn push_video(&mut self, rgb: &RgbImage) -> Result<(), RenderError> {
+        self.push(rgb.clone())
+    }
+
+    fn push(&mut self, rgb: RgbImage) -> Result<(), RenderError> {
+        self.frames += 1;
+        match self.tx.as_ref().map(|tx| tx.send(rgb)) {
+            Some(Ok(())) => Ok(()),
+            // The encoder thread ended early: its error says why.
+            _ => Err(self.stop()),
+        }
+    }
+
+    /// Closes the queue, waits for the encoder, and returns why it stopped.
+    fn stop(&mut self) -> RenderError {
+        self.tx = None;
+        match self.worker.take().map(|w| w.join()) {
+            Some(Ok(Err(e))) => e,
+            Some(Err(_)) => RenderError::Encode("the encoder thread panicked".into()),
+            _ => RenderError::Encode("the encoder stopped".into()),
+        }
+    }
+
+    fn finish(mut self) -> Result<(), RenderError> {
+        self.tx = None;
+        match self.worker.take().map(|w| w.join()) {
+            Some(Ok(result)) => result,
+            Some(Err(_)) => Err(RenderError::Encode("the encoder thread panicked".into())),
+            None => Err(RenderError::Encode("the encoder stopped".into())),
+        }
+    }
+}
+
+impl Drop for Output {
+    fn drop(&mut self) {
+        // A cancelled or failed render: stop the encoder before the partial file goes.
+        self.tx = None;
+        if let Some(w) = self.worker.take() {
+            let _ = w.join();
+        }
+    }
+}
+
 fn render_to(
     lib: &Library,
     doc: &PieceDoc,
@@ -401,8 +500,8 @@ fn render_to(
 ) -> Result<Rendered, RenderError> {
     let (width, height) = quality.size(doc.preset);
     let total = doc.duration_frames().max(1);
-    let mut out = Output::open(path, (width, height), quality)?;
-    out.soundtrack = sound::soundtrack(lib, montage, total)?;
+    let soundtrack = sound::soundtrack(lib, montage, total)?;
+    let mut out = Output::open(path, (width, height), quality, soundtrack)?;
     let mut done = 0u64;
     let mut tick = |out: &Output, done: &mut u64| -> Result<(), RenderError> {
         *done += 1;
@@ -411,24 +510,9 @@ fn render_to(
         }
         Ok(())
     };
-    let brand = crate::rights::RightsSettings::load(lib)
-        .map(|r| r.brand_name)
-        .unwrap_or_else(|_| "Our brand".into());
-    let card = |line: &str| {
-        let mut c = RgbImage::from_pixel(width, height, image::Rgb(CARD_RGB));
-        let mask = text::rasterise(line, height as f32 * 0.07);
-        let (mw, mh) = mask.image.dimensions();
-        text::draw(
-            &mut c,
-            &mask,
-            i64::from(width.saturating_sub(mw) / 2),
-            i64::from(height.saturating_sub(mh) / 2),
-            [255, 255, 255],
-        );
-        c
-    };
-    let intro = card(&format!("{brand} · made by our customers"));
-    let outro = card(&format!("Thank you · {brand}"));
+    let kit = brand::load(lib)?;
+    let intro = brand::card(&kit, width, height, &kit.name, &kit.tagline);
+    let outro = brand::card(&kit, width, height, "Thank you", &kit.name);
     let card_frames = (montage.card_ms * FPS + 500) / 1000;
     if montage.intro_card {
         for _ in 0..card_frames {
@@ -457,14 +541,14 @@ fn render_to(
             if f < k_in {
                 let a = (f + 1) as f32 / (k_in + 1) as f32;
                 match held.get(f as usize) {
-                    Some(old) => out.push_video(&mix(old, &frame, a)),
-                    None => out.push_video(&frame),
+                    Some(old) => out.push(mix(old, &frame, a)),
+                    None => out.push(frame),
                 }
             } else if f + k_out >= n {
                 next_held.push(frame);
                 Ok(())
             } else {
-                out.push_video(&frame)
+                out.push(frame)
             }
         };
         let source = store.original(&item.source_hash);
@@ -477,7 +561,7 @@ fn render_to(
         let finish = |mut frame: RgbImage, f: u64| -> RgbImage {
             if let Some(mask) = &credit {
                 let y = i64::from(height) - margin - i64::from(mask.image.height());
-                text::draw(&mut frame, mask, margin, y, [255, 255, 255]);
+                text::draw(&mut frame, mask, margin, y, kit.text);
             }
             let g = gain(f);
             if g < 1.0 {
@@ -637,16 +721,8 @@ fn load_photo(lib: &Library, item: &Item, source: &Path) -> Result<RgbImage, Ren
 
 /// Fits a picture into the output frame.
 pub fn compose(pic: &RgbImage, fit: Fit, width: u32, height: u32) -> RgbImage {
-    use image::imageops::{self, FilterType};
-    // Shrinking by area averaging is several times faster than a filtered resize (whose
-    // kernel widens with the ratio) and as clean; growing needs the filter.
-    let scale = |img: &RgbImage, w: u32, h: u32| -> RgbImage {
-        if w <= img.width() && h <= img.height() {
-            imageops::thumbnail(img, w, h)
-        } else {
-            imageops::resize(img, w, h, FilterType::Triangle)
-        }
-    };
+    use image::imageops;
+    let scale = scale::resize;
     let (pw, ph) = pic.dimensions();
     let contain = (width as f64 / pw as f64).min(height as f64 / ph as f64);
     let cover = (width as f64 / pw as f64).max(height as f64 / ph as f64);
@@ -670,12 +746,12 @@ pub fn compose(pic: &RgbImage, fit: Fit, width: u32, height: u32) -> RgbImage {
                 RgbImage::new(width, height)
             } else {
                 // A tiny copy blown up is a cheap, strong blur; darkened so the clip leads.
-                let tiny = scale(pic, (width / 40).max(1), (height / 40).max(1));
-                let mut bg = imageops::resize(&tiny, width, height, FilterType::Triangle);
-                for p in bg.pixels_mut() {
+                let mut tiny = scale(pic, (width / 40).max(1), (height / 40).max(1));
+                // Darkened while tiny: the same result for 1/1600 of the work.
+                for p in tiny.pixels_mut() {
                     p.0 = p.0.map(|v| (u16::from(v) * 3 / 5) as u8);
                 }
-                bg
+                scale(&tiny, width, height)
             };
             imageops::replace(
                 &mut canvas,

@@ -22,10 +22,16 @@ use crate::media::Kind;
 const DEFAULT_BED: &[u8] = include_bytes!("../../assets/brand/music-bed.m4a");
 
 /// Settings the renderer reads, with what they mean.
-pub const KEYS: &[(&str, &str)] = &[(
-    "music_bed",
-    "path of the music bed for montages (default: the demo kit's built-in loop)",
-)];
+pub const KEYS: &[(&str, &str)] = &[
+    (
+        "music_bed",
+        "path of the music bed for montages (default: the demo kit's built-in loop)",
+    ),
+    (
+        "brand_kit",
+        "folder with the brand kit's brand.json and logo (default: the built-in demo kit)",
+    ),
+];
 
 /// The bed sits this far under the clips' sound (LU), and dips this far more (dB) while
 /// someone speaks.

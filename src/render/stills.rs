@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 
 use image::RgbImage;
 
-use super::{compose, sound, text, Output, Quality, RenderError, Rendered, Span, CARD_RGB};
-use crate::campaign::piece::{Content, Fit, Mosaic, PieceDoc, Still};
+use super::brand::{self, BrandKit};
+use super::{compose, sound, text, Output, Quality, RenderError, Rendered, Span};
+use crate::campaign::piece::{Content, Fit, Layout, Mosaic, PieceDoc, Still};
 use crate::library::Library;
 use crate::rights::ClearedForUse;
 
@@ -25,12 +26,10 @@ pub fn render_image(
         }
     }
     let (width, height) = doc.preset.size();
-    let brand = crate::rights::RightsSettings::load(lib)
-        .map(|r| r.brand_name)
-        .unwrap_or_else(|_| "Our brand".into());
+    let kit = brand::load(lib)?;
     let picture = match &doc.content {
-        Content::Still(s) => still(lib, s, width, height, &brand)?,
-        Content::Mosaic(m) => mosaic(lib, m, width, height, &brand)?,
+        Content::Still(s) => still(lib, s, width, height, &kit)?,
+        Content::Mosaic(m) => mosaic(lib, m, width, height, &kit)?,
         Content::Montage(_) => {
             return Err(RenderError::UnsupportedKind(
                 "montage (render it as a video)",
@@ -104,13 +103,25 @@ fn source_picture(lib: &Library, asset: i64) -> Result<RgbImage, RenderError> {
     Ok(img.into_rgb8())
 }
 
-fn band(frame: &mut RgbImage, line: &str) {
+/// The brand band along the bottom: the brand's colour, its logo at the left, a line of
+/// text in the middle.
+fn band(frame: &mut RgbImage, kit: &BrandKit, line: &str) {
     let (w, h) = frame.dimensions();
     let band_h = h / 9;
     for y in h - band_h..h {
         for x in 0..w {
-            frame.put_pixel(x, y, image::Rgb(CARD_RGB));
+            frame.put_pixel(x, y, image::Rgb(kit.primary));
         }
+    }
+    if let Some(logo) = &kit.logo {
+        let size = band_h * 7 / 10;
+        brand::draw_logo(
+            frame,
+            logo,
+            i64::from(band_h / 4),
+            i64::from(h - band_h + (band_h - size) / 2),
+            size,
+        );
     }
     let mask = text::rasterise(line, band_h as f32 * 0.45);
     let (mw, mh) = mask.image.dimensions();
@@ -120,7 +131,7 @@ fn band(frame: &mut RgbImage, line: &str) {
         &mask,
         i64::from(w.saturating_sub(mw) / 2),
         y,
-        [255, 255, 255],
+        kit.text,
     );
 }
 
@@ -129,7 +140,7 @@ fn still(
     s: &Still,
     width: u32,
     height: u32,
-    brand: &str,
+    kit: &BrandKit,
 ) -> Result<RgbImage, RenderError> {
     let mut frame = compose(
         &source_picture(lib, s.asset_id)?,
@@ -137,18 +148,19 @@ fn still(
         width,
         height,
     );
-    band(&mut frame, brand);
+    band(&mut frame, kit, &kit.name);
     if !s.credit.trim().is_empty() {
         let mask = text::rasterise(s.credit.trim(), height as f32 * 0.04);
         let margin = i64::from(height / 25);
         let y = i64::from(height - height / 9) - margin - i64::from(mask.image.height());
-        text::draw(&mut frame, &mask, margin, y, [255, 255, 255]);
+        text::draw(&mut frame, &mask, margin, y, kit.text);
     }
     Ok(frame)
 }
 
 /// The tiles of a wall: each picture cropped to its cell, with the cell's top-left corner.
-/// The grid is as close to square tiles as the frame allows.
+/// `grid`: equal cells, as close to square as the frame allows. `tiled`: the first picture
+/// takes a 2×2 block at the top left and the others fill the cells around it.
 fn tiles(
     lib: &Library,
     m: &Mosaic,
@@ -156,23 +168,42 @@ fn tiles(
     height: u32,
 ) -> Result<Vec<(RgbImage, i64, i64)>, RenderError> {
     let n = m.asset_ids.len().max(1) as u32;
+    let big = m.layout == Layout::Tiled && n >= 3;
+    // A 2×2 block uses four cells for one picture.
+    let cells = if big { n + 3 } else { n };
     let aspect = width as f64 / height as f64;
-    let cols = ((n as f64 * aspect).sqrt().ceil() as u32).clamp(1, n);
-    let rows = n.div_ceil(cols);
+    let min_cols = if big { 2 } else { 1 };
+    let mut cols = ((cells as f64 * aspect).sqrt().ceil() as u32).clamp(min_cols, cells);
+    let mut rows = cells.div_ceil(cols);
+    if big && rows < 2 {
+        rows = 2;
+        cols = cells.div_ceil(2).max(2);
+    }
     let (tw, th) = (width / cols, height / rows);
+    let mut slots: Vec<(u32, u32, u32, u32)> = Vec::new();
+    if big {
+        slots.push((0, 0, 2 * tw, 2 * th));
+    }
+    for r in 0..rows {
+        for c in 0..cols {
+            if big && r < 2 && c < 2 {
+                continue;
+            }
+            slots.push((c * tw, r * th, tw, th));
+        }
+    }
     m.asset_ids
         .iter()
-        .enumerate()
-        .map(|(i, &asset)| {
-            let (c, r) = (i as u32 % cols, i as u32 / cols);
-            let tile = compose(&source_picture(lib, asset)?, Fit::Crop, tw, th);
-            Ok((tile, i64::from(c * tw), i64::from(r * th)))
+        .zip(slots)
+        .map(|(&asset, (x, y, w, h))| {
+            let tile = compose(&source_picture(lib, asset)?, Fit::Crop, w, h);
+            Ok((tile, i64::from(x), i64::from(y)))
         })
         .collect()
 }
 
-fn wall_line(brand: &str) -> String {
-    format!("{brand} · made by our customers")
+fn wall_line(kit: &BrandKit) -> String {
+    format!("{} · {}", kit.name, kit.tagline)
 }
 
 fn mosaic(
@@ -180,14 +211,14 @@ fn mosaic(
     m: &Mosaic,
     width: u32,
     height: u32,
-    brand: &str,
+    kit: &BrandKit,
 ) -> Result<RgbImage, RenderError> {
     let mut frame = RgbImage::new(width, height);
     for (tile, x, y) in tiles(lib, m, width, height)? {
         image::imageops::replace(&mut frame, &tile, x, y);
     }
     if m.brand_overlay {
-        band(&mut frame, &wall_line(brand));
+        band(&mut frame, kit, &wall_line(kit));
     }
     Ok(frame)
 }
@@ -207,12 +238,10 @@ pub(super) fn animate_mosaic(
 ) -> Result<Rendered, RenderError> {
     let (width, height) = quality.size(doc.preset);
     let total = doc.duration_frames().max(1);
-    let brand = crate::rights::RightsSettings::load(lib)
-        .map(|r| r.brand_name)
-        .unwrap_or_else(|_| "Our brand".into());
+    let kit = brand::load(lib)?;
     let tiles = tiles(lib, m, width, height)?;
-    let mut out = Output::open(path, (width, height), quality)?;
-    out.soundtrack = sound::mix(lib, Vec::new(), m.music_bed, m.target_lufs, total)?;
+    let soundtrack = sound::mix(lib, Vec::new(), m.music_bed, m.target_lufs, total)?;
+    let mut out = Output::open(path, (width, height), quality, soundtrack)?;
     let reveal = (total * 6 / 10).max(1);
     let start =
         |i: usize| i as u64 * reveal.saturating_sub(TILE_FADE_FRAMES) / tiles.len().max(1) as u64;
@@ -243,12 +272,12 @@ pub(super) fn animate_mosaic(
             }
         }
         if m.brand_overlay && f >= reveal {
-            band(&mut frame, &wall_line(&brand));
+            band(&mut frame, &kit, &wall_line(&kit));
         }
         if f + 1 == total {
             finished = Some(frame.clone());
         }
-        out.push_video(&frame)?;
+        out.push(frame)?;
         if f % 5 == 0 && !progress(f as f64 / total as f64) {
             return Err(RenderError::Cancelled);
         }

@@ -76,6 +76,43 @@ test('two cards swap places from the keyboard, and the piece saves', async () =>
   await shot(driver, '12-piece-editor');
 });
 
+test('a quick preview renders and plays in the editor', async () => {
+  const started = Date.now();
+  await (await $(driver, '#preview-start')).click();
+  const state = () =>
+    driver.executeScript(() => {
+      const v = document.querySelector('video#preview-player');
+      return {
+        ready: !!v && v.readyState >= 2 && v.videoWidth > 0 && v.duration > 0,
+        duration: v?.duration,
+        src: v?.currentSrc,
+        error: v?.error?.code,
+        panel: document.querySelector('#preview')?.textContent?.trim().slice(0, 300),
+      };
+    });
+  let last;
+  const duration = await eventually(
+    driver,
+    async () => {
+      last = await state();
+      return last.ready ? last.duration : false;
+    },
+    'the preview to play',
+    120000,
+  ).catch((e) => {
+    throw new Error(`${e.message}: ${JSON.stringify(last)}`);
+  });
+  const seconds = (Date.now() - started) / 1000;
+  console.log(`preview of the 15 s piece ready in ${seconds.toFixed(1)} s (debug build)`);
+  assert.ok(Math.abs(duration - 15) < 0.1, `preview lasts ${duration} s`);
+  const size = await driver.executeScript(() => {
+    const v = document.querySelector('video#preview-player');
+    return [v.videoWidth, v.videoHeight];
+  });
+  assert.deepEqual(size, [360, 640], 'a third of 1080×1920');
+  await shot(driver, '12b-preview');
+});
+
 test('render and export: the MP4 is on disk at 15 s, 1080×1920', async () => {
   await (await $(driver, '#render-start')).click();
   await visible(driver, '#export-dialog');
