@@ -52,30 +52,30 @@ pub fn contributors(
     today: NaiveDate,
 ) -> Result<Vec<ContributorRow>, RightsError> {
     let statuses = rights::all_statuses(conn, today)?;
-    let mut owner: HashMap<i64, i64> = HashMap::new();
+    // One pass over the assets, counting each contributor's statuses as it goes.
+    let mut counts: HashMap<i64, Vec<(RightsStatus, i64)>> = HashMap::new();
     let mut stmt = conn
         .prepare_cached("SELECT id, contributor_id FROM assets WHERE contributor_id IS NOT NULL")?;
     for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
         let (asset, contributor) = row?;
-        owner.insert(asset, contributor);
+        let Some(status) = statuses.get(&asset) else {
+            continue;
+        };
+        let mine = counts.entry(contributor).or_default();
+        match mine.iter_mut().find(|(s, _)| s == status) {
+            Some((_, n)) => *n += 1,
+            None => mine.push((*status, 1)),
+        }
     }
     Ok(catalog::contributors(conn)?
         .into_iter()
         .map(|(contributor, assets)| {
-            let mut counts: Vec<(RightsStatus, i64)> = Vec::new();
-            for (asset, status) in &statuses {
-                if owner.get(asset) == Some(&contributor.id) {
-                    match counts.iter_mut().find(|(s, _)| s == status) {
-                        Some((_, n)) => *n += 1,
-                        None => counts.push((*status, 1)),
-                    }
-                }
-            }
-            counts.sort_by_key(|(s, _)| s.as_str());
+            let mut statuses = counts.remove(&contributor.id).unwrap_or_default();
+            statuses.sort_by_key(|(s, _)| s.as_str());
             ContributorRow {
                 contributor,
                 assets,
-                statuses: counts,
+                statuses,
             }
         })
         .collect())

@@ -275,8 +275,9 @@ fn credit_lines_show_and_a_dip_goes_through_black() {
     );
 }
 
-/// Integrated loudness (LUFS) of a file's audio, measured again from the file.
-fn loudness_of(path: &Path) -> f64 {
+/// A file's audio decoded again through ffmpeg-next: the left and right channels, after
+/// checking it is 48 kHz stereo.
+fn decoded_audio(path: &Path) -> (Vec<f32>, Vec<f32>) {
     use ffmpeg_next as ff;
     let mut ictx = ff::format::input(&path).unwrap();
     let stream = ictx.streams().best(ff::media::Type::Audio).unwrap();
@@ -286,7 +287,7 @@ fn loudness_of(path: &Path) -> f64 {
         .decoder()
         .audio()
         .unwrap();
-    let mut meter = ebur128::EbuR128::new(2, 48_000, ebur128::Mode::I).unwrap();
+    let (mut left, mut right) = (Vec::new(), Vec::new());
     let mut frame = ff::util::frame::Audio::empty();
     for (s, p) in ictx.packets() {
         if s.index() != index {
@@ -295,10 +296,18 @@ fn loudness_of(path: &Path) -> f64 {
         dec.send_packet(&p).unwrap();
         while dec.receive_frame(&mut frame).is_ok() {
             assert_eq!((frame.rate(), frame.channels()), (48_000, 2));
-            let (l, r) = (frame.plane::<f32>(0), frame.plane::<f32>(1));
-            meter.add_frames_planar_f32(&[l, r]).unwrap();
+            left.extend_from_slice(frame.plane::<f32>(0));
+            right.extend_from_slice(frame.plane::<f32>(1));
         }
     }
+    (left, right)
+}
+
+/// Integrated loudness (LUFS) of a file's audio, measured again from the file.
+fn loudness_of(path: &Path) -> f64 {
+    let (l, r) = decoded_audio(path);
+    let mut meter = ebur128::EbuR128::new(2, 48_000, ebur128::Mode::I).unwrap();
+    meter.add_frames_planar_f32(&[&l, &r]).unwrap();
     meter.loudness_global().unwrap()
 }
 
@@ -576,36 +585,13 @@ fn stills_and_mosaic_walls_render_as_pictures() {
     assert!(!s.dir.path().join("no.png").exists());
 }
 
-/// RMS level (dBFS) of a file's audio between two times.
+/// RMS level (dBFS) of a file's left channel between two times.
 fn level_db(path: &Path, from_ms: i64, to_ms: i64) -> f64 {
-    use ffmpeg_next as ff;
-    let mut ictx = ff::format::input(&path).unwrap();
-    let stream = ictx.streams().best(ff::media::Type::Audio).unwrap();
-    let index = stream.index();
-    let mut dec = ff::codec::context::Context::from_parameters(stream.parameters())
-        .unwrap()
-        .decoder()
-        .audio()
-        .unwrap();
-    let (mut sum, mut n, mut at) = (0f64, 0usize, 0i64);
-    let mut frame = ff::util::frame::Audio::empty();
-    for (s, p) in ictx.packets() {
-        if s.index() != index {
-            continue;
-        }
-        dec.send_packet(&p).unwrap();
-        while dec.receive_frame(&mut frame).is_ok() {
-            for v in frame.plane::<f32>(0) {
-                let ms = at * 1000 / 48_000;
-                if ms >= from_ms && ms < to_ms {
-                    sum += f64::from(*v) * f64::from(*v);
-                    n += 1;
-                }
-                at += 1;
-            }
-        }
-    }
-    10.0 * (sum / n.max(1) as f64).max(1e-12).log10()
+    let (left, _) = decoded_audio(path);
+    let at = |ms: i64| (ms.max(0) as usize * 48).min(left.len());
+    let window = &left[at(from_ms)..at(to_ms)];
+    let sum: f64 = window.iter().map(|v| f64::from(*v) * f64::from(*v)).sum();
+    10.0 * (sum / window.len().max(1) as f64).max(1e-12).log10()
 }
 
 #[test]

@@ -460,23 +460,25 @@ impl Output {
         }
     }
 
-    /// Closes the queue, waits for the encoder, and returns why it stopped.
-    fn stop(&mut self) -> RenderError {
-        self.tx = None;
-        match self.worker.take().map(|w| w.join()) {
-            Some(Ok(Err(e))) => e,
-            Some(Err(_)) => RenderError::Encode("the encoder thread panicked".into()),
-            _ => RenderError::Encode("the encoder stopped".into()),
-        }
-    }
-
-    fn finish(mut self) -> Result<(), RenderError> {
+    /// Closes the queue and waits for the encoder: its result, once the file is complete.
+    fn join(&mut self) -> Result<(), RenderError> {
         self.tx = None;
         match self.worker.take().map(|w| w.join()) {
             Some(Ok(result)) => result,
             Some(Err(_)) => Err(RenderError::Encode("the encoder thread panicked".into())),
             None => Err(RenderError::Encode("the encoder stopped".into())),
         }
+    }
+
+    /// Why the encoder thread ended early.
+    fn stop(&mut self) -> RenderError {
+        self.join()
+            .err()
+            .unwrap_or_else(|| RenderError::Encode("the encoder stopped".into()))
+    }
+
+    fn finish(mut self) -> Result<(), RenderError> {
+        self.join()
     }
 }
 
