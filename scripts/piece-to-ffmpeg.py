@@ -44,7 +44,8 @@ Per item, as Chorus does it (src/render/mod.rs, src/render/sound.rs):
   (sidechaincompress keyed by a 300-3400 Hz band-pass of the voices), mixed (amix), then
   loudnorm to the piece's target, SINGLE pass (FFmpeg's exact normalisation needs a
   measuring pass first; Chorus measures the whole mix in memory and applies one gain);
-* everything in yuv420p (Chorus composites in RGB and converts each frame once), encoded
+* everything in yuv420p (as Chorus composites; it places the push-in's window to a
+  fraction of a pixel where zoompan rounds to whole pixels), encoded
   as Chorus does: libx264 -preset veryfast -crf 23, yuv420p, 30 fps, AAC 128 kb/s 48 kHz
   stereo, +faststart.
 """

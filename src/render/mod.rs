@@ -3,8 +3,9 @@
 //! So far: cuts, crossfades and dips to black, the three fit modes, display-matrix and EXIF
 //! orientation, a slow push-in on photos, the credit line on every item, brand-colour
 //! intro/outro cards with text, and the clips' own audio resampled to 48 kHz stereo
-//! (silence where a clip has none and under photos). Every frame is composited as RGB in
-//! Chorus's own code and converted once to YUV 4:2:0; the output is written under a temporary name
+//! (silence where a clip has none and under photos). Frames are composited in YUV 4:2:0
+//! (`yuv`), the encoder's own format, on a thread apart from the encoder's; the output is
+//! written under a temporary name
 //! and renamed only when complete, so a failed or cancelled render leaves nothing that
 //! looks finished. The soundtrack (`sound`) is built first: clips' sound, the music bed
 //! ducked under voices, normalised to the piece's loudness target (EBU R128 integrated,
@@ -15,13 +16,13 @@ use std::path::{Path, PathBuf};
 
 use ff::format::Pixel;
 use ff::media::Type;
-use ff::software::scaling;
 use ff::util::frame;
 use ff::{ChannelLayout, Dictionary, Rational};
 use ffmpeg_next as ff;
 use image::RgbImage;
 
-use crate::campaign::piece::{Content, Fit, Item, Montage, PieceDoc, Preset, TransitionKind, FPS};
+use self::yuv::{Rect, Yuv};
+use crate::campaign::piece::{Content, Item, Montage, PieceDoc, Preset, TransitionKind, FPS};
 use crate::library::Library;
 use crate::media::Kind;
 use crate::rights::ClearedForUse;
@@ -31,6 +32,7 @@ mod scale;
 mod sound;
 mod stills;
 mod text;
+mod yuv;
 
 pub use sound::{bed_path, duck_envelope, loudness, KEYS};
 pub use stills::render_image;
@@ -176,8 +178,7 @@ pub fn render_with(
     }
 }
 
-/// The encoding end of a render: converts frames to YUV, encodes picture and sound and
-/// muxes them. It lives on its own thread (see `Output`), so composing the next frame and
+/// The encoding end of a render: encodes picture and sound and muxes them. It lives on its own thread (see `Output`), so composing the next frame and
 /// encoding this one use both cores.
 struct Sink {
     octx: ff::format::context::Output,
@@ -185,9 +186,6 @@ struct Sink {
     aenc: ff::encoder::Audio,
     vidx: usize,
     aidx: usize,
-    to_yuv: scaling::Context,
-    width: u32,
-    height: u32,
     frames: i64,
     samples: i64,
     audio: Vec<[f32; 2]>,
@@ -268,25 +266,12 @@ impl Sink {
         header.set("movflags", "+faststart");
         octx.write_header_with(header).map_err(enc_err)?;
         let aframe = (aenc.frame_size() as usize).max(1024);
-        let to_yuv = scaling::Context::get(
-            Pixel::RGB24,
-            width,
-            height,
-            Pixel::YUV420P,
-            width,
-            height,
-            scaling::Flags::BILINEAR,
-        )
-        .map_err(enc_err)?;
         Ok(Sink {
             octx,
             venc,
             aenc,
             vidx,
             aidx,
-            to_yuv,
-            width,
-            height,
             frames: 0,
             samples: 0,
             audio: Vec::new(),
@@ -295,16 +280,8 @@ impl Sink {
         })
     }
 
-    fn push_video(&mut self, rgb: &RgbImage) -> Result<(), RenderError> {
-        let mut src = frame::Video::new(Pixel::RGB24, self.width, self.height);
-        let stride = src.stride(0);
-        let row = self.width as usize * 3;
-        let data = src.data_mut(0);
-        for (y, line) in rgb.as_raw().chunks_exact(row).enumerate() {
-            data[y * stride..y * stride + row].copy_from_slice(line);
-        }
-        let mut yuv = frame::Video::empty();
-        self.to_yuv.run(&src, &mut yuv).map_err(enc_err)?;
+    fn push_video(&mut self, pic: Yuv) -> Result<(), RenderError> {
+        let mut yuv = pic.into_frame();
         yuv.set_pts(Some(self.frames));
         let at = self.frames as usize * SAMPLES_PER_FRAME;
         self.frames += 1;
@@ -395,13 +372,13 @@ impl Sink {
 }
 
 /// Frames queued between the compositor and the encoder thread: enough to ride out
-/// uneven frame costs, few enough to keep memory flat (each is one RGB frame).
-const QUEUE_FRAMES: usize = 4;
+/// uneven frame costs, few enough to keep memory flat (each is one frame, 3 MB at 1080p).
+const QUEUE_FRAMES: usize = 6;
 
 /// The compositor's side of a render: frames go to a `Sink` on an encoder thread through
 /// a short queue. Dropping it (a cancel or an error) stops the thread and closes the file.
 struct Output {
-    tx: Option<std::sync::mpsc::SyncSender<RgbImage>>,
+    tx: Option<std::sync::mpsc::SyncSender<Yuv>>,
     worker: Option<std::thread::JoinHandle<Result<(), RenderError>>>,
     /// Frames pushed so far.
     frames: i64,
@@ -414,7 +391,7 @@ impl Output {
         quality: Quality,
         soundtrack: Vec<[f32; 2]>,
     ) -> Result<Output, RenderError> {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<RgbImage>(QUEUE_FRAMES);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Yuv>(QUEUE_FRAMES);
         let (opened_tx, opened_rx) = std::sync::mpsc::channel::<bool>();
         let path = path.to_path_buf();
         // FFmpeg's contexts are made and used on the thread that owns them.
@@ -431,7 +408,7 @@ impl Output {
                 sink.soundtrack = soundtrack;
                 let _ = opened_tx.send(true);
                 for frame in rx {
-                    sink.push_video(&frame)?;
+                    sink.push_video(frame)?;
                 }
                 sink.finish()
             })
@@ -447,13 +424,9 @@ impl Output {
         }
     }
 
-    fn push_video(&mut self, rgb: &RgbImage) -> Result<(), RenderError> {
-        self.push(rgb.clone())
-    }
-
-    fn push(&mut self, rgb: RgbImage) -> Result<(), RenderError> {
+    fn push(&mut self, pic: Yuv) -> Result<(), RenderError> {
         self.frames += 1;
-        match self.tx.as_ref().map(|tx| tx.send(rgb)) {
+        match self.tx.as_ref().map(|tx| tx.send(pic)) {
             Some(Ok(())) => Ok(()),
             // The encoder thread ended early: its error says why.
             _ => Err(self.stop()),
@@ -492,6 +465,9 @@ impl Drop for Output {
     }
 }
 
+/// How much closer a photo's push-in ends than it starts.
+const PUSH_IN: f64 = 1.08;
+
 fn render_to(
     lib: &Library,
     doc: &PieceDoc,
@@ -513,19 +489,18 @@ fn render_to(
         Ok(())
     };
     let kit = brand::load(lib)?;
-    let intro = brand::card(&kit, width, height, &kit.name, &kit.tagline);
-    let outro = brand::card(&kit, width, height, "Thank you", &kit.name);
     let card_frames = (montage.card_ms * FPS + 500) / 1000;
     if montage.intro_card {
+        let intro = Yuv::from_rgb(&brand::card(&kit, width, height, &kit.name, &kit.tagline))?;
         for _ in 0..card_frames {
-            out.push_video(&intro)?;
+            out.push(intro.clone())?;
             tick(&out, &mut done)?;
         }
     }
     let store = lib.store();
-    let mut poster: Option<RgbImage> = None;
+    let mut poster: Option<Yuv> = None;
     let mut timeline = Vec::new();
-    let mut held: Vec<RgbImage> = Vec::new();
+    let mut held: Vec<Yuv> = Vec::new();
     for (index, item) in montage.items.iter().enumerate() {
         let n = (item.len_ms() * FPS + 500) / 1000;
         let from = out.frames as u64;
@@ -533,19 +508,23 @@ fn render_to(
             crossfade_frames(montage, index),
             crossfade_frames(montage, index + 1),
         );
-        let mut next_held: Vec<RgbImage> = Vec::new();
-        let place = |out: &mut Output,
-                     frame: RgbImage,
-                     f: u64,
-                     held: &[RgbImage],
-                     next_held: &mut Vec<RgbImage>|
-         -> Result<(), RenderError> {
+        let mut next_held: Vec<Yuv> = Vec::new();
+        // Dip to black: this item fades in over half the dip, the one before fades out.
+        let (fade_in, fade_out) = (dip_frames(montage, index), dip_frames(montage, index + 1));
+        // Frame `f` of this item, composed and credited: dipped, crossfaded, sent on.
+        let mut place = |out: &mut Output, mut frame: Yuv, f: u64| -> Result<(), RenderError> {
+            let g = dip_gain(f, n, fade_in, fade_out);
+            if g < 1.0 {
+                frame.darken(g);
+            }
+            if poster.is_none() {
+                poster = Some(frame.clone());
+            }
             if f < k_in {
-                let a = (f + 1) as f32 / (k_in + 1) as f32;
-                match held.get(f as usize) {
-                    Some(old) => out.push(mix(old, &frame, a)),
-                    None => out.push(frame),
+                if let Some(old) = held.get(f as usize) {
+                    frame.mix_over(old, (f + 1) as f32 / (k_in + 1) as f32);
                 }
+                out.push(frame)
             } else if f + k_out >= n {
                 next_held.push(frame);
                 Ok(())
@@ -554,46 +533,38 @@ fn render_to(
             }
         };
         let source = store.original(&item.source_hash);
-        // Dip to black: this item fades in over half the dip, the one before fades out.
-        let (fade_in, fade_out) = (dip_frames(montage, index), dip_frames(montage, index + 1));
-        let gain = |f: u64| dip_gain(f, n, fade_in, fade_out);
         let credit = (!item.credit.trim().is_empty())
             .then(|| text::rasterise(item.credit.trim(), height as f32 * 0.045));
         let margin = i64::from(height / 25);
-        let finish = |mut frame: RgbImage, f: u64| -> RgbImage {
+        let credited = |mut frame: Yuv| -> Yuv {
             if let Some(mask) = &credit {
                 let y = i64::from(height) - margin - i64::from(mask.image.height());
-                text::draw(&mut frame, mask, margin, y, kit.text);
-            }
-            let g = gain(f);
-            if g < 1.0 {
-                for p in frame.pixels_mut() {
-                    p.0 = p.0.map(|v| (f32::from(v) * g) as u8);
-                }
+                text::draw_yuv(&mut frame, mask, margin, y, kit.text);
             }
             frame
         };
         match item.kind {
             Kind::Photo => {
-                let picture = load_photo(lib, item, &source)?;
-                let still = compose(&picture, item.fit, width, height);
+                let picture = Yuv::from_rgb(&load_photo(lib, item, &source)?)?;
+                let zoom = if item.pan_zoom { PUSH_IN } else { 1.0 };
+                let picture = yuv::working_copy(picture, item.fit, width, height, zoom)?;
+                let whole = Rect::of(picture.width(), picture.height());
+                let still = match item.pan_zoom {
+                    true => None,
+                    false => Some(credited(yuv::fit(
+                        &picture, 0, whole, item.fit, width, height,
+                    )?)),
+                };
                 for f in 0..n {
-                    // A slow push-in (Ken Burns) keeps a photo alive on screen.
-                    let composed = if item.pan_zoom {
-                        compose(
-                            &zoomed(&picture, 1.0 + 0.08 * f as f64 / n.max(1) as f64),
-                            item.fit,
-                            width,
-                            height,
-                        )
-                    } else {
-                        still.clone()
+                    let frame = match &still {
+                        Some(s) => s.clone(),
+                        // A slow push-in (Ken Burns) keeps a photo alive on screen.
+                        None => {
+                            let z = 1.0 + (PUSH_IN - 1.0) * f as f64 / n.max(1) as f64;
+                            credited(yuv::fit_zoomed(&picture, z, item.fit, width, height)?)
+                        }
                     };
-                    let framed = finish(composed, f);
-                    if poster.is_none() {
-                        poster = Some(framed.clone());
-                    }
-                    place(&mut out, framed, f, &held, &mut next_held)?;
+                    place(&mut out, frame, f)?;
                     tick(&out, &mut done)?;
                 }
             }
@@ -608,16 +579,29 @@ fn render_to(
                     &source,
                     item,
                     n,
-                    rotation,
                     true,
-                    &mut |pic| {
-                        let framed = finish(compose(&pic, item.fit, width, height), f);
-                        if poster.is_none() {
-                            poster = Some(framed.clone());
+                    &mut |pic, repeats| {
+                        // Composed once however many output frames this source frame
+                        // covers (a 25 fps clip in a 30 fps piece repeats one in five).
+                        let crop = match rotation {
+                            90 | 270 => Rect::of(pic.height(), pic.width()),
+                            _ => Rect::of(pic.width(), pic.height()),
+                        };
+                        let mut framed = Some(credited(yuv::fit(
+                            pic, rotation, crop, item.fit, width, height,
+                        )?));
+                        for r in 0..repeats {
+                            let frame = match r + 1 < repeats {
+                                true => framed.clone(),
+                                false => framed.take(),
+                            };
+                            if let Some(frame) = frame {
+                                place(&mut out, frame, f)?;
+                            }
+                            f += 1;
+                            tick(&out, &mut done)?;
                         }
-                        place(&mut out, framed, f, &held, &mut next_held)?;
-                        f += 1;
-                        tick(&out, &mut done)
+                        Ok(())
                     },
                     &mut Vec::new(),
                 )?;
@@ -631,8 +615,9 @@ fn render_to(
         });
     }
     if montage.outro_card {
+        let outro = Yuv::from_rgb(&brand::card(&kit, width, height, "Thank you", &kit.name))?;
         for _ in 0..card_frames {
-            out.push_video(&outro)?;
+            out.push(outro.clone())?;
             tick(&out, &mut done)?;
         }
     }
@@ -644,7 +629,7 @@ fn render_to(
         frames,
         width,
         height,
-        poster,
+        poster: poster.map(|p| p.to_rgb()).transpose()?,
         timeline,
     })
 }
@@ -681,26 +666,6 @@ fn dip_gain(f: u64, n: u64, fade_in: u64, fade_out: u64) -> f32 {
     g
 }
 
-fn mix(old: &RgbImage, new: &RgbImage, a: f32) -> RgbImage {
-    let mut out = new.clone();
-    for (o, p) in out.pixels_mut().zip(old.pixels()) {
-        for (v, w) in o.0.iter_mut().zip(p.0) {
-            *v = (f32::from(*v) * a + f32::from(w) * (1.0 - a)).round() as u8;
-        }
-    }
-    out
-}
-
-/// The centre of a picture, `zoom` times closer.
-fn zoomed(pic: &RgbImage, zoom: f64) -> RgbImage {
-    let (w, h) = pic.dimensions();
-    let (cw, ch) = (
-        ((w as f64 / zoom) as u32).max(1),
-        ((h as f64 / zoom) as u32).max(1),
-    );
-    image::imageops::crop_imm(pic, (w - cw) / 2, (h - ch) / 2, cw, ch).to_image()
-}
-
 fn load_photo(lib: &Library, item: &Item, source: &Path) -> Result<RgbImage, RenderError> {
     let orientation: Option<u8> = lib.conn().query_row(
         "SELECT exif_orientation FROM assets WHERE id = ?",
@@ -721,61 +686,16 @@ fn load_photo(lib: &Library, item: &Item, source: &Path) -> Result<RgbImage, Ren
     Ok(img.into_rgb8())
 }
 
-/// Fits a picture into the output frame.
-pub fn compose(pic: &RgbImage, fit: Fit, width: u32, height: u32) -> RgbImage {
-    use image::imageops;
-    let scale = scale::resize;
-    let (pw, ph) = pic.dimensions();
-    let contain = (width as f64 / pw as f64).min(height as f64 / ph as f64);
-    let cover = (width as f64 / pw as f64).max(height as f64 / ph as f64);
-    match fit {
-        Fit::Crop => {
-            let (sw, sh) = (
-                ((pw as f64 * cover).round() as u32).max(width),
-                ((ph as f64 * cover).round() as u32).max(height),
-            );
-            let scaled = scale(pic, sw, sh);
-            imageops::crop_imm(&scaled, (sw - width) / 2, (sh - height) / 2, width, height)
-                .to_image()
-        }
-        Fit::Letterbox | Fit::BlurredFill => {
-            let (fw, fh) = (
-                ((pw as f64 * contain).round() as u32).clamp(1, width),
-                ((ph as f64 * contain).round() as u32).clamp(1, height),
-            );
-            let fg = scale(pic, fw, fh);
-            let mut canvas = if fit == Fit::Letterbox {
-                RgbImage::new(width, height)
-            } else {
-                // A tiny copy blown up is a cheap, strong blur; darkened so the clip leads.
-                let mut tiny = scale(pic, (width / 40).max(1), (height / 40).max(1));
-                // Darkened while tiny: the same result for 1/1600 of the work.
-                for p in tiny.pixels_mut() {
-                    p.0 = p.0.map(|v| (u16::from(v) * 3 / 5) as u8);
-                }
-                scale(&tiny, width, height)
-            };
-            imageops::replace(
-                &mut canvas,
-                &fg,
-                i64::from((width - fw) / 2),
-                i64::from((height - fh) / 2),
-            );
-            canvas
-        }
-    }
-}
-
 /// Decodes `item`'s trim of a clip: exactly `n` output frames (30 fps, repeating or
-/// dropping source frames as the rates differ) to `emit`, and its audio as 48 kHz stereo.
-#[allow(clippy::too_many_arguments)]
+/// dropping source frames as the rates differ) to `emit`, each source frame once with the
+/// number of output frames it covers, and its audio as 48 kHz stereo. Frames come as
+/// stored; the caller turns them upright.
 fn decode_range(
     source: &Path,
     item: &Item,
     n: u64,
-    rotation: u16,
     video: bool,
-    emit: &mut dyn FnMut(RgbImage) -> Result<(), RenderError>,
+    emit: &mut dyn FnMut(&Yuv, u64) -> Result<(), RenderError>,
     audio: &mut Vec<[f32; 2]>,
 ) -> Result<(), RenderError> {
     let src_err = |why: String| RenderError::Source {
@@ -815,17 +735,15 @@ fn decode_range(
     };
     // Audio only (the loudness pass): count the video as done.
     let mut emitted = if video { 0 } else { n };
-    let mut last: Option<RgbImage> = None;
-    let mut scaler: Option<scaling::Context> = None;
+    let mut last: Option<Yuv> = None;
     let mut resampler: Option<ff::software::resampling::Context> = None;
     let wanted_samples = n as usize * SAMPLES_PER_FRAME;
     let mut decoded = frame::Video::empty();
     let mut aframe = frame::Audio::empty();
 
-    let mut handle_video = |decoded: &frame::Video,
+    let mut handle_video = |decoded: &mut frame::Video,
                             emitted: &mut u64,
-                            last: &mut Option<RgbImage>,
-                            scaler: &mut Option<scaling::Context>|
+                            last: &mut Option<Yuv>|
      -> Result<(), RenderError> {
         let pts_ms = decoded
             .timestamp()
@@ -834,45 +752,14 @@ fn decode_range(
         if pts_ms < item.in_ms as i64 - 1 {
             return Ok(());
         }
-        if scaler.is_none() {
-            *scaler = Some(
-                scaling::Context::get(
-                    decoded.format(),
-                    decoded.width(),
-                    decoded.height(),
-                    Pixel::RGB24,
-                    decoded.width(),
-                    decoded.height(),
-                    scaling::Flags::BILINEAR,
-                )
-                .map_err(enc_err)?,
-            );
-        }
-        let mut rgb = frame::Video::empty();
-        scaler
-            .as_mut()
-            .expect("set above")
-            .run(decoded, &mut rgb)
-            .map_err(enc_err)?;
-        let (w, h) = (rgb.width(), rgb.height());
-        let stride = rgb.stride(0);
-        let mut buf = Vec::with_capacity((w * h * 3) as usize);
-        for y in 0..h as usize {
-            buf.extend_from_slice(&rgb.data(0)[y * stride..y * stride + w as usize * 3]);
-        }
-        let mut pic = RgbImage::from_raw(w, h, buf).unwrap_or_else(|| RgbImage::new(w, h));
-        pic = match rotation {
-            90 => image::imageops::rotate90(&pic),
-            180 => image::imageops::rotate180(&pic),
-            270 => image::imageops::rotate270(&pic),
-            _ => pic,
-        };
+        // Taken, not copied: the decoder allocates a fresh frame for the next one.
+        let pic = Yuv::from_frame(std::mem::replace(decoded, frame::Video::empty()))?;
         // Output frames whose time this source frame covers.
         let local_ms = (pts_ms - item.in_ms as i64).max(0) as u64;
         let upto = ((local_ms * FPS) / 1000 + 1).min(n);
-        while *emitted < upto {
-            emit(pic.clone())?;
-            *emitted += 1;
+        if *emitted < upto {
+            emit(&pic, upto - *emitted)?;
+            *emitted = upto;
         }
         *last = Some(pic);
         Ok(())
@@ -885,7 +772,7 @@ fn decode_range(
         if stream.index() == vidx && emitted < n {
             if vdec.send_packet(&packet).is_ok() {
                 while vdec.receive_frame(&mut decoded).is_ok() {
-                    handle_video(&decoded, &mut emitted, &mut last, &mut scaler)?;
+                    handle_video(&mut decoded, &mut emitted, &mut last)?;
                 }
             }
         } else if let (Some((aidx, atb, _)), Some(dec)) = (&astream, adec.as_mut()) {
@@ -945,13 +832,12 @@ fn decode_range(
     }
     let _ = vdec.send_eof();
     while emitted < n && vdec.receive_frame(&mut decoded).is_ok() {
-        handle_video(&decoded, &mut emitted, &mut last, &mut scaler)?;
+        handle_video(&mut decoded, &mut emitted, &mut last)?;
     }
     // A clip shorter than its trim (or cut off) holds its last frame.
     let hold = last.ok_or_else(|| src_err("no video frame in the trimmed range".into()))?;
-    while emitted < n {
-        emit(hold.clone())?;
-        emitted += 1;
+    if emitted < n {
+        emit(&hold, n - emitted)?;
     }
     audio.truncate(wanted_samples);
     Ok(())

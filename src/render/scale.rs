@@ -1,6 +1,6 @@
-//! Picture resizes through FFmpeg's swscale (SIMD code paths), with one scaler kept per
-//! size pair and thread: the compositor's resizes were most of a frame's cost in the
-//! generic `image` code (see BENCHMARKS.md, render vs the ffmpeg CLI).
+//! Resizes and pixel-format conversions through FFmpeg's swscale (SIMD code paths), with
+//! one scaler kept per (format, size) pair and thread: a render meets a handful of sizes
+//! and makes thousands of frames with each.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -11,14 +11,54 @@ use ff::util::frame;
 use ffmpeg_next as ff;
 use image::RgbImage;
 
-type Key = (u32, u32, u32, u32);
+/// Source format and size, destination format and size, flags.
+type Key = (i32, u32, u32, i32, u32, u32, i32);
+
+fn format_id(p: Pixel) -> i32 {
+    ff::ffi::AVPixelFormat::from(p) as i32
+}
 
 thread_local! {
     static SCALERS: RefCell<HashMap<Key, scaling::Context>> = RefCell::new(HashMap::new());
 }
 
-/// `img` resized to `w`×`h`: area averaging when shrinking (clean, no aliasing),
-/// bilinear when growing. Falls back to `image`'s resize if swscale refuses the sizes.
+/// Area averaging when shrinking (clean, no aliasing), bilinear when growing.
+pub fn flags_for(sw: u32, sh: u32, w: u32, h: u32) -> scaling::Flags {
+    if w <= sw && h <= sh {
+        scaling::Flags::AREA
+    } else {
+        scaling::Flags::BILINEAR
+    }
+}
+
+/// Runs `f` with this thread's scaler for the conversion, made on first use; `None` if
+/// swscale refuses the formats or sizes.
+pub fn with_scaler<R>(
+    (src, sw, sh): (Pixel, u32, u32),
+    (dst, w, h): (Pixel, u32, u32),
+    flags: scaling::Flags,
+    f: impl FnOnce(&mut scaling::Context) -> R,
+) -> Option<R> {
+    if sw == 0 || sh == 0 || w == 0 || h == 0 {
+        return None;
+    }
+    let key = (format_id(src), sw, sh, format_id(dst), w, h, flags.bits());
+    SCALERS.with(|cell| {
+        let mut map = cell.borrow_mut();
+        if !map.contains_key(&key) {
+            // A long render meets a handful of sizes; a very mixed one should not hoard.
+            if map.len() > 64 {
+                map.clear();
+            }
+            let ctx = scaling::Context::get(src, sw, sh, dst, w, h, flags).ok()?;
+            map.insert(key, ctx);
+        }
+        map.get_mut(&key).map(f)
+    })
+}
+
+/// `img` resized to `w`×`h` (stills and mosaic tiles; video frames stay in YUV, see
+/// `yuv`). Falls back to `image`'s resize if swscale refuses the sizes.
 pub fn resize(img: &RgbImage, w: u32, h: u32) -> RgbImage {
     let (sw, sh) = img.dimensions();
     if (sw, sh) == (w, h) {
@@ -31,9 +71,6 @@ pub fn resize(img: &RgbImage, w: u32, h: u32) -> RgbImage {
 
 fn sws(img: &RgbImage, w: u32, h: u32) -> Option<RgbImage> {
     let (sw, sh) = img.dimensions();
-    if sw == 0 || sh == 0 || w == 0 || h == 0 {
-        return None;
-    }
     let mut src = frame::Video::new(Pixel::RGB24, sw, sh);
     let stride = src.stride(0);
     let row = sw as usize * 3;
@@ -44,25 +81,12 @@ fn sws(img: &RgbImage, w: u32, h: u32) -> Option<RgbImage> {
         }
     }
     let mut dst = frame::Video::empty();
-    let flags = if w <= sw && h <= sh {
-        scaling::Flags::AREA
-    } else {
-        scaling::Flags::BILINEAR
-    };
-    let ok = SCALERS.with(|cell| {
-        let mut map = cell.borrow_mut();
-        if !map.contains_key(&(sw, sh, w, h)) {
-            // A long render meets a handful of sizes; a very mixed one should not hoard.
-            if map.len() > 32 {
-                map.clear();
-            }
-            let ctx =
-                scaling::Context::get(Pixel::RGB24, sw, sh, Pixel::RGB24, w, h, flags).ok()?;
-            map.insert((sw, sh, w, h), ctx);
-        }
-        map.get_mut(&(sw, sh, w, h))?.run(&src, &mut dst).ok()
-    });
-    ok?;
+    with_scaler(
+        (Pixel::RGB24, sw, sh),
+        (Pixel::RGB24, w, h),
+        flags_for(sw, sh, w, h),
+        |ctx| ctx.run(&src, &mut dst).ok(),
+    )??;
     let out_stride = dst.stride(0);
     let out_row = w as usize * 3;
     let mut buf = Vec::with_capacity(out_row * h as usize);

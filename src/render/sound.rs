@@ -156,9 +156,8 @@ fn arrange(lib: &Library, montage: &Montage) -> Result<Vec<Stereo>, RenderError>
                 &store.original(&item.source_hash),
                 item,
                 n,
-                0,
                 false,
-                &mut |_| Ok(()),
+                &mut |_, _| Ok(()),
                 &mut audio,
             )?;
         }

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use image::RgbImage;
 
 use super::brand::{self, BrandKit};
-use super::{compose, sound, text, Output, Quality, RenderError, Rendered, Span};
+use super::yuv::Yuv;
+use super::{scale, sound, text, Output, Quality, RenderError, Rendered, Span};
 use crate::campaign::piece::{Content, Fit, Layout, Mosaic, PieceDoc, Still};
 use crate::library::Library;
 use crate::rights::ClearedForUse;
@@ -277,7 +278,7 @@ pub(super) fn animate_mosaic(
         if f + 1 == total {
             finished = Some(frame.clone());
         }
-        out.push(frame)?;
+        out.push(Yuv::from_rgb(&frame)?)?;
         if f % 5 == 0 && !progress(f as f64 / total as f64) {
             return Err(RenderError::Cancelled);
         }
@@ -302,4 +303,49 @@ pub(super) fn animate_mosaic(
             })
             .collect(),
     })
+}
+
+/// Fits a picture into a still's frame (RGB; video frames use `yuv::fit`).
+fn compose(pic: &RgbImage, fit: Fit, width: u32, height: u32) -> RgbImage {
+    use image::imageops;
+    let scale = scale::resize;
+    let (pw, ph) = pic.dimensions();
+    let contain = (width as f64 / pw as f64).min(height as f64 / ph as f64);
+    let cover = (width as f64 / pw as f64).max(height as f64 / ph as f64);
+    match fit {
+        Fit::Crop => {
+            let (sw, sh) = (
+                ((pw as f64 * cover).round() as u32).max(width),
+                ((ph as f64 * cover).round() as u32).max(height),
+            );
+            let scaled = scale(pic, sw, sh);
+            imageops::crop_imm(&scaled, (sw - width) / 2, (sh - height) / 2, width, height)
+                .to_image()
+        }
+        Fit::Letterbox | Fit::BlurredFill => {
+            let (fw, fh) = (
+                ((pw as f64 * contain).round() as u32).clamp(1, width),
+                ((ph as f64 * contain).round() as u32).clamp(1, height),
+            );
+            let fg = scale(pic, fw, fh);
+            let mut canvas = if fit == Fit::Letterbox {
+                RgbImage::new(width, height)
+            } else {
+                // A tiny copy blown up is a cheap, strong blur; darkened so the clip leads.
+                let mut tiny = scale(pic, (width / 40).max(1), (height / 40).max(1));
+                // Darkened while tiny: the same result for 1/1600 of the work.
+                for p in tiny.pixels_mut() {
+                    p.0 = p.0.map(|v| (u16::from(v) * 3 / 5) as u8);
+                }
+                scale(&tiny, width, height)
+            };
+            imageops::replace(
+                &mut canvas,
+                &fg,
+                i64::from((width - fw) / 2),
+                i64::from((height - fh) / 2),
+            );
+            canvas
+        }
+    }
 }

@@ -4,6 +4,8 @@
 use ab_glyph::{point, Font, FontRef, PxScale, ScaleFont};
 use image::{GrayImage, RgbImage};
 
+use super::yuv::{self, Yuv};
+
 const FONT: &[u8] = include_bytes!("../../assets/brand/fonts/DejaVuSans-Bold.ttf");
 
 /// A line of text rasterised at one size: coverage 0–255 per pixel.
@@ -52,9 +54,23 @@ pub fn rasterise(text: &str, px: f32) -> Mask {
 /// Blends `mask` in `rgb` colour onto `frame` with its top-left at (x, y), with a soft
 /// dark shadow so it reads on any picture.
 pub fn draw(frame: &mut RgbImage, mask: &Mask, x: i64, y: i64, rgb: [u8; 3]) {
-    let shadow = (mask.image.height() as i64 / 14).max(1);
+    let shadow = mask.shadow();
     blend(frame, mask, x + shadow, y + shadow, [0, 0, 0], 0.6);
     blend(frame, mask, x, y, rgb, 1.0);
+}
+
+/// `draw` on a video frame.
+pub fn draw_yuv(frame: &mut Yuv, mask: &Mask, x: i64, y: i64, rgb: [u8; 3]) {
+    let shadow = mask.shadow();
+    frame.blend(&mask.image, x + shadow, y + shadow, yuv::BLACK, 0.6);
+    frame.blend(&mask.image, x, y, yuv::colour(rgb), 1.0);
+}
+
+impl Mask {
+    /// How far the shadow falls, right and down.
+    fn shadow(&self) -> i64 {
+        (self.image.height() as i64 / 14).max(1)
+    }
 }
 
 fn blend(frame: &mut RgbImage, mask: &Mask, x: i64, y: i64, rgb: [u8; 3], strength: f32) {
