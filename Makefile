@@ -49,7 +49,7 @@ bench:
 	scripts/ui.sh build
 	$(CARGO) build --release -p chorus -p chorus-desktop
 	scripts/bench.sh
-	BENCH_RENDER_TRANSITIONS=1 scripts/bench-render.sh
+	BENCH_RENDER_TRANSITIONS=1 BENCH_RENDER_LENGTHS=1 scripts/bench-render.sh
 	scripts/bench-desktop.sh
 
 # The whole hostile corpus, file by file, then cargo-fuzz for FUZZ_MINUTES (default 5).

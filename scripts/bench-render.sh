@@ -6,6 +6,10 @@
 #   BENCH_RENDER_RUNS=1 scripts/bench-render.sh          # one run each (a quick look)
 #   BENCH_RENDER_TRANSITIONS=1 scripts/bench-render.sh   # also a copy of the hero with
 #                                                        # crossfades and dips to black
+#   BENCH_RENDER_LENGTHS=1 scripts/bench-render.sh       # also the hero's items twice and
+#                                                        # four times over (57 s, 111 s), one
+#                                                        # Chorus run each: does peak memory
+#                                                        # grow with the piece's length?
 #   CHORUS_BIN=path/to/chorus scripts/bench-render.sh
 #
 # Needs ffmpeg, ffprobe, python3 and GNU time (`scripts/bootstrap.sh bench` installs them).
@@ -50,6 +54,7 @@ ROOT=$PWD
 CHORUS_BIN=${CHORUS_BIN:-target/release/chorus}
 RUNS=${BENCH_RENDER_RUNS:-3}
 TRANSITIONS=${BENCH_RENDER_TRANSITIONS:-0}
+LENGTHS=${BENCH_RENDER_LENGTHS:-0}
 LIB=bench-data/render-lib
 WORK=bench-data/render
 JSON_OUT=target/bench-render.json
@@ -215,6 +220,36 @@ for piece in "${PIECES[@]}"; do
   # shellcheck disable=SC2086
   probe "$dir/chorus.mp4" "$dir/chorus.probe" $quiet
 done
+
+# Memory against length: the hero's storyboard repeated, rendered once each by Chorus.
+rm -f "$WORK/lengths.tsv"
+if [[ "$LENGTHS" == 1 ]]; then
+  "$CHORUS_BIN" --library "$LIB" piece export "$HERO" --out "$WORK/hero-len.json" >/dev/null
+  campaign=$("$CHORUS_BIN" --library "$LIB" piece show "$HERO" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["campaign_id"])')
+  campaign=$("$CHORUS_BIN" --library "$LIB" campaign ls --json | python3 -c 'import json,sys; print(next(c["name"] for c in json.load(sys.stdin) if c["id"] == int(sys.argv[1])))' "$campaign")
+  for k in 1 2 4; do
+    name="$HERO"
+    if ((k > 1)); then
+      name="$HERO, ${k}x"
+      python3 - "$WORK/hero-len.json" "$WORK/hero-$k.json" "$name" "$k" <<'EOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+doc["name"], k = sys.argv[3], int(sys.argv[4])
+doc["items"] = doc["items"] * k
+if doc.get("target_ms"):
+    doc["target_ms"] *= k
+json.dump(doc, open(sys.argv[2], "w"), indent=2)
+EOF
+      "$CHORUS_BIN" --library "$LIB" piece import "$WORK/hero-$k.json" --campaign "$campaign" >/dev/null
+    fi
+    log "length: $name"
+    timed "chorus render ($name)" "$WORK/length-$k.time" "$WORK/length-$k.log" \
+      "$CHORUS_BIN" --library "$LIB" render "$name" --out "$WORK/length-$k.mp4"
+    frames=$(ffprobe -v error -count_packets -select_streams v:0 -show_entries stream=nb_read_packets -of csv=p=0 "$WORK/length-$k.mp4")
+    printf '%s\t%s\t%s\n' "$name" "$frames" "$WORK/length-$k.time" >>"$WORK/lengths.tsv"
+    rm -f "$WORK/length-$k.mp4"
+  done
+fi
 
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -385,6 +420,25 @@ for piece in pieces:
               f"{plan['filters']} filters, {plan['inputs']} inputs): `{ff['command']}`")
     md.append("")
     md.append(f"ffmpeg without encoding: the same up to `-filter_complex_script`, then `-map '[vout]' -map '[aout]' -f null -`.")
+    md.append("")
+
+lengths = os.path.join(work, "lengths.tsv")
+if os.path.exists(lengths):
+    rows = [l.split("\t") for l in open(lengths).read().splitlines() if l]
+    md.append("**Memory against length**: the hero's storyboard once, twice and four times over, one "
+              "`chorus render` each.")
+    md.append("")
+    md.append("| piece | frames | seconds | wall s | peak RSS MiB |")
+    md.append("|---|---:|---:|---:|---:|")
+    peaks = []
+    for name, frames, tf in rows:
+        t = gnu_time(tf.strip())
+        peaks.append(t["max_rss_mib"])
+        md.append(f"| {name} | {frames} | {int(frames) / 30:.1f} | {t['wall_s']:.2f} | {t['max_rss_mib']:.0f} |")
+        report.setdefault("lengths", []).append({"piece": name, "frames": int(frames), **t})
+    md.append("")
+    md.append(f"- From the shortest to the longest, peak RSS changes by {peaks[-1] - peaks[0]:+.0f} MiB "
+              f"({100 * (peaks[-1] / peaks[0] - 1):+.1f}%) for {int(rows[-1][1]) / int(rows[0][1]):.1f}× the frames.")
     md.append("")
 
 machine = (f"Machine: {E['NPROC']} cores, {E['CPU_MODEL']}, {E['MEM_GIB']} GiB RAM "

@@ -187,11 +187,10 @@ struct Sink {
     vidx: usize,
     aidx: usize,
     frames: i64,
-    samples: i64,
-    audio: Vec<[f32; 2]>,
-    aframe: usize,
-    /// The whole piece's sound, normalised; frame `i` of video takes its `i`-th slice.
-    soundtrack: Vec<[f32; 2]>,
+    /// The piece's sound, encoded before the first picture (AAC keeps a second in 16 KB,
+    /// where the samples took 384 KB); each packet waits here for its picture, so the
+    /// file interleaves the two.
+    sound: std::collections::VecDeque<ff::Packet>,
 }
 
 impl Sink {
@@ -265,7 +264,6 @@ impl Sink {
         // The index goes first, so a browser starts playing before the download ends.
         header.set("movflags", "+faststart");
         octx.write_header_with(header).map_err(enc_err)?;
-        let aframe = (aenc.frame_size() as usize).max(1024);
         Ok(Sink {
             octx,
             venc,
@@ -273,27 +271,17 @@ impl Sink {
             vidx,
             aidx,
             frames: 0,
-            samples: 0,
-            audio: Vec::new(),
-            aframe,
-            soundtrack: Vec::new(),
+            sound: std::collections::VecDeque::new(),
         })
     }
 
     fn push_video(&mut self, pic: Yuv) -> Result<(), RenderError> {
         let mut yuv = pic.into_frame();
         yuv.set_pts(Some(self.frames));
-        let at = self.frames as usize * SAMPLES_PER_FRAME;
         self.frames += 1;
         self.venc.send_frame(&yuv).map_err(enc_err)?;
         self.drain_video()?;
-        // This frame's sound, so the muxer interleaves picture and sound as it goes.
-        let end = (at + SAMPLES_PER_FRAME).min(self.soundtrack.len());
-        let slice: Vec<[f32; 2]> = match self.soundtrack.get(at..end) {
-            Some(s) if !s.is_empty() => s.to_vec(),
-            _ => vec![[0.0; 2]; SAMPLES_PER_FRAME],
-        };
-        self.push_audio(&slice)
+        self.write_sound_until(self.frames * SAMPLES_PER_FRAME as i64)
     }
 
     fn drain_video(&mut self) -> Result<(), RenderError> {
@@ -314,59 +302,63 @@ impl Sink {
         Ok(())
     }
 
-    /// Queues stereo samples and encodes every whole AAC frame.
-    fn push_audio(&mut self, samples: &[[f32; 2]]) -> Result<(), RenderError> {
-        self.audio.extend_from_slice(samples);
-        while self.audio.len() >= self.aframe {
-            let chunk: Vec<[f32; 2]> = self.audio.drain(..self.aframe).collect();
-            self.encode_audio(&chunk)?;
+    /// Encodes the whole soundtrack (normalised, as long as the picture) and lets the
+    /// samples go.
+    fn encode_sound(&mut self, soundtrack: Vec<[f32; 2]>) -> Result<(), RenderError> {
+        let planar = ff::format::Sample::F32(ff::format::sample::Type::Planar);
+        let size = (self.aenc.frame_size() as usize).max(1024);
+        let mut pts = 0i64;
+        for chunk in soundtrack.chunks(size) {
+            let mut f = frame::Audio::new(planar, chunk.len(), ChannelLayout::STEREO);
+            f.set_rate(SAMPLE_RATE);
+            for ch in 0..2 {
+                for (dst, s) in f.plane_mut::<f32>(ch).iter_mut().zip(chunk) {
+                    *dst = s[ch];
+                }
+            }
+            f.set_pts(Some(pts));
+            pts += chunk.len() as i64;
+            self.aenc.send_frame(&f).map_err(enc_err)?;
+            self.collect_sound();
         }
+        self.aenc.send_eof().map_err(enc_err)?;
+        self.collect_sound();
         Ok(())
     }
 
-    fn encode_audio(&mut self, chunk: &[[f32; 2]]) -> Result<(), RenderError> {
-        let mut f = frame::Audio::new(
-            ff::format::Sample::F32(ff::format::sample::Type::Planar),
-            chunk.len(),
-            ChannelLayout::STEREO,
-        );
-        f.set_rate(SAMPLE_RATE);
-        for ch in 0..2 {
-            let plane = f.plane_mut::<f32>(ch);
-            for (dst, s) in plane.iter_mut().zip(chunk) {
-                *dst = s[ch];
-            }
+    fn collect_sound(&mut self) {
+        let mut pkt = ff::Packet::empty();
+        while self.aenc.receive_packet(&mut pkt).is_ok() {
+            pkt.set_stream(self.aidx);
+            self.sound
+                .push_back(std::mem::replace(&mut pkt, ff::Packet::empty()));
         }
-        f.set_pts(Some(self.samples));
-        self.samples += chunk.len() as i64;
-        self.aenc.send_frame(&f).map_err(enc_err)?;
-        self.drain_audio()
     }
 
-    fn drain_audio(&mut self) -> Result<(), RenderError> {
+    /// Writes the sound up to `samples` into the piece.
+    fn write_sound_until(&mut self, samples: i64) -> Result<(), RenderError> {
         let tb = self
             .octx
             .stream(self.aidx)
             .map(|s| s.time_base())
             .unwrap_or(Rational(1, SAMPLE_RATE as i32));
-        let mut pkt = ff::Packet::empty();
-        while self.aenc.receive_packet(&mut pkt).is_ok() {
-            pkt.set_stream(self.aidx);
-            pkt.rescale_ts(Rational(1, SAMPLE_RATE as i32), tb);
-            pkt.write_interleaved(&mut self.octx).map_err(enc_err)?;
+        while self
+            .sound
+            .front()
+            .is_some_and(|p| p.pts().unwrap_or(0) <= samples)
+        {
+            if let Some(mut pkt) = self.sound.pop_front() {
+                pkt.rescale_ts(Rational(1, SAMPLE_RATE as i32), tb);
+                pkt.write_interleaved(&mut self.octx).map_err(enc_err)?;
+            }
         }
         Ok(())
     }
 
     fn finish(mut self) -> Result<(), RenderError> {
-        if !self.audio.is_empty() {
-            let rest: Vec<[f32; 2]> = std::mem::take(&mut self.audio);
-            self.encode_audio(&rest)?;
-        }
         self.venc.send_eof().map_err(enc_err)?;
         self.drain_video()?;
-        self.aenc.send_eof().map_err(enc_err)?;
-        self.drain_audio()?;
+        self.write_sound_until(i64::MAX)?;
         self.octx.write_trailer().map_err(enc_err)
     }
 }
@@ -405,8 +397,9 @@ impl Output {
                         return Err(e);
                     }
                 };
-                sink.soundtrack = soundtrack;
                 let _ = opened_tx.send(true);
+                // While the compositor makes the first frames.
+                sink.encode_sound(soundtrack)?;
                 for frame in rx {
                     sink.push_video(frame)?;
                 }

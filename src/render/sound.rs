@@ -82,35 +82,36 @@ pub fn soundtrack(
 }
 
 /// Lays the bed (if wanted) under `voices`, ducked wherever they speak, and brings the
-/// whole mix to `target_lufs`. The result is exactly `frames` frames long.
+/// whole mix to `target_lufs`. The result is exactly `frames` frames long. Mixed in
+/// place, the bed read sample by sample: one piece-length buffer in all.
 pub fn mix(
     lib: &Library,
-    mut voices: Vec<Stereo>,
+    voices: Vec<Stereo>,
     music_bed: bool,
     target_lufs: f64,
     frames: u64,
 ) -> Result<Vec<Stereo>, RenderError> {
     let len = frames as usize * SAMPLES_PER_FRAME;
-    voices.resize(len, [0.0; 2]);
-    let mut mix = voices.clone();
+    let mut mix = voices;
+    mix.resize(len, [0.0; 2]);
     if music_bed {
         let path = bed_path(lib)?;
-        let mut bed = decode_audio(&path)?;
-        if bed.is_empty() {
+        let one = decode_audio(&path)?;
+        if one.is_empty() {
             return Err(RenderError::Source {
                 path,
                 why: "the music bed has no sound".into(),
             });
         }
-        fit_bed(&mut bed, len);
+        let bed = Looped::new(&one, len);
         // Level the bed against the voices (if any), then duck it wherever they speak.
-        let bed_gain = match (loudness(&voices)?, loudness(&bed)?) {
+        let bed_gain = match (loudness(&mix)?, measure(len, |j| bed.at(j))?) {
             (Some((lv, _)), Some((lb, _))) => db_to_gain(lv - BED_UNDER_VOICES_LU - lb),
             _ => 1.0,
         };
-        let duck = duck_envelope(&voices);
-        for ((m, b), g) in mix.iter_mut().zip(&bed).zip(&duck) {
-            let k = bed_gain * g;
+        let duck = duck_envelope(&mix);
+        for (j, (m, g)) in mix.iter_mut().zip(&duck).enumerate() {
+            let (b, k) = (bed.at(j), bed_gain * g);
             m[0] += b[0] * k;
             m[1] += b[1] * k;
         }
@@ -192,12 +193,20 @@ fn arrange(lib: &Library, montage: &Montage) -> Result<Vec<Stereo>, RenderError>
 
 /// Integrated loudness (LUFS) and true peak (linear) of a stereo buffer; `None` if silent.
 pub fn loudness(samples: &[Stereo]) -> Result<Option<(f64, f64)>, RenderError> {
+    measure(samples.len(), |j| samples[j])
+}
+
+/// `loudness` of `len` samples read one by one.
+fn measure(len: usize, at: impl Fn(usize) -> Stereo) -> Result<Option<(f64, f64)>, RenderError> {
     let err = |e: ebur128::Error| RenderError::Encode(format!("loudness meter: {e:?}"));
     let mut meter =
         ebur128::EbuR128::new(2, SAMPLE_RATE, ebur128::Mode::I | ebur128::Mode::TRUE_PEAK)
             .map_err(err)?;
-    for chunk in samples.chunks(SAMPLE_RATE as usize) {
-        let interleaved: Vec<f32> = chunk.iter().flat_map(|s| *s).collect();
+    let second = SAMPLE_RATE as usize;
+    let mut interleaved = Vec::with_capacity(2 * second);
+    for start in (0..len).step_by(second) {
+        interleaved.clear();
+        interleaved.extend((start..(start + second).min(len)).flat_map(&at));
         meter.add_frames_f32(&interleaved).map_err(err)?;
     }
     let lufs = meter.loudness_global().unwrap_or(f64::NEG_INFINITY);
@@ -210,29 +219,51 @@ pub fn loudness(samples: &[Stereo]) -> Result<Option<(f64, f64)>, RenderError> {
     Ok(Some((lufs, peak)))
 }
 
-/// Loops the bed (with a short crossfade at the seam) or cuts it to `len`, fading in over
-/// half a second and out over the last 1.5 s so it ends with the piece.
-fn fit_bed(bed: &mut Vec<Stereo>, len: usize) {
-    let seam = (SAMPLE_RATE as usize / 2).min(bed.len() / 4);
-    let one = bed.clone();
-    while bed.len() < len {
-        let start = bed.len() - seam;
-        for (j, s) in one.iter().take(seam).enumerate() {
-            let a = j as f32 / seam as f32;
-            let old = bed[start + j];
-            bed[start + j] = [old[0] * (1.0 - a) + s[0] * a, old[1] * (1.0 - a) + s[1] * a];
+/// The bed looped (with a short crossfade at each seam) or cut to `len` samples, fading
+/// in over half a second and out over the last 1.5 s so it ends with the piece; read
+/// sample by sample, so a long piece needs no bed-length buffer.
+struct Looped<'a> {
+    one: &'a [Stereo],
+    len: usize,
+    seam: usize,
+}
+
+impl<'a> Looped<'a> {
+    fn new(one: &'a [Stereo], len: usize) -> Looped<'a> {
+        Looped {
+            one,
+            len,
+            seam: (SAMPLE_RATE as usize / 2).min(one.len() / 4),
         }
-        bed.extend_from_slice(&one[seam..]);
     }
-    bed.truncate(len);
-    let fade_in = (SAMPLE_RATE as usize / 2).min(len);
-    let fade_out = (SAMPLE_RATE as usize * 3 / 2).min(len);
-    for (j, s) in bed.iter_mut().enumerate() {
+
+    fn at(&self, j: usize) -> Stereo {
+        // Copy k of the bed starts at k × period; its first `seam` samples fade in over
+        // the tail of copy k - 1.
+        let period = self.one.len() - self.seam;
+        let (k, o) = (j / period, j % period);
+        let s = if k > 0 && o < self.seam {
+            let old = self.one[o + period];
+            // A copy starts only if the piece runs past the one before it.
+            if k * period + self.seam >= self.len {
+                old
+            } else {
+                let a = o as f32 / self.seam as f32;
+                let new = self.one[o];
+                [
+                    old[0] * (1.0 - a) + new[0] * a,
+                    old[1] * (1.0 - a) + new[1] * a,
+                ]
+            }
+        } else {
+            self.one[o]
+        };
+        let fade_in = (SAMPLE_RATE as usize / 2).min(self.len).max(1);
+        let fade_out = (SAMPLE_RATE as usize * 3 / 2).min(self.len).max(1);
         let g = ((j as f32 + 1.0) / fade_in as f32)
-            .min((len - j) as f32 / fade_out as f32)
+            .min(self.len.saturating_sub(j) as f32 / fade_out as f32)
             .min(1.0);
-        s[0] *= g;
-        s[1] *= g;
+        [s[0] * g, s[1] * g]
     }
 }
 
@@ -429,8 +460,10 @@ mod tests {
 
     #[test]
     fn bed_loops_to_length_with_fades() {
-        let mut bed = tone(440.0, 1.0, 0.5);
-        fit_bed(&mut bed, 3 * SAMPLE_RATE as usize + 17);
+        let one = tone(440.0, 1.0, 0.5);
+        let len = 3 * SAMPLE_RATE as usize + 17;
+        let looped = Looped::new(&one, len);
+        let bed: Vec<Stereo> = (0..len).map(|j| looped.at(j)).collect();
         assert_eq!(bed.len(), 3 * SAMPLE_RATE as usize + 17);
         assert!(bed[0][0].abs() < 0.01 && bed.last().unwrap()[0].abs() < 0.01);
         let mid = &bed[SAMPLE_RATE as usize..2 * SAMPLE_RATE as usize];
