@@ -21,7 +21,7 @@ cargo build --quiet -p chorus-desktop -p chorus --bin chorus-desktop --bin choru
 )
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap '[[ -n "${E2E_KEEP:-}" ]] || rm -rf "$work"' EXIT
 export CHORUS_E2E_APP="$target/debug/chorus-desktop"
 export CHORUS_E2E_SHOTS="$root/target/e2e-shots"
 export CHORUS_E2E_SAMPLES="$root/assets/samples"

@@ -110,6 +110,22 @@ test('a quick preview renders and plays in the editor', async () => {
     return [v.videoWidth, v.videoHeight];
   });
   assert.deepEqual(size, [360, 640], 'a third of 1080×1920');
+  // Playing, not just loaded; and the window has painted it before the screenshot.
+  const played = await eventually(
+    driver,
+    () =>
+      driver.executeAsyncScript((done) => {
+        const v = document.querySelector('video#preview-player');
+        v.muted = true;
+        v.play().then(
+          () => setTimeout(() => done(v.currentTime > 0.5 ? v.currentTime : false), 800),
+          () => done(false),
+        );
+      }),
+    'the preview to play',
+    30000,
+  );
+  assert.ok(played > 0.5, `played to ${played} s`);
   await shot(driver, '12b-preview');
 });
 
