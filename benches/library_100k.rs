@@ -191,6 +191,62 @@ fn main() {
             pct(0.95)
         );
     }
+    stale_statuses(conn, today);
+}
+
+/// The rights filter right after something changed: the kept statuses the catalog's
+/// triggers marked stale are recomputed first. Marked here the way the triggers do.
+fn stale_statuses(conn: &chorus::rusqlite::Connection, today: chrono::NaiveDate) {
+    let query = Browse {
+        filter: Filter {
+            limit: Some(200),
+            ..Filter::default()
+        },
+        rights: Some(RightsStatus::Granted),
+    };
+    let contributors: Vec<i64> = conn
+        .prepare("SELECT id FROM contributors ORDER BY id LIMIT 60")
+        .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect())
+        .expect("contributors");
+    let run = |what: &str, mark: &dyn Fn(usize)| {
+        let mut times = Vec::new();
+        let mut marked = 0;
+        for i in 0..contributors.len() {
+            mark(i);
+            marked = conn
+                .query_row("SELECT count(*) FROM rights_status_stale", [], |r| {
+                    r.get::<_, i64>(0)
+                })
+                .expect("stale");
+            let t = Instant::now();
+            views::browse(conn, &query, today).expect("browse");
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+            if what.starts_with("every") && i == 4 {
+                break;
+            }
+        }
+        times.sort_by(f64::total_cmp);
+        let pct = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+        println!(
+            "| rights = granted, {what} ({marked} statuses to recompute) | | {:.2} | {:.2} |",
+            pct(0.5),
+            pct(0.95)
+        );
+    };
+    run("after one contributor's grant changed", &|i| {
+        conn.execute(
+            "INSERT OR IGNORE INTO rights_status_stale SELECT id FROM assets WHERE contributor_id = ?",
+            [contributors[i]],
+        )
+        .expect("mark");
+    });
+    run("every status recomputed (a new library, 5 runs)", &|_| {
+        conn.execute(
+            "INSERT OR IGNORE INTO rights_status_stale SELECT id FROM assets",
+            [],
+        )
+        .expect("mark");
+    });
 }
 
 fn generate(root: &Path) {

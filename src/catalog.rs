@@ -150,9 +150,10 @@ pub struct Filter {
     pub curation: Option<Curation>,
     pub min_rating: Option<u8>,
     pub search: Option<String>,
-    /// Only these assets (e.g. those with a given rights status); set by the engine.
+    /// Only assets whose kept rights status is this (`rights::refresh_statuses` first);
+    /// set by the engine.
     #[serde(skip)]
-    pub ids: Option<Vec<i64>>,
+    pub rights_status: Option<String>,
     pub limit: Option<u32>,
     pub offset: Option<u32>,
 }
@@ -251,14 +252,9 @@ fn filter_sql(filter: &Filter) -> Result<(String, Vec<rusqlite::types::Value>)> 
         sql.push_str(" AND a.id IN (SELECT rowid FROM asset_search WHERE asset_search MATCH ?)");
         args.push(q.into());
     }
-    if let Some(ids) = &filter.ids {
-        // One JSON array argument, however many ids (SQLite caps bound parameters).
-        sql.push_str(" AND a.id IN (SELECT value FROM json_each(?))");
-        args.push(
-            serde_json::to_string(ids)
-                .unwrap_or_else(|_| "[]".into())
-                .into(),
-        );
+    if let Some(status) = &filter.rights_status {
+        sql.push_str(" AND a.rights_status = ?");
+        args.push(status.clone().into());
     }
     Ok((sql, args))
 }

@@ -261,6 +261,43 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX tags_tag_source ON tags(tag, source, asset_id);
     CREATE INDEX assets_rating ON assets(rating);
     "#,
+    // 5: every asset's rights status kept on the asset, so the grid filters and counts by
+    // it through an index (`rights::refresh_statuses`). Triggers mark an asset stale
+    // whenever something its status derives from changes (its grants, its requests, its
+    // contributor); the day it may change by itself (a grant ending, a withdrawal taking
+    // effect) is kept too.
+    r#"
+    ALTER TABLE assets ADD COLUMN rights_status TEXT;
+    ALTER TABLE assets ADD COLUMN rights_changes_on TEXT;
+    CREATE INDEX assets_rights_status ON assets(rights_status);
+    CREATE INDEX assets_rights_changes ON assets(rights_changes_on)
+        WHERE rights_changes_on IS NOT NULL;
+    CREATE TABLE rights_status_stale (asset_id INTEGER PRIMARY KEY);
+    -- The day the kept statuses hold for (one row).
+    CREATE TABLE rights_status_day (day TEXT NOT NULL);
+    INSERT INTO rights_status_stale SELECT id FROM assets;
+    CREATE TRIGGER rights_status_asset_new AFTER INSERT ON assets
+        BEGIN INSERT OR IGNORE INTO rights_status_stale VALUES (NEW.id); END;
+    CREATE TRIGGER rights_status_asset_contributor AFTER UPDATE OF contributor_id ON assets
+        BEGIN INSERT OR IGNORE INTO rights_status_stale VALUES (NEW.id); END;
+    CREATE TRIGGER rights_status_asset_gone AFTER DELETE ON assets
+        BEGIN DELETE FROM rights_status_stale WHERE asset_id = OLD.id; END;
+    CREATE TRIGGER rights_status_grant_new AFTER INSERT ON grants
+        BEGIN INSERT OR IGNORE INTO rights_status_stale
+            SELECT id FROM assets WHERE contributor_id = NEW.contributor_id; END;
+    CREATE TRIGGER rights_status_grant_changed AFTER UPDATE ON grants
+        BEGIN INSERT OR IGNORE INTO rights_status_stale
+            SELECT id FROM assets WHERE contributor_id IN (OLD.contributor_id, NEW.contributor_id); END;
+    CREATE TRIGGER rights_status_grant_gone AFTER DELETE ON grants
+        BEGIN INSERT OR IGNORE INTO rights_status_stale
+            SELECT id FROM assets WHERE contributor_id = OLD.contributor_id; END;
+    CREATE TRIGGER rights_status_request_new AFTER INSERT ON rights_requests
+        BEGIN INSERT OR IGNORE INTO rights_status_stale VALUES (NEW.asset_id); END;
+    CREATE TRIGGER rights_status_request_changed AFTER UPDATE ON rights_requests
+        BEGIN INSERT OR IGNORE INTO rights_status_stale VALUES (OLD.asset_id), (NEW.asset_id); END;
+    CREATE TRIGGER rights_status_request_gone AFTER DELETE ON rights_requests
+        BEGIN INSERT OR IGNORE INTO rights_status_stale VALUES (OLD.asset_id); END;
+    "#,
 ];
 
 /// Where a library lives when nobody says: the platform's data folder for Chorus.

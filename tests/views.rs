@@ -159,3 +159,133 @@ fn grid_pages_filters_and_rights_status_agree_with_the_gate() {
     .unwrap();
     assert_eq!(clip.assets, clips);
 }
+
+/// The grid's rights filter reads statuses kept in the catalog. They must follow every
+/// grant, request and withdrawal, the calendar (a grant running out, a withdrawal dated
+/// ahead) and the clock going back, always equal to the statuses derived afresh.
+#[test]
+fn kept_rights_statuses_follow_grants_requests_and_the_calendar() {
+    let mut s = ingest_samples();
+    let day = |d: &str| campaign::parse_date(d).unwrap();
+    let agree = |lib: &chorus::library::Library, on: chrono::NaiveDate| {
+        let truth = rights::all_statuses(lib.conn(), on).unwrap();
+        for wanted in [
+            RightsStatus::Unrequested,
+            RightsStatus::Requested,
+            RightsStatus::Granted,
+            RightsStatus::Denied,
+            RightsStatus::Revoked,
+            RightsStatus::Expired,
+        ] {
+            let page = views::browse(
+                lib.conn(),
+                &Browse {
+                    filter: Filter {
+                        limit: Some(1000),
+                        ..Filter::default()
+                    },
+                    rights: Some(wanted),
+                },
+                on,
+            )
+            .unwrap();
+            let mut expected: Vec<i64> = truth
+                .iter()
+                .filter(|(_, s)| **s == wanted)
+                .map(|(id, _)| *id)
+                .collect();
+            expected.sort_unstable();
+            let got: Vec<i64> = page.assets.iter().map(|a| a.id).collect();
+            assert_eq!(got, expected, "{wanted:?} on {on}");
+        }
+        truth
+    };
+    let start = day("2026-07-01");
+    let first = agree(&s.lib, start);
+    let beach = asset_named(&s.lib, "beach_day.mp4").id;
+    let skate = asset_named(&s.lib, "skate_trick.mov").id;
+    let sunset = asset_named(&s.lib, "sunset_silent.mp4").id;
+    assert_eq!(first[&skate], RightsStatus::Granted, "the form's consent");
+
+    // A withdrawal dated ahead; the beach clip's consent replaced by one that runs out.
+    rights::revoke(
+        &mut s.lib,
+        &Target::Assets(vec![skate]),
+        day("2026-07-10"),
+        "stop from the 10th",
+    )
+    .unwrap();
+    rights::revoke(&mut s.lib, &Target::Assets(vec![beach]), start, "new terms").unwrap();
+    rights::decide(
+        &mut s.lib,
+        &Target::Assets(vec![beach]),
+        Decision::Granted,
+        &Scope {
+            channels: [Channel::Web].into(),
+            territories: ["US".to_string()].into(),
+            valid_until: Some(day("2026-07-05")),
+            adult: true,
+            ..Scope::default()
+        },
+        &Evidence {
+            text: Some("yes, until the 5th".into()),
+            source: "email".into(),
+            ..Evidence::default()
+        },
+    )
+    .unwrap();
+    let now = agree(&s.lib, start);
+    assert_eq!(
+        (now[&skate], now[&beach]),
+        (RightsStatus::Granted, RightsStatus::Granted)
+    );
+    // Nothing recorded since; the calendar alone moves them.
+    let later = agree(&s.lib, day("2026-07-11"));
+    assert_eq!(
+        (later[&skate], later[&beach]),
+        (RightsStatus::Revoked, RightsStatus::Expired)
+    );
+    // The clock goes back: the kept statuses follow it.
+    agree(&s.lib, start);
+
+    // A denial, and an asset moved to a contributor with nothing on record.
+    rights::decide(
+        &mut s.lib,
+        &Target::Assets(vec![sunset]),
+        Decision::Denied,
+        &Scope::default(),
+        &Evidence {
+            text: Some("please don't".into()),
+            source: "email".into(),
+            ..Evidence::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(agree(&s.lib, start)[&sunset], RightsStatus::Denied);
+    s.lib
+        .conn()
+        .execute(
+            "INSERT INTO contributors (name, email, created_at) VALUES ('New Person', 'new@example.com', '2026-07-01T00:00:00Z')",
+            [],
+        )
+        .unwrap();
+    s.lib
+        .conn()
+        .execute(
+            "UPDATE assets SET contributor_id = (SELECT id FROM contributors WHERE email = 'new@example.com') WHERE id = ?",
+            [sunset],
+        )
+        .unwrap();
+    assert_eq!(agree(&s.lib, start)[&sunset], RightsStatus::Unrequested);
+    // Asked: requested.
+    let usage = Usage {
+        channels: [Channel::Web].into(),
+        territories: ["US".to_string()].into(),
+        starts_on: start,
+        ends_on: day("2026-07-31"),
+    };
+    let settings = rights::RightsSettings::load(&s.lib).unwrap();
+    let plan = rights::request(&mut s.lib, &[sunset], &usage, None, &settings).unwrap();
+    assert_eq!(plan.drafts.len(), 1, "{:?}", plan.skipped);
+    assert_eq!(agree(&s.lib, start)[&sunset], RightsStatus::Requested);
+}

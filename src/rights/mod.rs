@@ -288,6 +288,23 @@ pub fn status(asset: &AssetRights, as_of: NaiveDate) -> RightsStatus {
     RightsStatus::Granted
 }
 
+/// The first day after `as_of` on which `status` may come out differently with nothing
+/// recorded in between: a standing grant running out, or a withdrawal taking effect.
+pub fn status_changes_on(asset: &AssetRights, as_of: NaiveDate) -> Option<NaiveDate> {
+    let (live, _) = live_grants(asset);
+    live.iter()
+        .flat_map(|g| {
+            [
+                g.revoked_on.filter(|r| *r > as_of),
+                g.valid_until
+                    .filter(|u| *u >= as_of)
+                    .and_then(|u| u.succ_opt()),
+            ]
+        })
+        .flatten()
+        .min()
+}
+
 /// The gate. Grants may combine: one for web and one for social together clear a web +
 /// social campaign, but every (channel, territory) pair must be covered by a single valid
 /// grant for the whole run.

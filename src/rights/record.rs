@@ -635,6 +635,20 @@ pub fn all_statuses(
     conn: &Connection,
     as_of: NaiveDate,
 ) -> Result<HashMap<i64, super::RightsStatus>, RightsError> {
+    let mut out = HashMap::new();
+    each_asset_rights(conn, |id, rights| {
+        out.insert(id, super::status(&rights, as_of));
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Every asset's rights as the gate reads them, in three queries whatever the library's
+/// size.
+fn each_asset_rights(
+    conn: &Connection,
+    mut each: impl FnMut(i64, AssetRights) -> Result<(), RightsError>,
+) -> Result<(), RightsError> {
     let mut by_contributor: HashMap<i64, Vec<Grant>> = HashMap::new();
     let mut stmt =
         conn.prepare_cached(&format!("SELECT {GRANT_COLUMNS} FROM grants ORDER BY id"))?;
@@ -656,7 +670,6 @@ pub fn all_statuses(
             r.get::<_, bool>(3)?,
         ))
     })?;
-    let mut out = HashMap::new();
     for row in rows {
         let (id, curation, contributor, requested) = row?;
         let grants = contributor
@@ -673,9 +686,81 @@ pub fn all_statuses(
             requested: requested && contributor.is_some(),
             grants,
         };
-        out.insert(id, super::status(&rights, as_of));
+        each(id, rights)?;
     }
-    Ok(out)
+    Ok(())
+}
+
+/// Above this many stale statuses one pass over every asset beats asking asset by asset.
+const STALE_BATCH: usize = 200;
+
+/// Brings the kept statuses (`assets.rights_status`, which the grid filters through) up to
+/// `today`: those the catalog's triggers marked stale, those whose day to change has come,
+/// and all of them if the clock went back. Two indexed reads when nothing changed.
+pub fn refresh_statuses(conn: &Connection, today: NaiveDate) -> Result<(), RightsError> {
+    let day = today.to_string();
+    let kept: Option<String> = conn
+        .query_row("SELECT day FROM rights_status_day", [], |r| r.get(0))
+        .optional()?;
+    let due: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM rights_status_stale)
+             OR EXISTS (SELECT 1 FROM assets WHERE rights_changes_on <= ?1)",
+        [&day],
+        |r| r.get(0),
+    )?;
+    if !due && kept.as_deref() == Some(day.as_str()) {
+        return Ok(());
+    }
+    let tx = conn.unchecked_transaction()?;
+    if kept.as_deref().is_some_and(|k| k > day.as_str()) {
+        tx.execute(
+            "INSERT OR IGNORE INTO rights_status_stale SELECT id FROM assets",
+            [],
+        )?;
+    }
+    tx.execute(
+        "INSERT OR IGNORE INTO rights_status_stale
+         SELECT id FROM assets WHERE rights_changes_on <= ?1",
+        [&day],
+    )?;
+    let stale: Vec<i64> = tx
+        .prepare("SELECT asset_id FROM rights_status_stale")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    {
+        let mut put = tx.prepare(
+            "UPDATE assets SET rights_status = ?2, rights_changes_on = ?3 WHERE id = ?1",
+        )?;
+        let mut keep = |id: i64, rights: &AssetRights| -> Result<(), RightsError> {
+            put.execute(params![
+                id,
+                super::status(rights, today).as_str(),
+                super::status_changes_on(rights, today).map(|d| d.to_string()),
+            ])?;
+            Ok(())
+        };
+        if stale.len() > STALE_BATCH {
+            let wanted: BTreeSet<i64> = stale.iter().copied().collect();
+            each_asset_rights(&tx, |id, rights| match wanted.contains(&id) {
+                true => keep(id, &rights),
+                false => Ok(()),
+            })?;
+        } else {
+            for &id in &stale {
+                match asset_rights(&tx, id) {
+                    Ok(rights) => keep(id, &rights)?,
+                    // Gone since it was marked.
+                    Err(RightsError::Db(rusqlite::Error::QueryReturnedNoRows)) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+    }
+    tx.execute("DELETE FROM rights_status_stale", [])?;
+    tx.execute("DELETE FROM rights_status_day", [])?;
+    tx.execute("INSERT INTO rights_status_day (day) VALUES (?1)", [&day])?;
+    tx.commit()?;
+    Ok(())
 }
 
 /// One asset's standing for a campaign.
