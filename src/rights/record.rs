@@ -105,11 +105,47 @@ pub struct Evidence {
     pub file: Option<PathBuf>,
 }
 
+/// Who is recording, for the audit log: the login name from the environment, else the
+/// account the process runs as (an app started by a launcher or a driver may have no
+/// `USER`), else "unknown".
 fn actor() -> String {
-    std::env::var("USER")
-        .or_else(|_| std::env::var("LOGNAME"))
-        .or_else(|_| std::env::var("USERNAME"))
-        .unwrap_or_else(|_| "unknown".to_string())
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+        .or_else(account_name)
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// The name of the account this process runs as.
+#[cfg(unix)]
+pub fn account_name() -> Option<String> {
+    let mut pwd = std::mem::MaybeUninit::<libc::passwd>::uninit();
+    let mut buf = vec![0 as libc::c_char; 4096];
+    let mut found: *mut libc::passwd = std::ptr::null_mut();
+    // SAFETY: getpwuid_r fills `pwd` with pointers into `buf`, both ours and alive while
+    // the name is copied out; `found` is null unless an entry was written.
+    unsafe {
+        let rc = libc::getpwuid_r(
+            libc::geteuid(),
+            pwd.as_mut_ptr(),
+            buf.as_mut_ptr(),
+            buf.len(),
+            &mut found,
+        );
+        if rc != 0 || found.is_null() || (*found).pw_name.is_null() {
+            return None;
+        }
+        std::ffi::CStr::from_ptr((*found).pw_name)
+            .to_str()
+            .ok()
+            .filter(|n| !n.is_empty())
+            .map(str::to_string)
+    }
+}
+
+#[cfg(not(unix))]
+pub fn account_name() -> Option<String> {
+    None
 }
 
 /// Appends one event to the audit log.
@@ -972,4 +1008,16 @@ pub fn due(
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(unix)]
+    #[test]
+    fn the_account_name_comes_from_the_system_not_the_environment() {
+        // What `actor` falls back to when an app is started without USER (tauri-driver
+        // does that): the account the process runs as.
+        let name = super::account_name().expect("the process's account");
+        assert!(!name.trim().is_empty(), "{name:?}");
+    }
 }
