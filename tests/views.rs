@@ -4,6 +4,8 @@
 
 mod common;
 
+use std::collections::HashMap;
+
 use chorus::campaign;
 use chorus::catalog::{self, Curation, Filter};
 use chorus::rights::{self, Channel, Decision, Evidence, RightsStatus, Scope, Target, Usage};
@@ -12,6 +14,38 @@ use common::*;
 
 fn today() -> chrono::NaiveDate {
     campaign::parse_date("2026-07-01").unwrap()
+}
+
+/// The grid filtered by a rights status: its asset ids and its total.
+fn grid_with_status(
+    lib: &chorus::library::Library,
+    wanted: RightsStatus,
+    on: chrono::NaiveDate,
+) -> (Vec<i64>, i64) {
+    let page = views::browse(
+        lib.conn(),
+        &Browse {
+            filter: Filter {
+                limit: Some(1000),
+                ..Filter::default()
+            },
+            rights: Some(wanted),
+        },
+        on,
+    )
+    .unwrap();
+    (page.assets.iter().map(|a| a.id).collect(), page.total)
+}
+
+/// The ids with status `wanted`, in order.
+fn having(statuses: &HashMap<i64, RightsStatus>, wanted: RightsStatus) -> Vec<i64> {
+    let mut ids: Vec<i64> = statuses
+        .iter()
+        .filter(|(_, s)| **s == wanted)
+        .map(|(id, _)| *id)
+        .collect();
+    ids.sort_unstable();
+    ids
 }
 
 #[test]
@@ -100,27 +134,10 @@ fn grid_pages_filters_and_rights_status_agree_with_the_gate() {
         RightsStatus::Granted,
         RightsStatus::Unrequested,
     ] {
-        let got = views::browse(
-            s.lib.conn(),
-            &Browse {
-                filter: Filter {
-                    limit: Some(1000),
-                    ..Filter::default()
-                },
-                rights: Some(wanted),
-            },
-            today(),
-        )
-        .unwrap();
-        let mut expected: Vec<i64> = batch
-            .iter()
-            .filter(|(_, s)| **s == wanted)
-            .map(|(id, _)| *id)
-            .collect();
-        expected.sort_unstable();
-        let ids: Vec<i64> = got.assets.iter().map(|a| a.id).collect();
+        let (ids, total) = grid_with_status(&s.lib, wanted, today());
+        let expected = having(&batch, wanted);
         assert_eq!(ids, expected, "{wanted:?}");
-        assert_eq!(got.total, expected.len() as i64);
+        assert_eq!(total, expected.len() as i64);
     }
 
     // The rights queue: the revoked one, and nothing granted in "to request".
@@ -177,26 +194,8 @@ fn kept_rights_statuses_follow_grants_requests_and_the_calendar() {
             RightsStatus::Revoked,
             RightsStatus::Expired,
         ] {
-            let page = views::browse(
-                lib.conn(),
-                &Browse {
-                    filter: Filter {
-                        limit: Some(1000),
-                        ..Filter::default()
-                    },
-                    rights: Some(wanted),
-                },
-                on,
-            )
-            .unwrap();
-            let mut expected: Vec<i64> = truth
-                .iter()
-                .filter(|(_, s)| **s == wanted)
-                .map(|(id, _)| *id)
-                .collect();
-            expected.sort_unstable();
-            let got: Vec<i64> = page.assets.iter().map(|a| a.id).collect();
-            assert_eq!(got, expected, "{wanted:?} on {on}");
+            let (got, _) = grid_with_status(lib, wanted, on);
+            assert_eq!(got, having(&truth, wanted), "{wanted:?} on {on}");
         }
         truth
     };

@@ -391,7 +391,8 @@ fn grab_frames(
     Ok(out)
 }
 
-fn frame_to_image(rgb: &frame::Video) -> RgbImage {
+/// An RGB24 frame as an image (rows copied out of the frame's padded lines).
+pub(crate) fn frame_to_image(rgb: &frame::Video) -> RgbImage {
     let (w, h) = (rgb.width(), rgb.height());
     let stride = rgb.stride(0);
     let data = rgb.data(0);
@@ -401,6 +402,20 @@ fn frame_to_image(rgb: &frame::Video) -> RgbImage {
         buf.extend_from_slice(&data[y * stride..y * stride + row]);
     }
     RgbImage::from_raw(w, h, buf).unwrap_or_else(|| RgbImage::new(w, h))
+}
+
+/// An image as an RGB24 frame. FFmpeg's frames pad their lines, which swscale's readers
+/// may look a little past; an image's buffer has no such slack.
+pub(crate) fn image_to_frame(img: &RgbImage) -> frame::Video {
+    let (w, h) = img.dimensions();
+    let mut frame = frame::Video::new(ff::format::Pixel::RGB24, w, h);
+    let stride = frame.stride(0);
+    let row = w as usize * 3;
+    let data = frame.data_mut(0);
+    for (y, line) in img.as_raw().chunks_exact(row.max(1)).enumerate() {
+        data[y * stride..y * stride + row].copy_from_slice(line);
+    }
+    frame
 }
 
 fn filmstrip(frames: &[RgbImage]) -> RgbImage {

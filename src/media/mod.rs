@@ -12,6 +12,7 @@ use std::path::Path;
 use image::{imageops, RgbImage};
 use serde::{Deserialize, Serialize};
 
+pub(crate) use clip::{frame_to_image, image_to_frame};
 pub use sniff::{mime, sniff, Sniffed};
 
 /// Long side of photo thumbnails and clip posters, in pixels.

@@ -71,15 +71,7 @@ pub fn resize(img: &RgbImage, w: u32, h: u32) -> RgbImage {
 
 fn sws(img: &RgbImage, w: u32, h: u32) -> Option<RgbImage> {
     let (sw, sh) = img.dimensions();
-    let mut src = frame::Video::new(Pixel::RGB24, sw, sh);
-    let stride = src.stride(0);
-    let row = sw as usize * 3;
-    {
-        let data = src.data_mut(0);
-        for (y, line) in img.as_raw().chunks_exact(row).enumerate() {
-            data[y * stride..y * stride + row].copy_from_slice(line);
-        }
-    }
+    let src = crate::media::image_to_frame(img);
     let mut dst = frame::Video::empty();
     with_scaler(
         (Pixel::RGB24, sw, sh),
@@ -87,14 +79,7 @@ fn sws(img: &RgbImage, w: u32, h: u32) -> Option<RgbImage> {
         flags_for(sw, sh, w, h),
         |ctx| ctx.run(&src, &mut dst).ok(),
     )??;
-    let out_stride = dst.stride(0);
-    let out_row = w as usize * 3;
-    let mut buf = Vec::with_capacity(out_row * h as usize);
-    let data = dst.data(0);
-    for y in 0..h as usize {
-        buf.extend_from_slice(&data[y * out_stride..y * out_stride + out_row]);
-    }
-    RgbImage::from_raw(w, h, buf)
+    Some(crate::media::frame_to_image(&dst))
 }
 
 #[cfg(test)]

@@ -226,6 +226,8 @@ struct Looped<'a> {
     one: &'a [Stereo],
     len: usize,
     seam: usize,
+    fade_in: usize,
+    fade_out: usize,
 }
 
 impl<'a> Looped<'a> {
@@ -234,6 +236,8 @@ impl<'a> Looped<'a> {
             one,
             len,
             seam: (SAMPLE_RATE as usize / 2).min(one.len() / 4),
+            fade_in: (SAMPLE_RATE as usize / 2).min(len).max(1),
+            fade_out: (SAMPLE_RATE as usize * 3 / 2).min(len).max(1),
         }
     }
 
@@ -258,10 +262,8 @@ impl<'a> Looped<'a> {
         } else {
             self.one[o]
         };
-        let fade_in = (SAMPLE_RATE as usize / 2).min(self.len).max(1);
-        let fade_out = (SAMPLE_RATE as usize * 3 / 2).min(self.len).max(1);
-        let g = ((j as f32 + 1.0) / fade_in as f32)
-            .min(self.len.saturating_sub(j) as f32 / fade_out as f32)
+        let g = ((j as f32 + 1.0) / self.fade_in as f32)
+            .min(self.len.saturating_sub(j) as f32 / self.fade_out as f32)
             .min(1.0);
         [s[0] * g, s[1] * g]
     }

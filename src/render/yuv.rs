@@ -152,16 +152,7 @@ impl Yuv {
     /// An RGB picture (photos, cards, stills), converted once.
     pub fn from_rgb(img: &RgbImage) -> Result<Yuv, RenderError> {
         let (w, h) = img.dimensions();
-        // swscale's readers may look a little past a row's end: give them a padded frame.
-        let mut src = frame::Video::new(Pixel::RGB24, w, h);
-        let stride = src.stride(0);
-        let row = w as usize * 3;
-        {
-            let data = src.data_mut(0);
-            for (y, line) in img.as_raw().chunks_exact(row).enumerate() {
-                data[y * stride..y * stride + row].copy_from_slice(line);
-            }
-        }
+        let src = crate::media::image_to_frame(img);
         let mut out = Yuv::uninit(w, h);
         let to = (out.width(), out.height());
         scale::with_scaler(
@@ -187,12 +178,7 @@ impl Yuv {
         )
         .filter(|ok| *ok)
         .ok_or_else(|| refused("convert to RGB", (w, h), (w, h)))?;
-        let (stride, row) = (dst.stride(0), w as usize * 3);
-        let mut buf = Vec::with_capacity(row * h as usize);
-        for y in 0..h as usize {
-            buf.extend_from_slice(&dst.data(0)[y * stride..y * stride + row]);
-        }
-        RgbImage::from_raw(w, h, buf).ok_or_else(|| refused("convert to RGB", (w, h), (w, h)))
+        Ok(crate::media::frame_to_image(&dst))
     }
 
     /// `crop` of this picture as seen turned `rotation`° clockwise, resized to `w`×`h`.

@@ -48,6 +48,33 @@ export async function eventually(driver, fn, what, ms = 15000) {
   }, ms, `timed out waiting for ${what}`);
 }
 
+/** Plays the video `css` (muted) until it is past `seconds`, and returns its time and
+ * picture size: { time, width, height }. */
+export async function playsPast(driver, css, seconds, what) {
+  return eventually(
+    driver,
+    () =>
+      driver.executeAsyncScript(
+        (sel, min, done) => {
+          const v = document.querySelector(sel);
+          v.muted = true;
+          v.play().then(
+            () =>
+              setTimeout(
+                () => done(v.currentTime > min && v.videoWidth > 0 ? { time: v.currentTime, width: v.videoWidth, height: v.videoHeight } : false),
+                800,
+              ),
+            () => done(false),
+          );
+        },
+        css,
+        seconds,
+      ),
+    what,
+    30000,
+  );
+}
+
 /** Saves a screenshot of the window and prints where it went. */
 export async function shot(driver, name) {
   mkdirSync(shots, { recursive: true });

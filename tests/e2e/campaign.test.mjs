@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Key } from 'selenium-webdriver';
-import { $, $$, choose, demoLibrary, eventually, launch, setValue, shot, text, visible } from './app.mjs';
+import { $, $$, choose, demoLibrary, eventually, launch, playsPast, setValue, shot, text, visible } from './app.mjs';
 
 let driver;
 const CAMPAIGN = 'Holiday Stories';
@@ -111,21 +111,8 @@ test('a quick preview renders and plays in the editor', async () => {
   });
   assert.deepEqual(size, [360, 640], 'a third of 1080×1920');
   // Playing, not just loaded; and the window has painted it before the screenshot.
-  const played = await eventually(
-    driver,
-    () =>
-      driver.executeAsyncScript((done) => {
-        const v = document.querySelector('video#preview-player');
-        v.muted = true;
-        v.play().then(
-          () => setTimeout(() => done(v.currentTime > 0.5 ? v.currentTime : false), 800),
-          () => done(false),
-        );
-      }),
-    'the preview to play',
-    30000,
-  );
-  assert.ok(played > 0.5, `played to ${played} s`);
+  const played = await playsPast(driver, 'video#preview-player', 0.5, 'the preview to play');
+  assert.ok(played.time > 0.5, `played to ${played.time} s`);
   await shot(driver, '12b-preview');
 });
 

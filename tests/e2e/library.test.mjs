@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Key } from 'selenium-webdriver';
-import { $, $$, choose, eventually, launch, libraryPath, samples, shot, text, visible } from './app.mjs';
+import { $, $$, choose, eventually, launch, libraryPath, playsPast, samples, shot, text, visible } from './app.mjs';
 
 let driver;
 
@@ -137,21 +137,8 @@ test('a clip opens in the asset panel and plays', async () => {
   await (await $(driver, '#grid')).sendKeys(Key.ENTER);
   await visible(driver, '#asset-panel');
   await visible(driver, 'video#player');
-  const played = await eventually(
-    driver,
-    () =>
-      driver.executeAsyncScript((done) => {
-        const v = document.querySelector('video#player');
-        v.muted = true;
-        v.play().then(
-          () => setTimeout(() => done(v.currentTime > 0.3 && v.videoWidth > 0 ? v.currentTime : false), 800),
-          () => done(false),
-        );
-      }),
-    'the clip to play',
-    30000,
-  );
-  assert.ok(played > 0.3, `played to ${played} s`);
+  const played = await playsPast(driver, 'video#player', 0.3, 'the clip to play');
+  assert.ok(played.time > 0.3, `played to ${played.time} s`);
   await shot(driver, '06-clip-playing');
   await (await $(driver, '#asset-close')).click();
   await choose(driver, '#filter-kind', '');
@@ -165,27 +152,9 @@ test('a phone clip filmed upright plays upright', async () => {
   await (await $(driver, '#grid')).sendKeys(Key.ENTER);
   await visible(driver, '#asset-panel');
   await visible(driver, 'video#player');
-  const seen = await eventually(
-    driver,
-    () =>
-      driver.executeAsyncScript((done) => {
-        const v = document.querySelector('video#player');
-        v.muted = true;
-        v.play().then(
-          () =>
-            setTimeout(() => {
-              const r = v.getBoundingClientRect();
-              done(v.currentTime > 0.3 ? { w: v.videoWidth, h: v.videoHeight, box: [r.width, r.height] } : false);
-            }, 800),
-          () => done(false),
-        );
-      }),
-    'the vertical clip to play',
-    30000,
-  );
-  console.log(`vertical clip: ${JSON.stringify(seen)}`);
+  const seen = await playsPast(driver, 'video#player', 0.3, 'the vertical clip to play');
   // WebKit's player applies the display matrix: the picture is 360 wide, 640 tall.
-  assert.deepEqual([seen.w, seen.h], [360, 640], 'played upright');
+  assert.deepEqual([seen.width, seen.height], [360, 640], 'played upright');
   await shot(driver, '06b-vertical-clip');
   await (await $(driver, '#asset-close')).click();
   await (await $(driver, '#search')).clear();
