@@ -329,11 +329,15 @@ fn generate(root: &Path) {
         )
         .expect("tag");
         catalog::refresh_search(&tx, id).expect("search row");
-        let thumb = store.thumb(&hash);
+        let thumb = store.thumb(&chorus::library::ContentHash::parse(&hash).unwrap());
         if let Some(dir) = thumb.parent() {
             std::fs::create_dir_all(dir).expect("thumb dir");
         }
-        std::fs::hard_link(store.thumb(seed_hash), &thumb).expect("thumbnail link");
+        std::fs::hard_link(
+            store.thumb(&chorus::library::ContentHash::parse(seed_hash).unwrap()),
+            &thumb,
+        )
+        .expect("thumbnail link");
     }
     tx.commit().expect("commit");
     // A third of the contributors said yes on the form.
@@ -345,7 +349,7 @@ fn generate(root: &Path) {
             &Scope {
                 channels: [Channel::Web, Channel::Social].into(),
                 territories: [rights::WORLDWIDE.to_string()].into(),
-                adult: true,
+                age: chorus::rights::Age::Adult,
                 ..Scope::default()
             },
             &Evidence {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make fuzz`: the whole hostile corpus, one file per process (so a hang, a crash or a
-# memory blow-up is caught and measured per file), then cargo-fuzz on the probe path.
+# memory blow-up is caught and measured per file), then cargo-fuzz on the probe path and on
+# piece documents.
 #   FUZZ_MINUTES=5 scripts/fuzz.sh     (0 skips cargo-fuzz)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -73,5 +74,10 @@ if [ "$MINUTES" != "0" ]; then
   cp -n "$CORPUS"/*.* assets/samples/*.* fuzz/corpus/probe/ 2>/dev/null || true
   # cargo-fuzz wants nightly flags; RUSTC_BOOTSTRAP lets the one stable toolchain accept them.
   (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run probe corpus/probe -- \
+      -max_total_time=$((MINUTES * 60)) -rss_limit_mb=2048 -timeout=30) 2>&1 | tail -20
+  # Piece documents, seeded with the demo's own and the red-team attacks.
+  mkdir -p fuzz/corpus/piece
+  cp -n tests/fixtures/pieces/*.json fuzz/corpus/piece/ 2>/dev/null || true
+  (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run piece corpus/piece -- \
       -max_total_time=$((MINUTES * 60)) -rss_limit_mb=2048 -timeout=30) 2>&1 | tail -20
 fi

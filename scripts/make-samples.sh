@@ -161,19 +161,19 @@ cp "$S/family_picnic.jpg" "$S/family_picnic_copy.jpg"
   -c:v mjpeg -q:v 8 -pix_fmt yuvj420p "${BX[@]}" "$S/more/hiking_gps_small.jpg"
 "${EXIF[@]}" -all= "$S/more/hiking_gps_small.jpg"
 
-# 18. submissions.csv (form export: non-canonical header, extra column, UTF-8, LF).
+# 18. submissions.csv (form export: non-canonical header, an 18+ box, extra column, UTF-8, LF).
 cat > "$S/submissions.csv" <<'CSV'
-Submitted At,Handle,Full Name,Email,File,Consent,Referral
-2026-06-02T09:15:00Z,@ana.surfs,Ana Souza,ana@example.com,beach_day.mp4,I agree that BrandCo may use my submission in its marketing.,Instagram
-2026-06-02T09:18:42Z,@ana.surfs,Ana Souza,ana@example.com,hiking_gps.jpg,I agree that BrandCo may use my submission in its marketing.,Instagram
-2026-06-02T11:03:05Z,@benskates,Ben Okafor,ben.okafor@example.com,skate_trick.mov,"Yes, I agree that BrandCo may use my submission in its marketing.",TikTok
-2026-06-02T11:04:30Z,@benskates,Ben Okafor,ben.okafor@example.com,unboxing_vertical.mp4,"Yes, I agree that BrandCo may use my submission in its marketing.",TikTok
-2026-06-03T08:45:12Z,@chloe_m,Chloé Martin,chloe.martin@example.com,family_picnic.jpg,"I agree that BrandCo may use my submission in its marketing, including social media.","Newsletter, June issue"
-2026-06-03T08:47:01Z,@chloe_m,Chloé Martin,chloe.martin@example.com,portrait_rotated.jpg,"I agree that BrandCo may use my submission in its marketing, including social media.","Newsletter, June issue"
-2026-06-04T19:20:00Z,@devp,Dev Patel,dev.patel@example.com,concert.webm,I agree that BrandCo may use my submission in its marketing.,
-2026-06-05T14:00:00Z,@emmalund,Emma Lund,emma.lund@example.com,sunset_silent.mp4,I consent to BrandCo using my submission in its marketing.,Friend
-2026-06-05T14:02:10Z,@emmalund,Emma Lund,emma.lund@example.com,fan_art.png,I consent to BrandCo using my submission in its marketing.,Friend
-2026-06-05T14:05:55Z,@emmalund,Emma Lund,emma.lund@example.com,missing_clip.mp4,I consent to BrandCo using my submission in its marketing.,Friend
+Submitted At,Handle,Full Name,Email,File,I am 18 or older,Consent,Referral
+2026-06-02T09:15:00Z,@ana.surfs,Ana Souza,ana@example.com,beach_day.mp4,Yes,I agree that BrandCo may use my submission in its marketing.,Instagram
+2026-06-02T09:18:42Z,@ana.surfs,Ana Souza,ana@example.com,hiking_gps.jpg,Yes,I agree that BrandCo may use my submission in its marketing.,Instagram
+2026-06-02T11:03:05Z,@benskates,Ben Okafor,ben.okafor@example.com,skate_trick.mov,Yes,"Yes, I agree that BrandCo may use my submission in its marketing.",TikTok
+2026-06-02T11:04:30Z,@benskates,Ben Okafor,ben.okafor@example.com,unboxing_vertical.mp4,Yes,"Yes, I agree that BrandCo may use my submission in its marketing.",TikTok
+2026-06-03T08:45:12Z,@chloe_m,Chloé Martin,chloe.martin@example.com,family_picnic.jpg,Yes,"I agree that BrandCo may use my submission in its marketing, including social media.","Newsletter, June issue"
+2026-06-03T08:47:01Z,@chloe_m,Chloé Martin,chloe.martin@example.com,portrait_rotated.jpg,Yes,"I agree that BrandCo may use my submission in its marketing, including social media.","Newsletter, June issue"
+2026-06-04T19:20:00Z,@devp,Dev Patel,dev.patel@example.com,concert.webm,Yes,I agree that BrandCo may use my submission in its marketing.,
+2026-06-05T14:00:00Z,@emmalund,Emma Lund,emma.lund@example.com,sunset_silent.mp4,Yes,I consent to BrandCo using my submission in its marketing.,Friend
+2026-06-05T14:02:10Z,@emmalund,Emma Lund,emma.lund@example.com,fan_art.png,Yes,I consent to BrandCo using my submission in its marketing.,Friend
+2026-06-05T14:05:55Z,@emmalund,Emma Lund,emma.lund@example.com,missing_clip.mp4,Yes,I consent to BrandCo using my submission in its marketing.,Friend
 CSV
 
 # ---------------------------------------------------------------- bad fixtures
@@ -510,8 +510,8 @@ print(f"  closest distinct pair: {worst[1]} at {worst[0]}/64 bits (dHash/aHash/p
 
 # ---- CSV
 rows = list(csv.reader(open(os.path.join(S, "submissions.csv"), encoding="utf-8", newline="")))
-check(rows[0] == ["Submitted At", "Handle", "Full Name", "Email", "File", "Consent", "Referral"], "csv header")
-check(all(len(r) == 7 for r in rows), "csv: 7 fields per row")
+check(rows[0] == ["Submitted At", "Handle", "Full Name", "Email", "File", "I am 18 or older", "Consent", "Referral"], "csv header")
+check(all(len(r) == 8 for r in rows), "csv: 8 fields per row")
 files = [r[4] for r in rows[1:]]
 for f in files:
     exists = os.path.exists(os.path.join(S, f)) or os.path.exists(os.path.join(S, "more", f))

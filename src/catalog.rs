@@ -4,7 +4,7 @@
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
-use crate::library::Library;
+use crate::library::{ContentHash, Library};
 use crate::media::Kind;
 
 #[derive(Debug, thiserror::Error)]
@@ -21,6 +21,8 @@ pub enum CatalogError {
     InvalidTag(String),
     #[error("'{0}' is not an orientation (use portrait, landscape or square)")]
     InvalidOrientation(String),
+    #[error("asset {id} in the catalog is damaged ({why}); it was changed outside Chorus: restore the library from a backup or ingest the file again")]
+    Damaged { id: i64, why: String },
     #[error("catalog error: {0}")]
     Db(#[from] rusqlite::Error),
 }
@@ -123,6 +125,80 @@ pub struct Asset {
     pub contributor: Option<Contributor>,
     pub tags: Vec<Tag>,
     pub ingested_at: String,
+}
+
+/// What the renderer needs to know to read one asset: always looked up here by id, never
+/// taken from a piece document, so a document cannot point a render at another file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Source {
+    pub asset_id: i64,
+    pub hash: ContentHash,
+    pub kind: Kind,
+    pub width: u32,
+    pub height: u32,
+    pub exif_orientation: Option<u8>,
+    /// Display-matrix rotation of a clip, clockwise, in degrees (0, 90, 180, 270).
+    pub rotation: u16,
+    pub duration_ms: Option<u64>,
+}
+
+/// The sources of these assets, checked: a hash that is not a hash, a kind or a rotation
+/// the catalog never writes, are damage done outside Chorus and refused by name.
+pub fn sources(conn: &Connection, ids: &[i64]) -> Result<Vec<Source>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT hash, kind, width, height, exif_orientation, rotation, duration_ms FROM assets WHERE id = ?",
+    )?;
+    let mut out = Vec::with_capacity(ids.len());
+    for &id in ids {
+        type Raw = (String, String, i64, i64, Option<i64>, i64, Option<i64>);
+        let raw: Option<Raw> = stmt
+            .query_row([id], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            })
+            .optional()?;
+        let Some((hash, kind, width, height, orientation, rotation, duration)) = raw else {
+            return Err(CatalogError::NoSuchAsset(id.to_string()));
+        };
+        let damaged = |why: String| CatalogError::Damaged { id, why };
+        let hash = ContentHash::parse(&hash).map_err(|e| damaged(e.to_string()))?;
+        let kind = Kind::parse(&kind).ok_or_else(|| damaged(format!("kind '{kind}'")))?;
+        let dim = |v: i64| u32::try_from(v).ok().filter(|v| (1..=65_535).contains(v));
+        let (Some(width), Some(height)) = (dim(width), dim(height)) else {
+            return Err(damaged(format!("size {width}x{height}")));
+        };
+        if !matches!(rotation, 0 | 90 | 180 | 270) {
+            return Err(damaged(format!("rotation {rotation}")));
+        }
+        let exif_orientation = match orientation {
+            None => None,
+            Some(o @ 1..=8) => Some(o as u8),
+            Some(o) => return Err(damaged(format!("EXIF orientation {o}"))),
+        };
+        let duration_ms = match (kind, duration) {
+            (Kind::Clip, Some(d)) if d > 0 => Some(d as u64),
+            (Kind::Clip, d) => return Err(damaged(format!("clip duration {d:?}"))),
+            (Kind::Photo, _) => None,
+        };
+        out.push(Source {
+            asset_id: id,
+            hash,
+            kind,
+            width,
+            height,
+            exif_orientation,
+            rotation: rotation as u16,
+            duration_ms,
+        });
+    }
+    Ok(out)
 }
 
 /// Everything `chorus show` prints: the asset, where its files are, how it arrived.
@@ -364,10 +440,14 @@ pub fn detail(lib: &Library, id: i64) -> Result<AssetDetail> {
         .query_map([id], |r| r.get(0))?
         .collect::<rusqlite::Result<Vec<i64>>>()?;
     let store = lib.store();
-    let filmstrip = store.filmstrip(&asset.hash);
+    let hash = ContentHash::parse(&asset.hash).map_err(|e| CatalogError::Damaged {
+        id,
+        why: e.to_string(),
+    })?;
+    let filmstrip = store.filmstrip(&hash);
     Ok(AssetDetail {
-        store_path: store.original(&asset.hash).display().to_string(),
-        thumbnail_path: store.thumb(&asset.hash).display().to_string(),
+        store_path: store.original(&hash).display().to_string(),
+        thumbnail_path: store.thumb(&hash).display().to_string(),
         filmstrip_path: (asset.kind == Kind::Clip).then(|| filmstrip.display().to_string()),
         asset,
         submissions,

@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Duration, NaiveDate};
 
-use crate::campaign::piece::{self, Piece, Preset};
-use crate::campaign::{self, assemble, Campaign};
+use crate::campaign::{self, Campaign};
 use crate::catalog::{self, Curation, Filter};
 use crate::library::Library;
+use crate::piece::assemble;
+use crate::piece::{self, Piece, Preset};
 use crate::rights::{self, Channel, Decision, Evidence, Reply, RequestPlan, Scope, Target, Usage};
 
 pub const CAMPAIGN: &str = "Summer Stories";
@@ -99,7 +100,7 @@ pub fn clear_rights(
         territories: usage.territories.clone(),
         valid_from: Some(today),
         valid_until: Some(today + Duration::days(21)),
-        adult: true,
+        age: rights::Age::Adult,
         guardian: None,
     };
     let evidence = Evidence {

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::campaign::piece::{Piece, PieceDoc, Preset, FPS};
 use crate::campaign::Campaign;
 use crate::library::Library;
+use crate::piece::{Piece, PieceDoc, Preset, FPS};
 use crate::render::{self, RenderError};
 use crate::rights::{self, RightsError};
 
@@ -78,7 +78,19 @@ fn ms(frames: u64) -> u64 {
     frames * 1000 / FPS
 }
 
-/// A folder- and file-name-safe form of a name.
+/// A folder- and file-name-safe form of a name, never empty: a name with no letters or
+/// digits (all emoji, say) becomes `fallback`.
+pub fn file_name_for(s: &str, fallback: &str) -> String {
+    let slug: String = slug(s).chars().take(80).collect();
+    let slug = slug.trim_matches('-').to_string();
+    if slug.is_empty() {
+        fallback.to_string()
+    } else {
+        slug
+    }
+}
+
+/// A folder- and file-name-safe form of a name (empty when it has no letters or digits).
 pub fn slug(s: &str) -> String {
     let mut out: String = s
         .chars()
@@ -107,7 +119,7 @@ pub fn export(
 ) -> Result<PathBuf, ExportError> {
     let assets = piece.document.asset_ids();
     let cleared = rights::require_cleared(lib.conn(), campaign, &assets)?;
-    let name = slug(&piece.document.name);
+    let name = file_name_for(&piece.document.name, &format!("piece-{}", piece.id));
     let folder = out_dir.join(&name);
     if folder.exists() {
         return Err(ExportError::Exists { path: folder });
@@ -119,9 +131,13 @@ pub fn export(
     };
     let _ = fs::remove_dir_all(&partial);
     fs::create_dir_all(&partial).map_err(io(&partial))?;
+    crate::library::private_dir(&partial).map_err(io(&partial))?;
     let result = write_all(
         lib, campaign, piece, presets, &cleared, &partial, &name, progress,
     );
+    // A contributor may have withdrawn while the export ran: ask the gate again before
+    // the folder takes its name.
+    let result = result.and_then(|()| Ok(cleared.still_holds(lib.conn())?));
     if let Err(e) = result {
         let _ = fs::remove_dir_all(&partial);
         return Err(e);
@@ -157,7 +173,7 @@ fn write_all(
         // The same storyboard, re-fitted to each shape.
         let mut doc = piece.document.clone();
         doc.preset = *preset;
-        if !matches!(doc.content, crate::campaign::piece::Content::Montage(_)) {
+        if !matches!(doc.content, crate::piece::Content::Montage(_)) {
             // Stills and mosaic walls export as pictures; the first one is the poster too.
             let file = format!("{name}-{}.jpg", preset.name());
             render::render_image(lib, cleared, &doc, &dir.join(&file))?;
@@ -174,7 +190,8 @@ fn write_all(
                 duration_ms: 0,
                 timeline: Vec::new(),
             });
-            let animated = matches!(&doc.content, crate::campaign::piece::Content::Mosaic(m) if m.animated_ms > 0);
+            let animated =
+                matches!(&doc.content, crate::piece::Content::Mosaic(m) if m.animated_ms > 0);
             if !animated {
                 continue;
             }
@@ -241,7 +258,7 @@ fn write_all(
         });
     }
     let credits_path = dir.join("credits.txt");
-    fs::write(&credits_path, credits).map_err(io(&credits_path))?;
+    crate::library::write_private(&credits_path, credits).map_err(io(&credits_path))?;
     rights::write_report(conn, campaign, &assets, dir)?;
     let manifest = Manifest {
         format: MANIFEST_FORMAT,
@@ -256,6 +273,6 @@ fn write_all(
     };
     let path = dir.join("manifest.json");
     let json = serde_json::to_string_pretty(&manifest).unwrap_or_default();
-    fs::write(&path, json).map_err(io(&path))?;
+    crate::library::write_private(&path, json).map_err(io(&path))?;
     Ok(())
 }

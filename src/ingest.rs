@@ -19,7 +19,7 @@ use walkdir::WalkDir;
 
 use crate::catalog;
 use crate::library::{self, Library, LibraryError, PutOutcome, Store, Stored};
-use crate::manifest::{Manifest, ManifestError, Row};
+use crate::manifest::{FileMatch, Manifest, ManifestError, Row};
 use crate::media::{self, Limits, MediaError, MediaInfo, Sniffed};
 use crate::rights::FormTerms;
 
@@ -27,6 +27,10 @@ use crate::rights::FormTerms;
 /// as near-duplicates. Resized or re-encoded copies measure 0–4; different shots 15+.
 const NEAR_DUPLICATE_DISTANCE: u32 = 6;
 const THUMB_QUALITY: u8 = 82;
+/// The most worker threads an ingest runs, whatever it is asked for: each holds a catalog
+/// reader and a decoder, and more than this only contends for the disk.
+pub const MAX_WORKERS: usize = 64;
+
 /// How far workers may run ahead of the catalog writer, in files.
 const REORDER_WINDOW: usize = 32;
 
@@ -81,6 +85,10 @@ pub struct FileResult {
     pub duplicate_of: Option<i64>,
     pub error_kind: Option<String>,
     pub error: Option<String>,
+    /// A warning about a file that was imported: the form names it but Chorus could not
+    /// tell whose it is, so it was linked to nobody.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -179,6 +187,14 @@ pub fn run(
     let mut state = RunState {
         run_id,
         manifest: manifest.as_ref(),
+        form_matches: manifest.as_ref().map_or_else(Vec::new, |m| {
+            let files: Vec<(&str, &Path)> = walk
+                .jobs
+                .iter()
+                .map(|j| (j.relative.as_str(), j.path.as_path()))
+                .collect();
+            m.match_files(&files)
+        }),
         used_rows: HashSet::new(),
         near_index: load_phashes(lib.conn())?,
         form_terms: crate::rights::RightsSettings::load(lib)?.form,
@@ -215,7 +231,8 @@ pub fn run(
         std::thread::available_parallelism().map_or(2, |n| n.get())
     } else {
         opts.workers
-    };
+    }
+    .clamp(1, MAX_WORKERS);
     let store = lib.store();
     let next = AtomicUsize::new(0);
     let committed = AtomicUsize::new(0);
@@ -269,8 +286,8 @@ pub fn run(
         'receive: for (i, outcome) in rx.iter() {
             pending.insert(i, outcome);
             while let Some(outcome) = pending.remove(&committed.load(Ordering::Relaxed)) {
-                let job = &jobs[committed.load(Ordering::Relaxed)];
-                let recorded = record(lib, &mut state, job, outcome);
+                let index = committed.load(Ordering::Relaxed);
+                let recorded = record(lib, &mut state, index, &jobs[index], outcome);
                 committed.fetch_add(1, Ordering::Relaxed);
                 match recorded {
                     Ok(file_result) => {
@@ -340,6 +357,7 @@ fn failed(path: String, kind: &str, message: String) -> FileResult {
         duplicate_of: None,
         error_kind: Some(kind.to_string()),
         error: Some(message),
+        note: None,
     }
 }
 
@@ -631,26 +649,25 @@ fn insert_result(tx: &Transaction, run_id: i64, r: &FileResult) -> rusqlite::Res
     Ok(())
 }
 
-/// Picks the form row for a file: one naming its path under the root, else one naming its
-/// file name that no other file has claimed yet.
-fn manifest_row<'m>(m: &'m Manifest, job: &Job, used: &mut HashSet<usize>) -> Option<&'m Row> {
-    let candidates = m.rows_for(&job.path);
-    let pick = candidates
-        .iter()
-        .copied()
-        .find(|&i| {
-            m.rows[i]
-                .file
-                .trim_start_matches("./")
-                .eq_ignore_ascii_case(&job.relative)
-        })
-        .or_else(|| candidates.iter().copied().find(|i| !used.contains(i)))?;
-    used.insert(pick);
-    Some(&m.rows[pick])
+/// The form row for a file, as `Manifest::match_files` decided for the whole walk (by the
+/// form's path, or a name only one row and one file have), and the warning to put on the
+/// file's result when rows name it but none could be trusted. The rows the file answers
+/// for are marked used, so they are not reported as files that never arrived.
+fn manifest_row<'m>(
+    m: &'m Manifest,
+    found: Option<&FileMatch>,
+    used: &mut HashSet<usize>,
+) -> (Option<&'m Row>, Option<String>) {
+    let Some(found) = found else {
+        return (None, None);
+    };
+    used.extend(found.rows.iter().copied());
+    (found.row.map(|r| &m.rows[r]), found.warning.clone())
 }
 
 /// Records how the file arrived; a first submission through the form also turns the form's
-/// consent into a grant on the library's form terms.
+/// consent into a grant on the library's form terms, if its answer is a yes (any other
+/// answer is kept on the submission row, and the asset waits for a person to ask).
 fn link_submission(
     tx: &Transaction,
     asset_id: i64,
@@ -689,7 +706,8 @@ fn link_submission(
         row.and_then(|r| r.consent.as_deref()),
     ) {
         let submitted = row.and_then(|r| r.submitted_at.as_deref());
-        crate::rights::record_form_consent(tx, c, asset_id, consent, submitted, form_terms)?;
+        let age = row.map(|r| r.age).unwrap_or_default();
+        crate::rights::record_form_consent(tx, c, asset_id, consent, submitted, &age, form_terms)?;
     }
     if contributor.is_some() {
         tx.execute(
@@ -704,6 +722,8 @@ fn link_submission(
 struct RunState<'m> {
     run_id: i64,
     manifest: Option<&'m Manifest>,
+    /// The form's verdict on each walked file, by job index (empty without a form).
+    form_matches: Vec<FileMatch>,
     /// Form rows already matched to a file.
     used_rows: HashSet<usize>,
     /// Perceptual hashes of every asset, for near-duplicate search.
@@ -714,17 +734,18 @@ struct RunState<'m> {
 fn record(
     lib: &mut Library,
     st: &mut RunState,
+    index: usize,
     job: &Job,
     outcome: Outcome,
 ) -> Result<FileResult, IngestError> {
     let (run_id, form_terms) = (st.run_id, &st.form_terms);
     let path = job.path.display().to_string();
-    let row = match (&outcome, st.manifest) {
-        (Outcome::Failed { .. }, _) | (_, None) => None,
-        (_, Some(m)) => manifest_row(m, job, &mut st.used_rows),
+    let (row, note) = match (&outcome, st.manifest) {
+        (Outcome::Failed { .. }, _) | (_, None) => (None, None),
+        (_, Some(m)) => manifest_row(m, st.form_matches.get(index), &mut st.used_rows),
     };
     let tx = lib.conn_mut().transaction()?;
-    let result = match outcome {
+    let mut result = match outcome {
         Outcome::Failed { kind, message } => failed(path, kind, message),
         Outcome::Known { id } => {
             link_submission(&tx, id, run_id, job, row, form_terms)?;
@@ -735,6 +756,7 @@ fn record(
                 duplicate_of: Some(id),
                 error_kind: None,
                 error: None,
+                note: None,
             }
         }
         Outcome::Ready {
@@ -759,6 +781,7 @@ fn record(
                     duplicate_of: Some(id),
                     error_kind: None,
                     error: None,
+                    note: None,
                 }
             } else {
                 let similar = media::dhash_is_informative(phash)
@@ -786,10 +809,12 @@ fn record(
                     duplicate_of: similar,
                     error_kind: None,
                     error: None,
+                    note: None,
                 }
             }
         }
     };
+    result.note = note;
     insert_result(&tx, run_id, &result)?;
     tx.commit()?;
     Ok(result)

@@ -1,6 +1,7 @@
 //! Chorus engine: the library (catalog + store), ingest, and the media readers. The `chorus`
 //! CLI and the desktop shell are thin doors into these functions.
 
+pub mod api;
 pub mod autotag;
 pub mod campaign;
 pub mod catalog;
@@ -10,8 +11,10 @@ pub mod ingest;
 pub mod library;
 pub mod manifest;
 pub mod media;
+pub mod piece;
 pub mod render;
 pub mod rights;
+pub mod usage;
 pub mod views;
 
 /// The catalog driver, for the desktop shell's read helpers (one version everywhere).

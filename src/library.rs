@@ -298,6 +298,19 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER rights_status_request_gone AFTER DELETE ON rights_requests
         BEGIN INSERT OR IGNORE INTO rights_status_stale VALUES (OLD.asset_id); END;
     "#,
+    // 6: a grant's age is three-valued: adult, minor, or unknown. Until now `adult`
+    // defaulted to 1 and forms assumed it, so only what a person recorded (a release, an
+    // e-mail or "other" evidence entered by hand) keeps "adult"; form and reply grants
+    // become "unknown" until an age is established. `adult` stays for older readers.
+    r#"
+    ALTER TABLE grants ADD COLUMN age TEXT NOT NULL DEFAULT 'unknown'
+        CHECK (age IN ('adult', 'minor', 'unknown'));
+    UPDATE grants SET age = CASE
+        WHEN adult = 0 THEN 'minor'
+        WHEN evidence_source IN ('form', 'social') THEN 'unknown'
+        WHEN evidence_source = 'email' AND evidence_hash IS NULL THEN 'unknown'
+        ELSE 'adult' END;
+    "#,
 ];
 
 /// Where a library lives when nobody says: the platform's data folder for Chorus.
@@ -325,6 +338,7 @@ impl Library {
         ] {
             fs::create_dir_all(&dir).map_err(|e| LibraryError::io(&dir, e))?;
         }
+        private_dir(root).map_err(|e| LibraryError::io(root, e))?;
         Self::open_db(root, true)
     }
 
@@ -342,12 +356,13 @@ impl Library {
         if create {
             flags |= OpenFlags::SQLITE_OPEN_CREATE;
         }
-        let conn =
+        let mut conn =
             Connection::open_with_flags(&path, flags).map_err(|source| LibraryError::Open {
                 path: path.clone(),
                 source,
             })?;
-        configure(&conn).map_err(|source| LibraryError::Open {
+        private_file(&path).map_err(|e| LibraryError::io(&path, e))?;
+        configure(&mut conn).map_err(|source| LibraryError::Open {
             path: path.clone(),
             source,
         })?;
@@ -454,14 +469,97 @@ impl Library {
     }
 }
 
-fn configure(conn: &Connection) -> rusqlite::Result<()> {
+fn configure(conn: &mut Connection) -> rusqlite::Result<()> {
     // Long enough to ride out another process's commit, short enough to tell a person.
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // Writers take the write lock when they begin: a deferred transaction that reads and
+    // then writes fails with "database is locked" at once when another process wrote in
+    // between, busy timeout or not. Immediate ones wait their turn.
+    conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
     conn.pragma_update(None, "journal_mode", "WAL")?;
     // WAL + NORMAL survives a killed process without an fsync per commit.
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     Ok(())
+}
+
+/// A library holds people's faces, names and e-mail addresses: its folder is the owner's
+/// alone (0700), and so is every file of personal data Chorus writes (0600).
+pub fn private_dir(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(path, fs::Permissions::from_mode(0o700))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// See `private_dir`.
+pub fn private_file(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(path)?.permissions().mode();
+        // Read-only originals stay read-only; only group and other bits go.
+        fs::set_permissions(path, fs::Permissions::from_mode(mode & 0o700))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// Writes a file of personal data (a report, a draft, a manifest) readable by its owner
+/// only.
+pub fn write_private(path: &Path, bytes: impl AsRef<[u8]>) -> io::Result<()> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(bytes.as_ref())?;
+    private_file(path)
+}
+
+/// The blake3 of a stored file, as 64 lowercase hex digits: the only thing the store
+/// turns into a path. Hashes come from documents, URLs and a database anyone can edit, so
+/// they are checked here, once, and a `Store` takes nothing else.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ContentHash(String);
+
+#[derive(Debug, thiserror::Error)]
+#[error("'{0}' is not a content hash (64 hex digits)")]
+pub struct InvalidHash(pub String);
+
+impl ContentHash {
+    pub fn parse(s: &str) -> Result<ContentHash, InvalidHash> {
+        let ok = s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit());
+        if ok {
+            Ok(ContentHash(s.to_ascii_lowercase()))
+        } else {
+            let shown: String = s.chars().take(80).collect();
+            Err(InvalidHash(shown))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl rusqlite::ToSql for ContentHash {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        self.0.to_sql()
+    }
+}
+
+impl std::fmt::Display for ContentHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 /// The content-addressed store and the thumbnail folder of one library. Cheap to clone and
@@ -473,7 +571,7 @@ pub struct Store {
 
 /// Where a copy landed and whether this call put it there.
 pub struct Stored {
-    pub hash: String,
+    pub hash: ContentHash,
     pub path: PathBuf,
     pub size: u64,
     pub newly_written: bool,
@@ -485,22 +583,25 @@ impl Store {
         Store { root: root.into() }
     }
 
-    pub fn original(&self, hash: &str) -> PathBuf {
-        self.root.join(STORE_DIR).join(&hash[..2]).join(hash)
+    pub fn original(&self, hash: &ContentHash) -> PathBuf {
+        let h = hash.as_str();
+        self.root.join(STORE_DIR).join(&h[..2]).join(h)
     }
 
-    pub fn thumb(&self, hash: &str) -> PathBuf {
+    pub fn thumb(&self, hash: &ContentHash) -> PathBuf {
+        let h = hash.as_str();
         self.root
             .join(THUMBS_DIR)
-            .join(&hash[..2])
-            .join(format!("{hash}.jpg"))
+            .join(&h[..2])
+            .join(format!("{h}.jpg"))
     }
 
-    pub fn filmstrip(&self, hash: &str) -> PathBuf {
+    pub fn filmstrip(&self, hash: &ContentHash) -> PathBuf {
+        let h = hash.as_str();
         self.root
             .join(THUMBS_DIR)
-            .join(&hash[..2])
-            .join(format!("{hash}.strip.jpg"))
+            .join(&h[..2])
+            .join(format!("{h}.strip.jpg"))
     }
 
     pub fn tmp_dir(&self) -> PathBuf {
@@ -532,7 +633,7 @@ impl Store {
             fault::check_write(n)?;
             tmp.write_all(&buf[..n])?;
         }
-        let hash = hasher.finalize().to_hex().to_string();
+        let hash = ContentHash(hasher.finalize().to_hex().to_string());
         let dest = self.original(&hash);
         if dest.exists() {
             return Ok(PutOutcome::Stored(Stored {

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use chorus::api::{self, CampaignId, PieceId};
 use chorus::campaign;
 use chorus::catalog::{self, Asset, Curation, Filter};
 use chorus::ingest::{self, FileResult, Progress, Status, Summary};
@@ -41,8 +42,8 @@ enum Command {
         /// One JSON object per file, then a summary object.
         #[arg(long)]
         json: bool,
-        /// Worker threads (default: one per core).
-        #[arg(long, default_value_t = 0)]
+        /// Worker threads, 1 to 64 (default: one per core).
+        #[arg(long, default_value_t = 0, value_parser = parse_workers)]
         workers: usize,
     },
     /// List assets, filtered.
@@ -267,8 +268,13 @@ enum RightsCommand {
         /// Last valid day (default: open-ended).
         #[arg(long)]
         until: Option<String>,
-        /// The contributor confirmed they are an adult.
-        #[arg(long, conflicts_with = "guardian")]
+        /// What is established about the contributor's age: adult (an age, a date of
+        /// birth or an 18+ confirmation in the evidence), minor, or unknown (the default:
+        /// allows web, social, print and e-mail, never paid social, TV or out-of-home).
+        #[arg(long, default_value = "unknown", value_parser = parse_age)]
+        age: chorus::rights::Age,
+        /// Shorthand for `--age adult`.
+        #[arg(long, conflicts_with_all = ["guardian", "age"])]
         adult: bool,
         /// For a minor: the guardian who consented (name and relation).
         #[arg(long)]
@@ -302,8 +308,12 @@ enum RightsCommand {
         assets: Vec<String>,
         #[arg(long)]
         campaign: String,
+        /// Where the permission is held, in a sentence a colleague can check later.
         #[arg(long)]
         reason: String,
+        /// Who authorised it (name and role), e.g. "Dana Lee, legal".
+        #[arg(long)]
+        by: String,
     },
     /// Withdraw permission (the contributor asked to stop).
     Revoke {
@@ -370,6 +380,21 @@ enum RightsCommand {
     },
 }
 
+fn parse_age(s: &str) -> Result<chorus::rights::Age, String> {
+    chorus::rights::Age::parse(s)
+        .ok_or_else(|| format!("'{s}' is not an age status (use adult, minor or unknown)"))
+}
+
+fn parse_workers(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if n <= chorus::ingest::MAX_WORKERS => Ok(n),
+        _ => Err(format!(
+            "'{s}' is not a number of workers: use 1 to {} (0 = one per core)",
+            chorus::ingest::MAX_WORKERS
+        )),
+    }
+}
+
 fn parse_usage(u: &UsageArgs) -> Result<chorus::rights::Usage, AnyError> {
     Ok(chorus::rights::Usage {
         channels: campaign::parse_channels(&u.channels)?,
@@ -405,8 +430,8 @@ fn campaign_cmd(dir: &Path, cmd: CampaignCommand) -> Result<(), AnyError> {
                 }
             }
             println!("{} asset(s) in play, {} blocked", list.len(), blocked.len());
-            for p in campaign::piece::list(lib.conn(), &c)? {
-                let st = campaign::piece::status(lib.conn(), &c, &p)?;
+            for p in chorus::piece::list(lib.conn(), &c)? {
+                let st = chorus::piece::status(lib.conn(), &c, &p)?;
                 if st.blocked.is_empty() {
                     println!("piece {} '{}': cleared", st.piece_id, st.name);
                 } else {
@@ -448,21 +473,24 @@ fn campaign_cmd(dir: &Path, cmd: CampaignCommand) -> Result<(), AnyError> {
     Ok(())
 }
 
-fn export_with_bar(
-    lib: &Library,
-    c: &campaign::Campaign,
-    p: &campaign::piece::Piece,
-    presets: &[campaign::piece::Preset],
-    out: &Path,
-) -> Result<PathBuf, AnyError> {
-    std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+fn bar(message: &str) -> ProgressBar {
     let bar = ProgressBar::new(1000);
     bar.set_style(
         ProgressStyle::with_template("{bar:30} {percent}%  {elapsed} (eta {eta})  {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    bar.set_message(p.document.name.clone());
-    let folder = chorus::export::export(lib, c, p, presets, out, &mut |f| {
+    bar.set_message(message.to_string());
+    bar
+}
+
+fn export_with_bar(
+    lib: &Library,
+    p: &chorus::piece::Piece,
+    presets: &[chorus::piece::Preset],
+    out: &Path,
+) -> Result<PathBuf, AnyError> {
+    let bar = bar(&p.document.name);
+    let folder = api::exports::export(lib, PieceId(p.id), presets, Some(out), &mut |f| {
         bar.set_position((f * 1000.0) as u64);
         true
     })?;
@@ -470,15 +498,8 @@ fn export_with_bar(
     Ok(folder)
 }
 
-fn read_doc(path: &Path) -> Result<campaign::piece::PieceDoc, AnyError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    serde_json::from_str(&text)
-        .map_err(|e| format!("{} is not a piece document: {e}", path.display()).into())
-}
-
-fn print_piece(p: &campaign::piece::Piece) {
-    use campaign::piece::Content;
+fn print_piece(p: &chorus::piece::Piece) {
+    use chorus::piece::Content;
     let d = &p.document;
     println!(
         "piece {} '{}' (version {}): {} {}, {:.2} s",
@@ -507,7 +528,7 @@ fn print_piece(p: &campaign::piece::Piece) {
 }
 
 fn piece_cmd(dir: &Path, cmd: PieceCommand) -> Result<(), AnyError> {
-    use campaign::piece;
+    use chorus::piece;
     let lib = Library::open(dir)?;
     let conn = lib.conn();
     match cmd {
@@ -524,7 +545,7 @@ fn piece_cmd(dir: &Path, cmd: PieceCommand) -> Result<(), AnyError> {
             ))?;
             let piece_name =
                 piece_name.unwrap_or_else(|| format!("{} {} {length}s", c.name, preset.name()));
-            let doc = campaign::assemble::auto_montage(conn, &c, &piece_name, preset, length)?;
+            let doc = chorus::piece::assemble::auto_montage(conn, &c, &piece_name, preset, length)?;
             let p = piece::create(conn, &c, &doc)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&p)?);
@@ -597,16 +618,14 @@ fn piece_cmd(dir: &Path, cmd: PieceCommand) -> Result<(), AnyError> {
         }
         PieceCommand::Edit { piece: r, file } => {
             let p = piece::get(conn, &r)?;
-            let p = piece::update(conn, &p, &read_doc(&file)?)?;
-            print_piece(&p);
+            print_piece(&api::pieces::replace(&lib, PieceId(p.id), &file)?);
         }
         PieceCommand::Import {
             file,
             campaign: name,
         } => {
             let c = campaign::get(conn, &name)?;
-            let p = piece::create(conn, &c, &read_doc(&file)?)?;
-            print_piece(&p);
+            print_piece(&api::pieces::import(&lib, CampaignId(c.id), &file)?);
         }
     }
     Ok(())
@@ -628,16 +647,18 @@ fn rights_cmd(dir: &Path, cmd: RightsCommand) -> Result<ExitCode, AnyError> {
             territories,
             from,
             until,
+            age,
             adult,
             guardian,
         } => {
+            let age = if adult { rights::Age::Adult } else { age };
             let target = rights::resolve_target(lib.conn(), &decision.targets)?;
             let scope = Scope {
                 channels: campaign::parse_channels(&channels)?,
                 territories: campaign::parse_territories(&territories)?,
                 valid_from: from.as_deref().map(campaign::parse_date).transpose()?,
                 valid_until: until.as_deref().map(campaign::parse_date).transpose()?,
-                adult,
+                age,
                 guardian,
             };
             let ids = rights::decide(
@@ -692,10 +713,11 @@ fn rights_cmd(dir: &Path, cmd: RightsCommand) -> Result<ExitCode, AnyError> {
             assets,
             campaign: name,
             reason,
+            by,
         } => {
             let c = campaign::get(lib.conn(), &name)?;
             let ids = resolve_all(&lib, &assets)?;
-            let made = rights::override_clearance(&mut lib, &c, &ids, &reason)?;
+            let made = rights::override_clearance(&mut lib, &c, &ids, &reason, &by)?;
             println!("{} override(s) recorded for '{}'", made.len(), c.name);
         }
         RightsCommand::Revoke { targets, reason } => {
@@ -876,10 +898,16 @@ fn rights_cmd(dir: &Path, cmd: RightsCommand) -> Result<ExitCode, AnyError> {
             if json {
                 println!("{}", serde_json::to_string_pretty(&events)?);
             } else {
+                let or_dash = |v: Option<i64>| v.map_or_else(|| "-".to_string(), |v| v.to_string());
                 for e in events {
                     println!(
-                        "{}  {:<8} {:<7} contributor {:?} asset {:?}  {}",
-                        e.at, e.actor, e.action, e.contributor_id, e.asset_id, e.detail
+                        "{}  {:<8} {:<7} contributor {:<4} asset {:<4}  {}",
+                        e.at,
+                        e.actor,
+                        e.action,
+                        or_dash(e.contributor_id),
+                        or_dash(e.asset_id),
+                        e.detail
                     );
                 }
             }
@@ -921,6 +949,13 @@ fn print_clearance(campaign: &str, list: &[chorus::rights::AssetClearance]) {
 }
 
 fn main() -> ExitCode {
+    // `chorus ls | head` closes the pipe early: end quietly, as other Unix tools do,
+    // instead of panicking in println!.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of one signal before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -1101,52 +1136,34 @@ fn run(cli: Cli) -> Result<ExitCode, AnyError> {
             out,
         } => {
             let lib = Library::open(&dir)?;
-            let p = campaign::piece::get(lib.conn(), &r)?;
-            let c = campaign::get(lib.conn(), &p.campaign_id.to_string())?;
+            let p = chorus::piece::get(lib.conn(), &r)?;
             let presets = presets
                 .iter()
-                .map(|n| campaign::piece::Preset::parse(n).ok_or(format!("'{n}' is not a preset")))
+                .map(|n| chorus::piece::Preset::parse(n).ok_or(format!("'{n}' is not a preset")))
                 .collect::<Result<Vec<_>, _>>()?;
-            let folder = export_with_bar(&lib, &c, &p, &presets, &out)?;
+            let folder = export_with_bar(&lib, &p, &presets, &out)?;
             println!("exported {}", folder.display());
         }
         Command::Render { piece: r, out } => {
             let lib = Library::open(&dir)?;
-            let p = campaign::piece::get(lib.conn(), &r)?;
-            let c = campaign::get(lib.conn(), &p.campaign_id.to_string())?;
-            let cleared = chorus::rights::require_cleared(lib.conn(), &c, &p.document.asset_ids())?;
-            let bar = ProgressBar::new(1000);
-            bar.set_style(
-                ProgressStyle::with_template("{bar:30} {percent}%  {elapsed} (eta {eta})")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
-            );
-            // Montages are videos; a mosaic is a picture, or its animation when the
-            // output is an .mp4.
-            let wants_video = match &p.document.content {
-                campaign::piece::Content::Montage(_) => true,
-                campaign::piece::Content::Mosaic(_) => out
-                    .extension()
-                    .is_some_and(|e| e.eq_ignore_ascii_case("mp4")),
-                campaign::piece::Content::Still(_) => false,
-            };
-            if !wants_video {
-                let path = chorus::render::render_image(&lib, &cleared, &p.document, &out)?;
-                println!("rendered {}", path.display());
-                return Ok(ExitCode::SUCCESS);
-            }
-            let done = chorus::render::render_video(&lib, &cleared, &p.document, &out, &mut |f| {
+            let p = chorus::piece::get(lib.conn(), &r)?;
+            let bar = bar("");
+            let done = api::exports::render(&lib, PieceId(p.id), &out, &mut |f| {
                 bar.set_position((f * 1000.0) as u64);
                 true
             })?;
             bar.finish_and_clear();
-            println!(
-                "rendered {} ({}×{}, {} frames, {:.2} s)",
-                done.path.display(),
-                done.width,
-                done.height,
-                done.frames,
-                done.frames as f64 / 30.0
-            );
+            match done {
+                api::exports::Output::Picture(path) => println!("rendered {}", path.display()),
+                api::exports::Output::Video(done) => println!(
+                    "rendered {} ({}×{}, {} frames, {:.2} s)",
+                    done.path.display(),
+                    done.width,
+                    done.height,
+                    done.frames,
+                    done.frames as f64 / 30.0
+                ),
+            }
         }
         Command::Settings(cmd) => {
             let lib = Library::open(&dir)?;
@@ -1167,9 +1184,12 @@ fn run(cli: Cli) -> Result<ExitCode, AnyError> {
                             format!("unknown setting '{key}' (see `chorus settings ls`)").into(),
                         );
                     }
+                    // Refuse a value the engine could not use later, before storing it.
+                    if chorus::rights::KEYS.iter().any(|(k, _)| *k == key) {
+                        chorus::rights::validate_setting(&key, &value)
+                            .map_err(|why| format!("{key} not changed: {why}"))?;
+                    }
                     lib.set_setting(&key, &value)?;
-                    // Refuse a value the engine could not use later.
-                    chorus::rights::RightsSettings::load(&lib)?;
                     if key == "music_bed" {
                         chorus::render::bed_path(&lib)?;
                     }
@@ -1239,7 +1259,7 @@ fn file_name(path: &str) -> String {
 fn print_results(results: &[FileResult], all: bool) {
     let mut sorted: Vec<&FileResult> = results
         .iter()
-        .filter(|r| all || r.status != Status::Ingested)
+        .filter(|r| all || r.status != Status::Ingested || r.note.is_some())
         .collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
     for r in sorted {
@@ -1262,6 +1282,9 @@ fn print_results(results: &[FileResult], all: bool) {
             r.path,
             ""
         );
+        if let Some(note) = &r.note {
+            println!("  {:<15} warning: {note}", "");
+        }
     }
 }
 
@@ -1537,7 +1560,7 @@ fn demo(dir: &Path, samples: Option<PathBuf>, render: bool) -> Result<(), AnyErr
         let exports = dir.join("exports");
         println!();
         for p in &pieces {
-            let folder = export_with_bar(&lib, &always_on, p, &[p.document.preset], &exports)?;
+            let folder = export_with_bar(&lib, p, &[p.document.preset], &exports)?;
             println!("Exported '{}': {}", p.document.name, folder.display());
         }
         println!(

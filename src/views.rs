@@ -7,10 +7,10 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
-use crate::campaign::piece::{self, Piece, Preset};
 use crate::campaign::{self, Campaign};
 use crate::catalog::{self, AssetDetail, Contributor};
 use crate::library::Library;
+use crate::piece::{self, Piece, Preset};
 use crate::rights::{self, AuditEvent, DueGrant, Grant, RightsError, RightsStatus};
 
 /// What the asset panel shows: the asset, its files, and where its rights stand.

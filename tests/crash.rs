@@ -52,14 +52,18 @@ fn catalogued(lib: &Path) -> HashSet<String> {
     assert_eq!(hashes.len(), assets.len(), "no asset catalogued twice");
     let store = lib.store();
     for a in &assets {
-        let stored = fs::read(store.original(&a.hash)).expect("every asset has its original");
+        let stored =
+            fs::read(store.original(&chorus::library::ContentHash::parse(&a.hash).unwrap()))
+                .expect("every asset has its original");
         assert_eq!(
             blake3::hash(&stored).to_hex().to_string(),
             a.hash,
             "the stored copy is whole"
         );
         assert!(
-            store.thumb(&a.hash).is_file(),
+            store
+                .thumb(&chorus::library::ContentHash::parse(&a.hash).unwrap())
+                .is_file(),
             "every asset has its thumbnail"
         );
     }

@@ -6,10 +6,11 @@ mod common;
 
 use std::process::Command;
 
-use chorus::campaign::{self, piece};
+use chorus::campaign;
 use chorus::catalog::{self, Curation};
 use chorus::export::{self, ExportError, Manifest};
 use chorus::media::Kind;
+use chorus::piece;
 use chorus::rights::{Channel, Usage};
 use common::*;
 

@@ -34,9 +34,13 @@ fn assert_consistent(lib: &Library) {
     assert!(integrity_ok(lib));
     let store = lib.store();
     for a in catalog::list(lib.conn(), &Filter::default()).unwrap() {
-        let bytes = fs::read(store.original(&a.hash)).expect("original in the store");
+        let bytes =
+            fs::read(store.original(&chorus::library::ContentHash::parse(&a.hash).unwrap()))
+                .expect("original in the store");
         assert_eq!(blake3::hash(&bytes).to_hex().to_string(), a.hash);
-        assert!(store.thumb(&a.hash).is_file());
+        assert!(store
+            .thumb(&chorus::library::ContentHash::parse(&a.hash).unwrap())
+            .is_file());
     }
 }
 

@@ -137,11 +137,14 @@ fn ingest_sample_folder_catalogs_what_a_viewer_sees() {
 fn thumbnails_are_oriented_and_filmstrips_have_eight_frames() {
     let s = ingest_samples();
     let store = s.lib.store();
-    let thumb = |name: &str| {
-        image::open(store.thumb(&asset_named(&s.lib, name).hash))
+    let thumb =
+        |name: &str| {
+            image::open(store.thumb(
+                &chorus::library::ContentHash::parse(&asset_named(&s.lib, name).hash).unwrap(),
+            ))
             .expect("thumbnail")
             .to_rgb8()
-    };
+        };
 
     let rotated = thumb("portrait_rotated.jpg");
     assert_eq!(
@@ -178,9 +181,16 @@ fn thumbnails_are_oriented_and_filmstrips_have_eight_frames() {
         (288, 512),
         "rotated clip poster is portrait"
     );
-    let strip = image::open(store.filmstrip(&asset_named(&s.lib, "unboxing_vertical.mp4").hash))
-        .expect("filmstrip")
-        .to_rgb8();
+    let strip = image::open(
+        store.filmstrip(
+            &chorus::library::ContentHash::parse(
+                &asset_named(&s.lib, "unboxing_vertical.mp4").hash,
+            )
+            .unwrap(),
+        ),
+    )
+    .expect("filmstrip")
+    .to_rgb8();
     assert_eq!(strip.height(), chorus::media::FILMSTRIP_HEIGHT);
     assert_eq!(strip.width(), 8 * 72, "eight portrait frames of 72×128");
     // The frames differ from one another: the clip moves.

@@ -7,9 +7,10 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use chorus::campaign::{self, assemble, piece};
+use chorus::campaign;
 use chorus::catalog::{self, Curation};
 use chorus::media::Kind;
+use chorus::piece::{self, assemble};
 use chorus::rights::{Blocker, Channel, Usage};
 use common::*;
 

@@ -6,9 +6,10 @@ mod common;
 
 use std::path::Path;
 
-use chorus::campaign::{self, assemble, piece};
+use chorus::campaign;
 use chorus::catalog::{self, Curation};
 use chorus::media::{self, Kind, Limits, Sniffed};
+use chorus::piece::{self, assemble};
 use chorus::render::{self, RenderError};
 use chorus::rights::{self, Channel, Usage};
 use common::*;
@@ -341,7 +342,14 @@ fn silent_mono_low_rate_and_rotated_clips_all_render() {
     let (mut s, c) = setup();
     // old_phone.3gp: AAC mono at 16 kHz, and nobody to ask, so a person overrides for the test.
     let old = catalog::get(s.lib.conn(), asset_named(&s.lib, "old_phone.3gp").id).unwrap();
-    rights::override_clearance(&mut s.lib, &c, &[old.id], "our own staff recording").unwrap();
+    rights::override_clearance(
+        &mut s.lib,
+        &c,
+        &[old.id],
+        "Recorded by our own staff; release on file with HR",
+        "QA, test suite",
+    )
+    .unwrap();
     let items: Vec<piece::Item> = [
         "old_phone.3gp",
         "sunset_silent.mp4",

@@ -72,9 +72,9 @@ fn summer() -> Ingested {
             "--territories",
             "US,GB",
             "--from",
-            "2026-07-01",
+            "2027-07-01",
             "--until",
-            "2026-09-30",
+            "2027-09-30",
         ],
     ));
     s
@@ -194,7 +194,7 @@ fn request_replies_status_revoke_blocked() {
     );
     assert!(ana.contains("Hi Ana,"));
     assert!(ana.contains("paid social media ads, in the United Kingdom and in the United States"));
-    assert!(ana.contains("from 1 July 2026 to 30 September 2026"));
+    assert!(ana.contains("from 1 July 2027 to 30 September 2027"));
     assert!(ana.contains("reply with #YesBrandCo"));
     assert!(
         ana.contains("mailto:ana@example.com?subject=May%20BrandCo%20feature"),
@@ -309,7 +309,7 @@ fn evidence_files_minors_due_dates_report_and_an_immutable_audit_log() {
         territories: ["US".to_string()].into(),
         valid_from: campaign::parse_date("2026-01-01").ok(),
         valid_until: None,
-        adult: true,
+        age: chorus::rights::Age::Adult,
         guardian: None,
     };
     let evidence = Evidence {
@@ -330,7 +330,12 @@ fn evidence_files_minors_due_dates_report_and_an_immutable_audit_log() {
         .to_hex()
         .to_string();
     assert_eq!(
-        fs::read(s.lib.store().original(&hash)).unwrap(),
+        fs::read(
+            s.lib
+                .store()
+                .original(&chorus::library::ContentHash::parse(&hash).unwrap())
+        )
+        .unwrap(),
         fs::read(&release).unwrap()
     );
 
@@ -348,6 +353,8 @@ fn evidence_files_minors_due_dates_report_and_an_immutable_audit_log() {
             "US,GB",
             "--from",
             "2026-06-01",
+            "--age",
+            "minor",
             "--evidence",
             "#YesBrandCo",
             "--source",
@@ -460,7 +467,7 @@ fn grants_need_evidence_and_a_known_contributor() {
     let scope = Scope {
         channels: [Channel::Web].into(),
         territories: ["US".to_string()].into(),
-        adult: true,
+        age: chorus::rights::Age::Adult,
         ..Scope::default()
     };
     let beach = asset_named(&s.lib, "beach_day.mp4").id;
@@ -581,6 +588,8 @@ fn an_override_clears_for_one_campaign_is_audited_and_never_beats_a_no() {
             "Summer",
             "--reason",
             "x",
+            "--by",
+            "Dana Lee, legal",
         ],
     );
     assert_eq!(out.status.code(), Some(1), "a reason is required");
@@ -594,6 +603,8 @@ fn an_override_clears_for_one_campaign_is_audited_and_never_beats_a_no() {
             "Summer",
             "--reason",
             "Staff photo; model release on file",
+            "--by",
+            "Dana Lee, legal",
         ],
     ));
     let c = campaign::get(s.lib.conn(), "Summer").unwrap();
@@ -631,7 +642,13 @@ fn an_override_clears_for_one_campaign_is_audited_and_never_beats_a_no() {
         &no,
     )
     .unwrap();
-    let err =
-        rights::override_clearance(&mut s.lib, &c, &[skate], "we really want it").unwrap_err();
-    assert!(err.to_string().contains("said no or withdrew"), "{err}");
+    let err = rights::override_clearance(
+        &mut s.lib,
+        &c,
+        &[skate],
+        "We really want it: the contract with the agency says so",
+        "Dana Lee, legal",
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("said no"), "{err}");
 }

@@ -107,7 +107,7 @@ fn grid_pages_filters_and_rights_status_agree_with_the_gate() {
         &Scope {
             channels: [Channel::Web].into(),
             territories: ["US".to_string()].into(),
-            adult: true,
+            age: chorus::rights::Age::Adult,
             ..Scope::default()
         },
         &Evidence {
@@ -222,8 +222,9 @@ fn kept_rights_statuses_follow_grants_requests_and_the_calendar() {
         &Scope {
             channels: [Channel::Web].into(),
             territories: ["US".to_string()].into(),
+            valid_from: Some(start),
             valid_until: Some(day("2026-07-05")),
-            adult: true,
+            age: chorus::rights::Age::Adult,
             ..Scope::default()
         },
         &Evidence {

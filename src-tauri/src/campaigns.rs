@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
-use chorus::campaign::{self, assemble, piece, Campaign};
-use chorus::export;
+use chorus::api::{self, CampaignId, PieceId};
+use chorus::campaign::{self, Campaign};
 use chorus::library::Library;
-use chorus::render::{self, Quality};
-use chorus::rights::{self, Usage};
+use chorus::piece::{self, assemble};
+use chorus::rights::Usage;
 use chorus::views::{self, CampaignSummary, PieceView};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager, State};
@@ -94,8 +94,7 @@ pub async fn piece_create(
     document: piece::PieceDoc,
 ) -> Result<PieceView> {
     state.with_library(|lib| {
-        let c = campaign::get(lib.conn(), &campaign_id.to_string())?;
-        let p = piece::create(lib.conn(), &c, &document)?;
+        let p = api::pieces::create(lib, CampaignId(campaign_id), &document)?;
         Ok(views::piece_view(lib.conn(), p.id)?)
     })
 }
@@ -111,14 +110,7 @@ pub async fn piece_save(
     document: piece::PieceDoc,
 ) -> Result<PieceView> {
     state.with_library(|lib| {
-        let current = piece::get(lib.conn(), &id.to_string())?;
-        if current.version != version {
-            return Err(invalid(format!(
-                "'{}' was saved elsewhere (now version {}, you edited version {version}); reopen it to see the changes",
-                current.document.name, current.version
-            )));
-        }
-        piece::update(lib.conn(), &current, &document)?;
+        api::pieces::save(lib, PieceId(id), version, &document)?;
         Ok(views::piece_view(lib.conn(), id)?)
     })
 }
@@ -211,15 +203,8 @@ pub async fn preview_start(
         &state,
         JobKind::Preview,
         move |lib, job, keep_going| {
-            let p = piece::get(lib.conn(), &piece_id.to_string())?;
-            let c = campaign::get(lib.conn(), &p.campaign_id.to_string())?;
-            document.validate(lib.conn())?;
-            let cleared = rights::require_cleared(lib.conn(), &c, &document.asset_ids())?;
-            let dir = lib.store().tmp_dir();
-            let name = format!("preview-{piece_id}-{}.mp4", std::process::id());
-            let out = dir.join(&name);
             let started = Instant::now();
-            render::render_with(lib, &cleared, &document, &out, Quality::Preview, &mut |f| {
+            let out = api::pieces::preview(lib, PieceId(piece_id), &document, &mut |f| {
                 progress_event(&handle, job, JobKind::Preview, piece_id, started, f);
                 keep_going()
             })?;
@@ -241,33 +226,12 @@ pub async fn export_start(
 ) -> Result<u32> {
     let handle = app.clone();
     spawn_job(app, &state, JobKind::Export, move |lib, job, keep_going| {
-        let p = piece::get(lib.conn(), &piece_id.to_string())?;
-        let c = campaign::get(lib.conn(), &p.campaign_id.to_string())?;
-        let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
-        let out_dir = lib
-            .root()
-            .join("exports")
-            .join(export::slug(&c.name))
-            .join(format!(
-                "{}-v{}-{stamp}",
-                export::slug(&p.document.name),
-                p.version
-            ));
-        std::fs::create_dir_all(&out_dir)
-            .map_err(|e| CommandError::from(chorus::library::LibraryError::io(&out_dir, e)))?;
         let started = Instant::now();
-        let folder = export::export(lib, &c, &p, &presets, &out_dir, &mut |f| {
+        let folder = api::exports::export(lib, PieceId(piece_id), &presets, None, &mut |f| {
             progress_event(&handle, job, JobKind::Export, piece_id, started, f);
             keep_going()
-        });
-        match folder {
-            Ok(folder) => Ok((folder, None)),
-            Err(e) => {
-                // Nothing half-made stays behind; the engine already removed its partial.
-                let _ = std::fs::remove_dir(&out_dir);
-                Err(e.into())
-            }
-        }
+        })?;
+        Ok((folder, None))
     })
 }
 

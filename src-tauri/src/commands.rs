@@ -20,29 +20,23 @@ use crate::jobs::{IngestProgress, JobFinished, JobKind};
 use crate::state::AppState;
 
 /// What the UI shows when a command fails: the engine's sentence, which names the file or
-/// value at fault and what to do.
+/// value at fault and what to do, and its kind, which the UI acts on.
 #[derive(Debug, Serialize, Deserialize, specta::Type)]
 pub struct CommandError {
+    pub kind: chorus::api::ErrorKind,
     pub message: String,
 }
 
-impl<E: std::error::Error> From<E> for CommandError {
+impl<E: std::error::Error + 'static> From<E> for CommandError {
     fn from(e: E) -> Self {
-        let mut message = e.to_string();
-        let mut source = e.source();
-        while let Some(s) = source {
-            let text = s.to_string();
-            if !message.contains(&text) {
-                message = format!("{message}: {text}");
-            }
-            source = s.source();
-        }
-        CommandError { message }
+        let chorus::api::Error { kind, message } = chorus::api::Error::from_engine(&e);
+        CommandError { kind, message }
     }
 }
 
 pub(crate) fn invalid(message: impl Into<String>) -> CommandError {
     CommandError {
+        kind: chorus::api::ErrorKind::Invalid,
         message: message.into(),
     }
 }
@@ -221,7 +215,8 @@ pub struct GrantForm {
     pub territories: Vec<String>,
     pub valid_from: Option<NaiveDate>,
     pub valid_until: Option<NaiveDate>,
-    pub adult: bool,
+    /// What is established about the contributor's age.
+    pub age: rights::Age,
     pub guardian: Option<String>,
     /// Their words (the reply, the signed release's text).
     pub evidence: String,
@@ -250,18 +245,11 @@ pub async fn rights_grant(state: State<'_, AppState>, form: GrantForm) -> Result
         territories: territories(&form.territories)?,
         valid_from: form.valid_from,
         valid_until: form.valid_until,
-        adult: form.adult,
+        age: form.age,
         guardian: form.guardian.filter(|g| !g.trim().is_empty()),
     };
     if scope.territories.is_empty() {
         return Err(invalid("choose at least one territory (or WORLDWIDE)"));
-    }
-    if let (Some(from), Some(until)) = (scope.valid_from, scope.valid_until) {
-        if until < from {
-            return Err(invalid(format!(
-                "the grant ends ({until}) before it starts ({from})"
-            )));
-        }
     }
     let evidence = Evidence {
         text: Some(form.evidence.trim().to_string()).filter(|t| !t.is_empty()),
@@ -425,8 +413,9 @@ pub async fn job_cancel(state: State<'_, AppState>, job: u32) -> Result<bool> {
     Ok(state.jobs.cancel(job))
 }
 
-/// The base URL clips stream from (`<base>/original/<hash>`, `<base>/file/<path>`): the
-/// `<video>` player cannot read the `media://` protocol on Linux (see `media_server`).
+/// The base URL clips stream from: `<base>/asset/<id>` plays an asset's original,
+/// `<base>/file/<path>` a preview or an export (the `/file/...` paths jobs and exports give).
+/// The `<video>` player cannot read the `media://` protocol on Linux (see `media_server`).
 #[tauri::command]
 #[specta::specta]
 pub async fn media_stream_base(state: State<'_, AppState>) -> Result<String> {

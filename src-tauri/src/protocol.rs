@@ -25,12 +25,6 @@ pub enum Refusal {
     NoLibrary,
 }
 
-fn is_hash(s: &str) -> bool {
-    s.len() == 64
-        && s.bytes()
-            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
-}
-
 /// Maps a request path (as it arrives, still percent-encoded) to a file in the library.
 pub fn resolve(root: &Path, uri_path: &str) -> Result<PathBuf, Refusal> {
     let decoded = percent_decode_str(uri_path)
@@ -43,13 +37,12 @@ pub fn resolve(root: &Path, uri_path: &str) -> Result<PathBuf, Refusal> {
     let store = Store::new(root);
     let candidate = match route {
         "thumb" | "filmstrip" | "original" => {
-            if !is_hash(arg) {
-                return Err(Refusal::BadRequest("not a content hash"));
-            }
+            let hash = chorus::library::ContentHash::parse(arg)
+                .map_err(|_| Refusal::BadRequest("not a content hash"))?;
             match route {
-                "thumb" => store.thumb(arg),
-                "filmstrip" => store.filmstrip(arg),
-                _ => store.original(arg),
+                "thumb" => store.thumb(&hash),
+                "filmstrip" => store.filmstrip(&hash),
+                _ => store.original(&hash),
             }
         }
         "file" => {
@@ -170,8 +163,8 @@ mod tests {
         let root = outer.path().join("lib");
         let store = Store::new(&root);
         for p in [
-            store.thumb(HASH),
-            store.original(HASH),
+            store.thumb(&chorus::library::ContentHash::parse(HASH).unwrap()),
+            store.original(&chorus::library::ContentHash::parse(HASH).unwrap()),
             root.join("exports/ad/ad.mp4"),
         ] {
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();

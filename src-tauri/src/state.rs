@@ -22,6 +22,7 @@ pub struct AppState {
 
 fn no_library() -> CommandError {
     CommandError {
+        kind: chorus::api::ErrorKind::NotFound,
         message: "no library is open: open or create one first".into(),
     }
 }

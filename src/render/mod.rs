@@ -22,9 +22,10 @@ use ffmpeg_next as ff;
 use image::RgbImage;
 
 use self::yuv::{Rect, Yuv};
-use crate::campaign::piece::{Content, Item, Montage, PieceDoc, Preset, TransitionKind, FPS};
+use crate::catalog::Source;
 use crate::library::Library;
 use crate::media::Kind;
+use crate::piece::{Content, Item, Montage, PieceDoc, Preset, TransitionKind, FPS};
 use crate::rights::ClearedForUse;
 
 pub mod brand;
@@ -44,6 +45,8 @@ const SAMPLES_PER_FRAME: usize = (SAMPLE_RATE as u64 / FPS) as usize;
 pub enum RenderError {
     #[error("the piece uses asset {0}, which the rights clearance given does not cover")]
     NotCleared(i64),
+    #[error("the render was stopped and nothing was written: {0}")]
+    NoLongerCleared(String),
     #[error("this renderer does not make a {0}")]
     UnsupportedKind(&'static str),
     #[error("cannot read source {path}: {why}")]
@@ -156,12 +159,22 @@ pub fn render_with(
             .unwrap_or_default()
     ));
     let result = match &doc.content {
-        Content::Montage(montage) => render_to(lib, doc, montage, &partial, quality, progress),
+        Content::Montage(montage) => {
+            render_to(lib, cleared, doc, montage, &partial, quality, progress)
+        }
         Content::Mosaic(mosaic) => {
-            stills::animate_mosaic(lib, doc, mosaic, &partial, quality, progress)
+            stills::animate_mosaic(lib, cleared, doc, mosaic, &partial, quality, progress)
         }
         Content::Still(_) => Err(RenderError::UnsupportedKind("still")),
     };
+    // A contributor may have withdrawn while the render ran: ask the gate again before
+    // the file takes its name.
+    let result = result.and_then(|r| {
+        cleared
+            .still_holds(lib.conn())
+            .map_err(|e| RenderError::NoLongerCleared(e.to_string()))?;
+        Ok(r)
+    });
     match result {
         Ok(mut r) => {
             fs::rename(&partial, out).map_err(|source| RenderError::Write {
@@ -463,6 +476,7 @@ const PUSH_IN: f64 = 1.08;
 
 fn render_to(
     lib: &Library,
+    cleared: &ClearedForUse,
     doc: &PieceDoc,
     montage: &Montage,
     path: &Path,
@@ -471,7 +485,7 @@ fn render_to(
 ) -> Result<Rendered, RenderError> {
     let (width, height) = quality.size(doc.preset);
     let total = doc.duration_frames().max(1);
-    let soundtrack = sound::soundtrack(lib, montage, total)?;
+    let soundtrack = sound::soundtrack(lib, cleared, montage, total)?;
     let mut out = Output::open(path, (width, height), quality, soundtrack)?;
     let mut done = 0u64;
     let mut tick = |out: &Output, done: &mut u64| -> Result<(), RenderError> {
@@ -525,7 +539,8 @@ fn render_to(
                 out.push(frame)
             }
         };
-        let source = store.original(&item.source_hash);
+        let src = source_of(cleared, item.asset_id)?;
+        let source = store.original(&src.hash);
         let credit = (!item.credit.trim().is_empty())
             .then(|| text::rasterise(item.credit.trim(), height as f32 * 0.045));
         let margin = i64::from(height / 25);
@@ -536,9 +551,10 @@ fn render_to(
             }
             frame
         };
-        match item.kind {
+        // The catalog's kind, never the document's: a clip named a photo is still a clip.
+        match src.kind {
             Kind::Photo => {
-                let picture = Yuv::from_rgb(&load_photo(lib, item, &source)?)?;
+                let picture = Yuv::from_rgb(&load_photo(src, &source)?)?;
                 let zoom = if item.pan_zoom { PUSH_IN } else { 1.0 };
                 let picture = yuv::working_copy(picture, item.fit, width, height, zoom)?;
                 let whole = Rect::of(picture.width(), picture.height());
@@ -562,11 +578,7 @@ fn render_to(
                 }
             }
             Kind::Clip => {
-                let rotation: u16 = lib.conn().query_row(
-                    "SELECT rotation FROM assets WHERE id = ?",
-                    [item.asset_id],
-                    |r| r.get(0),
-                )?;
+                let rotation = src.rotation;
                 let mut f = 0u64;
                 decode_range(
                     &source,
@@ -659,12 +671,13 @@ fn dip_gain(f: u64, n: u64, fade_in: u64, fade_out: u64) -> f32 {
     g
 }
 
-fn load_photo(lib: &Library, item: &Item, source: &Path) -> Result<RgbImage, RenderError> {
-    let orientation: Option<u8> = lib.conn().query_row(
-        "SELECT exif_orientation FROM assets WHERE id = ?",
-        [item.asset_id],
-        |r| r.get(0),
-    )?;
+/// The resolved source of an asset the gate cleared; any other asset is refused.
+fn source_of(cleared: &ClearedForUse, asset: i64) -> Result<&Source, RenderError> {
+    cleared.source(asset).ok_or(RenderError::NotCleared(asset))
+}
+
+fn load_photo(src: &Source, source: &Path) -> Result<RgbImage, RenderError> {
+    let orientation = src.exif_orientation;
     let bytes = fs::read(source).map_err(|e| RenderError::Source {
         path: source.to_path_buf(),
         why: e.to_string(),

@@ -13,9 +13,10 @@ use super::{
     crossfade_frames, decode_range, dip_frames, dip_gain, RenderError, SAMPLES_PER_FRAME,
     SAMPLE_RATE,
 };
-use crate::campaign::piece::{Montage, FPS};
 use crate::library::Library;
 use crate::media::Kind;
+use crate::piece::{Montage, FPS};
+use crate::rights::ClearedForUse;
 
 /// The demo brand kit's bed (an original loop made by `scripts/make-music-bed.py`), built
 /// in so every library has one; the `music_bed` setting names a file of the brand's own.
@@ -74,10 +75,11 @@ pub fn bed_path(lib: &Library) -> Result<PathBuf, RenderError> {
 /// Builds the soundtrack of `frames` video frames, normalised and ready to encode.
 pub fn soundtrack(
     lib: &Library,
+    cleared: &ClearedForUse,
     montage: &Montage,
     frames: u64,
 ) -> Result<Vec<Stereo>, RenderError> {
-    let voices = arrange(lib, montage)?;
+    let voices = arrange(lib, cleared, montage)?;
     mix(lib, voices, montage.music_bed, montage.target_lufs, frames)
 }
 
@@ -141,7 +143,11 @@ fn db_to_gain(db: f64) -> f32 {
 
 /// The clips' sound on the piece's timeline: silence under cards and photos, dips to black
 /// as fades, crossfades as overlaps, exactly as the picture is cut.
-fn arrange(lib: &Library, montage: &Montage) -> Result<Vec<Stereo>, RenderError> {
+fn arrange(
+    lib: &Library,
+    cleared: &ClearedForUse,
+    montage: &Montage,
+) -> Result<Vec<Stereo>, RenderError> {
     let card = (montage.card_ms * FPS + 500) / 1000;
     let mut out: Vec<Stereo> = Vec::new();
     if montage.intro_card {
@@ -152,9 +158,10 @@ fn arrange(lib: &Library, montage: &Montage) -> Result<Vec<Stereo>, RenderError>
     for (index, item) in montage.items.iter().enumerate() {
         let n = (item.len_ms() * FPS + 500) / 1000;
         let mut audio = Vec::new();
-        if item.kind == Kind::Clip {
+        let src = super::source_of(cleared, item.asset_id)?;
+        if src.kind == Kind::Clip {
             decode_range(
-                &store.original(&item.source_hash),
+                &store.original(&src.hash),
                 item,
                 n,
                 false,

@@ -10,8 +10,9 @@ use image::RgbImage;
 use super::brand::{self, BrandKit};
 use super::yuv::Yuv;
 use super::{scale, sound, text, Output, Quality, RenderError, Rendered, Span};
-use crate::campaign::piece::{Content, Fit, Layout, Mosaic, PieceDoc, Still};
 use crate::library::Library;
+use crate::media::Kind;
+use crate::piece::{Content, Fit, Layout, Mosaic, PieceDoc, Still};
 use crate::rights::ClearedForUse;
 
 /// Renders a still or a mosaic to `out`; the extension picks the format (.jpg, .png, .webp).
@@ -29,8 +30,8 @@ pub fn render_image(
     let (width, height) = doc.preset.size();
     let kit = brand::load(lib)?;
     let picture = match &doc.content {
-        Content::Still(s) => still(lib, s, width, height, &kit)?,
-        Content::Mosaic(m) => mosaic(lib, m, width, height, &kit)?,
+        Content::Still(s) => still(lib, cleared, s, width, height, &kit)?,
+        Content::Mosaic(m) => mosaic(lib, cleared, m, width, height, &kit)?,
         Content::Montage(_) => {
             return Err(RenderError::UnsupportedKind(
                 "montage (render it as a video)",
@@ -73,22 +74,25 @@ pub fn render_image(
         move |source| RenderError::Write { path, source }
     };
     fs::write(&partial, bytes).map_err(write_err(&partial))?;
+    if let Err(e) = cleared.still_holds(lib.conn()) {
+        let _ = fs::remove_file(&partial);
+        return Err(RenderError::NoLongerCleared(e.to_string()));
+    }
     fs::rename(&partial, out).map_err(write_err(out))?;
     Ok(out.to_path_buf())
 }
 
-fn source_picture(lib: &Library, asset: i64) -> Result<RgbImage, RenderError> {
-    let (hash, kind, orientation): (String, String, Option<u8>) = lib.conn().query_row(
-        "SELECT hash, kind, exif_orientation FROM assets WHERE id = ?",
-        [asset],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
+fn source_picture(
+    lib: &Library,
+    cleared: &ClearedForUse,
+    asset: i64,
+) -> Result<RgbImage, RenderError> {
+    let src = super::source_of(cleared, asset)?;
     let store = lib.store();
     // Photos at full resolution; clips by their poster frame.
-    let path = if kind == "photo" {
-        store.original(&hash)
-    } else {
-        store.thumb(&hash)
+    let path = match src.kind {
+        Kind::Photo => store.original(&src.hash),
+        Kind::Clip => store.thumb(&src.hash),
     };
     let err = |why: String| RenderError::Source {
         path: path.clone(),
@@ -96,8 +100,11 @@ fn source_picture(lib: &Library, asset: i64) -> Result<RgbImage, RenderError> {
     };
     let bytes = fs::read(&path).map_err(|e| err(e.to_string()))?;
     let mut img = image::load_from_memory(&bytes).map_err(|e| err(e.to_string()))?;
-    if kind == "photo" {
-        if let Some(o) = orientation.and_then(image::metadata::Orientation::from_exif) {
+    if src.kind == Kind::Photo {
+        if let Some(o) = src
+            .exif_orientation
+            .and_then(image::metadata::Orientation::from_exif)
+        {
             img.apply_orientation(o);
         }
     }
@@ -138,13 +145,14 @@ fn band(frame: &mut RgbImage, kit: &BrandKit, line: &str) {
 
 fn still(
     lib: &Library,
+    cleared: &ClearedForUse,
     s: &Still,
     width: u32,
     height: u32,
     kit: &BrandKit,
 ) -> Result<RgbImage, RenderError> {
     let mut frame = compose(
-        &source_picture(lib, s.asset_id)?,
+        &source_picture(lib, cleared, s.asset_id)?,
         Fit::BlurredFill,
         width,
         height,
@@ -164,6 +172,7 @@ fn still(
 /// takes a 2×2 block at the top left and the others fill the cells around it.
 fn tiles(
     lib: &Library,
+    cleared: &ClearedForUse,
     m: &Mosaic,
     width: u32,
     height: u32,
@@ -197,7 +206,7 @@ fn tiles(
         .iter()
         .zip(slots)
         .map(|(&asset, (x, y, w, h))| {
-            let tile = compose(&source_picture(lib, asset)?, Fit::Crop, w, h);
+            let tile = compose(&source_picture(lib, cleared, asset)?, Fit::Crop, w, h);
             Ok((tile, i64::from(x), i64::from(y)))
         })
         .collect()
@@ -209,13 +218,14 @@ fn wall_line(kit: &BrandKit) -> String {
 
 fn mosaic(
     lib: &Library,
+    cleared: &ClearedForUse,
     m: &Mosaic,
     width: u32,
     height: u32,
     kit: &BrandKit,
 ) -> Result<RgbImage, RenderError> {
     let mut frame = RgbImage::new(width, height);
-    for (tile, x, y) in tiles(lib, m, width, height)? {
+    for (tile, x, y) in tiles(lib, cleared, m, width, height)? {
         image::imageops::replace(&mut frame, &tile, x, y);
     }
     if m.brand_overlay {
@@ -231,6 +241,7 @@ const TILE_FADE_FRAMES: u64 = 12;
 /// then the brand band; the finished wall holds to the end, over the music bed.
 pub(super) fn animate_mosaic(
     lib: &Library,
+    cleared: &ClearedForUse,
     doc: &PieceDoc,
     m: &Mosaic,
     path: &Path,
@@ -240,7 +251,7 @@ pub(super) fn animate_mosaic(
     let (width, height) = quality.size(doc.preset);
     let total = doc.duration_frames().max(1);
     let kit = brand::load(lib)?;
-    let tiles = tiles(lib, m, width, height)?;
+    let tiles = tiles(lib, cleared, m, width, height)?;
     let soundtrack = sound::mix(lib, Vec::new(), m.music_bed, m.target_lufs, total)?;
     let mut out = Output::open(path, (width, height), quality, soundtrack)?;
     let reveal = (total * 6 / 10).max(1);

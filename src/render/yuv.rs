@@ -14,7 +14,7 @@ use ffmpeg_next as ff;
 use image::{GrayImage, RgbImage};
 
 use super::{scale, RenderError};
-use crate::campaign::piece::Fit;
+use crate::piece::Fit;
 
 /// A rectangle in pixels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

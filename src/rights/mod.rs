@@ -24,76 +24,8 @@ pub use report::*;
 pub use request::*;
 pub use terms::*;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-// The type is `UsageChannel` in TypeScript: `Channel` is Tauri runtime's own (JSON is unchanged).
-#[serde(rename = "UsageChannel")]
-pub enum Channel {
-    Web,
-    Social,
-    PaidSocial,
-    Tv,
-    OutOfHome,
-    Print,
-    Email,
-}
-
-impl Channel {
-    pub const ALL: [Channel; 7] = [
-        Channel::Web,
-        Channel::Social,
-        Channel::PaidSocial,
-        Channel::Tv,
-        Channel::OutOfHome,
-        Channel::Print,
-        Channel::Email,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Web => "web",
-            Channel::Social => "social",
-            Channel::PaidSocial => "paid_social",
-            Channel::Tv => "tv",
-            Channel::OutOfHome => "out_of_home",
-            Channel::Print => "print",
-            Channel::Email => "email",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Channel> {
-        let key = s.trim().to_lowercase().replace(['-', ' '], "_");
-        Channel::ALL.into_iter().find(|c| c.as_str() == key)
-    }
-}
-
-impl fmt::Display for Channel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-pub const WORLDWIDE: &str = "worldwide";
-
-/// A territory is an ISO 3166 alpha-2 code, or `worldwide`.
-pub fn parse_territory(s: &str) -> Option<String> {
-    let t = s.trim();
-    if t.eq_ignore_ascii_case(WORLDWIDE) {
-        return Some(WORLDWIDE.to_string());
-    }
-    (t.len() == 2 && t.chars().all(|c| c.is_ascii_alphabetic())).then(|| t.to_ascii_uppercase())
-}
-
-/// Where, how and when a campaign will show an asset.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Usage {
-    pub channels: BTreeSet<Channel>,
-    pub territories: BTreeSet<String>,
-    pub starts_on: NaiveDate,
-    pub ends_on: NaiveDate,
-}
+// Usage is its own module below both rights and campaigns; these names stay reachable here.
+pub use crate::usage::{parse_territory, Channel, Usage, WORLDWIDE};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -101,6 +33,38 @@ pub struct Usage {
 pub enum Decision {
     Granted,
     Denied,
+}
+
+/// What is established about a contributor's age when they consented. Only an age, a date
+/// of birth, a ticked 18+ box or a person recording it with evidence makes `Adult`;
+/// anything else is `Unknown`, which never counts as adult for paid use.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub enum Age {
+    Adult,
+    Minor,
+    #[default]
+    Unknown,
+}
+
+impl Age {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Age::Adult => "adult",
+            Age::Minor => "minor",
+            Age::Unknown => "unknown",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Age> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "adult" => Some(Age::Adult),
+            "minor" => Some(Age::Minor),
+            "unknown" => Some(Age::Unknown),
+            _ => None,
+        }
+    }
 }
 
 /// A contributor's answer, for one asset or (`asset_id: None`) all of their assets.
@@ -114,7 +78,7 @@ pub struct Grant {
     pub territories: BTreeSet<String>,
     pub valid_from: NaiveDate,
     pub valid_until: Option<NaiveDate>,
-    pub adult: bool,
+    pub age: Age,
     pub guardian: Option<String>,
     /// When the contributor withdrew it, if they did.
     pub revoked_on: Option<NaiveDate>,
@@ -125,13 +89,33 @@ impl Grant {
         self.territories.contains(WORLDWIDE) || self.territories.contains(t)
     }
 
-    /// A minor's consent counts only with a guardian's.
-    fn consent_valid(&self) -> bool {
-        self.adult
-            || self
-                .guardian
-                .as_deref()
-                .is_some_and(|g| !g.trim().is_empty())
+    fn has_guardian(&self) -> bool {
+        self.guardian
+            .as_deref()
+            .is_some_and(|g| !g.trim().is_empty())
+    }
+
+    /// A minor's consent counts only with a guardian's; a contributor of unknown age
+    /// counts for unpaid channels, and for the others only with a guardian's consent.
+    fn consent_valid_for(&self, channel: Channel) -> bool {
+        match self.age {
+            Age::Adult => true,
+            Age::Minor => self.has_guardian(),
+            Age::Unknown => self.has_guardian() || !channel.needs_established_adult(),
+        }
+    }
+
+    /// Whether this consent counts for any channel at all.
+    fn consent_valid_somewhere(&self) -> bool {
+        self.age != Age::Minor || self.has_guardian()
+    }
+
+    /// Why `consent_valid_for(channel)` said no.
+    fn age_blocker(&self, channel: Channel) -> Blocker {
+        match self.age {
+            Age::Unknown => Blocker::AgeUnknown { channel },
+            _ => Blocker::MinorWithoutGuardian,
+        }
     }
 }
 
@@ -153,13 +137,45 @@ pub enum Blocker {
     NoGrant,
     AwaitingAnswer,
     Denied,
-    Revoked { on: NaiveDate },
-    NotYetValid { from: NaiveDate },
-    ExpiresBeforeRunEnd { until: NaiveDate },
-    ChannelNotGranted { channel: Channel },
-    TerritoryNotGranted { territory: String },
+    Revoked {
+        on: NaiveDate,
+    },
+    NotYetValid {
+        from: NaiveDate,
+    },
+    ExpiresBeforeRunEnd {
+        until: NaiveDate,
+    },
+    ChannelNotGranted {
+        channel: Channel,
+    },
+    TerritoryNotGranted {
+        territory: String,
+    },
     MinorWithoutGuardian,
+    AgeUnknown {
+        channel: Channel,
+    },
+    /// The grant ran out before today (the campaign's own dates may be in the past).
+    Expired {
+        on: NaiveDate,
+    },
     Rejected,
+}
+
+impl Blocker {
+    /// A person may override the gate for permission held outside Chorus, but never a
+    /// contributor's own no or withdrawal, nor the protection of a minor or of someone
+    /// whose age is not established.
+    pub fn can_be_overridden(&self) -> bool {
+        !matches!(
+            self,
+            Blocker::Denied
+                | Blocker::Revoked { .. }
+                | Blocker::MinorWithoutGuardian
+                | Blocker::AgeUnknown { .. }
+        )
+    }
 }
 
 impl fmt::Display for Blocker {
@@ -188,6 +204,14 @@ impl fmt::Display for Blocker {
                     "the contributor is a minor and no guardian's consent is recorded"
                 )
             }
+            Blocker::AgeUnknown { channel } => write!(
+                f,
+                "the contributor's age is not established, so {channel} is not allowed: record an age, a date of birth or an 18+ confirmation, or a guardian's consent"
+            ),
+            Blocker::Expired { on } => write!(
+                f,
+                "permission ended on {on}; nothing is published on a grant that has run out"
+            ),
             Blocker::Rejected => write!(f, "the asset was rejected in curation"),
         }
     }
@@ -342,7 +366,7 @@ pub fn evaluate(asset: &AssetRights, usage: &Usage) -> Clearance {
         blockers.push(Blocker::Revoked { on });
         return Clearance::Blocked { blockers };
     }
-    if !valid.iter().any(|g| g.consent_valid()) {
+    if !valid.iter().any(|g| g.consent_valid_somewhere()) {
         blockers.push(Blocker::MinorWithoutGuardian);
         return Clearance::Blocked { blockers };
     }
@@ -374,13 +398,17 @@ pub fn evaluate(asset: &AssetRights, usage: &Usage) -> Clearance {
             if covering.is_empty() {
                 let t = territory.clone();
                 push(Blocker::TerritoryNotGranted { territory: t }, &mut blockers);
-            } else if let Some(g) = covering.iter().find(|g| in_dates(g) && g.consent_valid()) {
+            } else if let Some(g) = covering
+                .iter()
+                .find(|g| in_dates(g) && g.consent_valid_for(channel))
+            {
                 used.insert(g.id);
             } else {
-                // Covered in scope but not usable: a minor's grant, or dates that fail.
+                // Covered in scope but not usable: a minor's grant, an unknown age for a
+                // paid channel, or dates that fail.
                 for g in covering {
-                    if !g.consent_valid() {
-                        push(Blocker::MinorWithoutGuardian, &mut blockers);
+                    if !g.consent_valid_for(channel) {
+                        push(g.age_blocker(channel), &mut blockers);
                         continue;
                     }
                     if g.valid_from > usage.starts_on {
@@ -437,7 +465,7 @@ mod tests {
             territories: territories.iter().map(|t| t.to_string()).collect(),
             valid_from: d(from),
             valid_until: until.map(d),
-            adult: true,
+            age: Age::Adult,
             guardian: None,
             revoked_on: None,
         }
@@ -536,9 +564,35 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_age_allows_unpaid_use_only() {
+        let paid = [Channel::PaidSocial, Channel::Tv, Channel::OutOfHome];
+        let mut g = grant(1, &Channel::ALL, &["worldwide"], "2026-01-01", None);
+        g.age = Age::Unknown;
+        let web = usage(&[WEB, Channel::Social], &["US"], "2026-07-01", "2026-08-01");
+        assert!(evaluate(&rights(vec![g.clone()]), &web).is_cleared());
+        for c in paid {
+            let u = usage(&[WEB, c], &["US"], "2026-07-01", "2026-08-01");
+            assert_eq!(
+                evaluate(&rights(vec![g.clone()]), &u),
+                Clearance::Blocked {
+                    blockers: vec![Blocker::AgeUnknown { channel: c }]
+                },
+                "{c}"
+            );
+        }
+        // A guardian's consent covers an unknown age; a minor without one clears nothing.
+        let mut guarded = g.clone();
+        guarded.guardian = Some("Ana Souza (mother)".into());
+        let all = usage(&paid, &["US"], "2026-07-01", "2026-08-01");
+        assert!(evaluate(&rights(vec![guarded]), &all).is_cleared());
+        g.age = Age::Minor;
+        assert!(!evaluate(&rights(vec![g]), &web).is_cleared());
+    }
+
+    #[test]
     fn minors_need_a_guardian() {
         let mut g = grant(1, &[WEB], &["US"], "2026-01-01", None);
-        g.adult = false;
+        g.age = Age::Minor;
         let u = usage(&[WEB], &["US"], "2026-07-01", "2026-08-01");
         assert_eq!(
             evaluate(&rights(vec![g.clone()]), &u),
@@ -679,12 +733,12 @@ mod tests {
                 prop_oneof![territories(), Just([WORLDWIDE.to_string()].into())],
                 0i64..300,
                 prop::option::of(0i64..400),
-                any::<bool>(),
+                prop_oneof![Just(Age::Adult), Just(Age::Minor), Just(Age::Unknown)],
                 any::<bool>(),
                 prop::option::weighted(0.2, Just(d("2026-03-01"))),
             )
                 .prop_map(
-                    move |(channels, territories, from, len, adult, guardian, revoked_on)| Grant {
+                    move |(channels, territories, from, len, age, guardian, revoked_on)| Grant {
                         id,
                         asset_id: None,
                         decision: Decision::Granted,
@@ -692,7 +746,7 @@ mod tests {
                         territories,
                         valid_from: base() + chrono::Duration::days(from),
                         valid_until: len.map(|l| base() + chrono::Duration::days(from + l)),
-                        adult,
+                        age,
                         guardian: guardian.then(|| "a parent".to_string()),
                         revoked_on,
                     },
@@ -708,7 +762,7 @@ mod tests {
                 && g.covers_territory(t)
                 && g.valid_from <= u.starts_on
                 && g.valid_until.is_none_or(|e| e >= u.ends_on)
-                && g.consent_valid()
+                && g.consent_valid_for(c)
                 && g.revoked_on.is_none()
         }
 
@@ -723,7 +777,7 @@ mod tests {
                     territories: u.territories.clone(),
                     valid_from: u.starts_on,
                     valid_until: (!open).then_some(u.ends_on),
-                    adult: true,
+                    age: Age::Adult,
                     guardian: None,
                     revoked_on: None,
                 };
@@ -767,7 +821,7 @@ mod tests {
                         if revoke {
                             g.revoked_on = Some(d("2026-02-01"));
                         } else {
-                            g.adult = false;
+                            g.age = Age::Minor;
                             g.guardian = None;
                         }
                         g

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
-use super::{AssetRights, Blocker, Channel, Clearance, Decision, Grant};
+use super::{Age, AssetRights, Blocker, Channel, Clearance, Decision, Grant};
 use crate::campaign::Campaign;
 use crate::catalog::{self, Curation};
 use crate::library::{Library, PutOutcome};
@@ -28,10 +28,12 @@ pub enum RightsError {
         #[source]
         source: std::io::Error,
     },
-    #[error("an override needs a reason a colleague can check later (--reason \"...\")")]
+    #[error("an override needs a reason a colleague can check later: a sentence of at least 20 characters and four words saying where the permission is held (--reason \"...\")")]
     OverrideReason,
-    #[error("asset {0}: its contributor said no or withdrew permission; an override cannot use it anyway")]
-    OverrideRefused(i64),
+    #[error("an override must name the person who authorised it, e.g. --by \"Dana Lee, legal\"")]
+    OverrideBy,
+    #[error("asset {asset}: {why}; an override cannot clear it")]
+    OverrideRefused { asset: i64, why: String },
     #[error("no grant {0} (see `chorus rights report` or `chorus show`)")]
     NoSuchGrant(i64),
     #[error("not cleared for campaign '{campaign}'; these assets block it:\n  {blocked}")]
@@ -44,8 +46,16 @@ pub enum RightsError {
     },
     #[error("'{0}' is not an evidence source (use form, email, social, release or other)")]
     BadSource(String),
+    #[error("an asset's record changed in the catalog while the export ran; nothing was published: export again")]
+    SourcesChanged,
     #[error("a grant needs evidence: the consent text or reply (--evidence), or a signed release (--evidence-file)")]
     NoEvidence,
+    #[error("the grant ends ({until}) before it starts ({from}); check --from and --until")]
+    EndsBeforeStart { from: NaiveDate, until: NaiveDate },
+    #[error("a guardian consents for a minor or a contributor of unknown age, not for an adult: drop the guardian or record the age as minor")]
+    GuardianForAdult,
+    #[error("a guardian's consent needs the guardian's name and relation (e.g. 'Ana Souza, mother'), not '{0}'")]
+    GuardianName(String),
     #[error(transparent)]
     Catalog(#[from] catalog::CatalogError),
     #[error(transparent)]
@@ -91,7 +101,7 @@ pub struct Scope {
     pub territories: BTreeSet<String>,
     pub valid_from: Option<NaiveDate>,
     pub valid_until: Option<NaiveDate>,
-    pub adult: bool,
+    pub age: Age,
     pub guardian: Option<String>,
 }
 
@@ -196,8 +206,12 @@ pub fn decide(
     ) {
         return Err(RightsError::BadSource(evidence.source.clone()));
     }
-    if decision == Decision::Granted && evidence.text.is_none() && evidence.file.is_none() {
+    let no_text = evidence.text.as_deref().is_none_or(|t| t.trim().is_empty());
+    if decision == Decision::Granted && no_text && evidence.file.is_none() {
         return Err(RightsError::NoEvidence);
+    }
+    if decision == Decision::Granted {
+        check_scope(scope)?;
     }
     let evidence_hash = match &evidence.file {
         Some(path) => Some(store_evidence(lib, path)?),
@@ -227,6 +241,38 @@ pub fn decide(
     Ok(ids)
 }
 
+/// The rules every recorded grant keeps, whichever door it came through.
+pub fn check_scope(scope: &Scope) -> Result<(), RightsError> {
+    let today = chrono::Local::now().date_naive();
+    let from = scope.valid_from.unwrap_or(today);
+    if let Some(until) = scope.valid_until.filter(|u| *u < from) {
+        return Err(RightsError::EndsBeforeStart { from, until });
+    }
+    if let Some(g) = &scope.guardian {
+        if scope.age == Age::Adult {
+            return Err(RightsError::GuardianForAdult);
+        }
+        if g.trim().chars().filter(|c| c.is_alphabetic()).count() < 3 {
+            return Err(RightsError::GuardianName(g.clone()));
+        }
+    }
+    Ok(())
+}
+
+/// What is established about a contributor's age from what is recorded: a minor once is a
+/// minor (until a person records otherwise with evidence, which is newer); else an adult
+/// if a grant established it; else unknown.
+pub fn established_age(tx: &Connection, contributor: i64) -> rusqlite::Result<Age> {
+    let newest: Option<String> = tx
+        .query_row(
+            "SELECT age FROM grants WHERE contributor_id = ?1 AND age != 'unknown' ORDER BY id DESC LIMIT 1",
+            [contributor],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(newest.and_then(|a| Age::parse(&a)).unwrap_or_default())
+}
+
 /// Inserts one grant or denial and its audit event, inside the caller's transaction.
 pub fn insert_decision(
     tx: &Connection,
@@ -249,8 +295,8 @@ pub fn insert_decision(
     };
     tx.execute(
         "INSERT INTO grants (contributor_id, asset_id, decision, channels, territories, valid_from, valid_until,
-            adult, guardian, evidence_text, evidence_source, evidence_at, evidence_hash, decided_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            adult, age, guardian, evidence_text, evidence_source, evidence_at, evidence_hash, decided_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         params![
             contributor,
             asset,
@@ -259,7 +305,8 @@ pub fn insert_decision(
             serde_json::to_string(&scope.territories).unwrap_or_default(),
             scope.valid_from.unwrap_or(today).to_string(),
             scope.valid_until.map(|d| d.to_string()),
-            scope.adult,
+            scope.age == Age::Adult,
+            scope.age.as_str(),
             scope.guardian,
             evidence.text,
             evidence.source,
@@ -280,7 +327,7 @@ pub fn insert_decision(
             "territories": scope.territories,
             "valid_from": scope.valid_from.unwrap_or(today),
             "valid_until": scope.valid_until,
-            "adult": scope.adult,
+            "age": scope.age,
             "guardian": scope.guardian,
             "evidence": evidence.text,
             "evidence_source": evidence.source,
@@ -291,15 +338,23 @@ pub fn insert_decision(
     Ok(id)
 }
 
-/// The consent box of the submission form, as a grant on the library's form terms.
+/// The consent box of the submission form, as a grant on the library's form terms, when
+/// its answer is one the library's settings call a yes ([`super::form_consent_given`]).
+/// Any other answer ("No", "FALSE", "I do NOT agree to any use") records nothing: the
+/// answer stays on the submission row and the asset reads as unrequested, for a person to
+/// ask. Returns the grant's id, or `None` when the answer was not a yes.
 pub fn record_form_consent(
     tx: &Connection,
     contributor: i64,
     asset: i64,
     consent: &str,
     submitted_at: Option<&str>,
+    age: &crate::manifest::AgeStatement,
     terms: &super::FormTerms,
-) -> rusqlite::Result<i64> {
+) -> rusqlite::Result<Option<i64>> {
+    if !super::form_consent_given(consent, terms) {
+        return Ok(None);
+    }
     let from = submitted_at
         .and_then(|s| NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok())
         .unwrap_or_else(|| chrono::Local::now().date_naive());
@@ -308,7 +363,12 @@ pub fn record_form_consent(
         territories: terms.territories.clone(),
         valid_from: Some(from),
         valid_until: from.checked_add_months(chrono::Months::new(terms.months)),
-        adult: terms.adult,
+        // The consent box says nothing about age; the form's own age answer does.
+        age: match age {
+            crate::manifest::AgeStatement::Adult => Age::Adult,
+            crate::manifest::AgeStatement::Minor { .. } => Age::Minor,
+            crate::manifest::AgeStatement::Unknown => Age::Unknown,
+        },
         guardian: None,
     };
     let evidence = Evidence {
@@ -326,6 +386,7 @@ pub fn record_form_consent(
         &evidence,
         None,
     )
+    .map(Some)
 }
 
 /// Copies a signed release or screenshot into the store like any original.
@@ -336,7 +397,7 @@ fn store_evidence(lib: &Library, path: &Path) -> Result<String, RightsError> {
     };
     let file = File::open(path).map_err(err)?;
     match lib.store().put(file, u64::MAX).map_err(err)? {
-        PutOutcome::Stored(s) => Ok(s.hash),
+        PutOutcome::Stored(s) => Ok(s.hash.to_string()),
         PutOutcome::TooLarge(_) => unreachable!("no size limit on evidence"),
     }
 }
@@ -409,18 +470,20 @@ pub fn edit_grant(lib: &mut Library, grant_id: i64, edit: &GrantEdit) -> Result<
     Ok(())
 }
 
-/// Proof that every asset of a render passed the gate for a campaign's usage. Its fields
-/// are private and it has no public constructor: rendering and export take one, so they
-/// cannot run without `require_cleared` having said yes.
+/// Proof that every asset of a render passed the gate for a campaign's usage, with the
+/// sources of exactly those assets as the catalog has them. Its fields are private and it
+/// has no public constructor: rendering and export take one, so they cannot run without
+/// `require_cleared` having said yes, and cannot open a file it did not resolve.
 #[derive(Clone, Debug)]
 pub struct ClearedForUse {
-    campaign_id: i64,
+    campaign: Campaign,
     grants: Vec<(i64, Vec<i64>)>,
+    sources: Vec<catalog::Source>,
 }
 
 impl ClearedForUse {
     pub fn campaign_id(&self) -> i64 {
-        self.campaign_id
+        self.campaign.id
     }
 
     /// Whether this proof covers the asset.
@@ -436,24 +499,73 @@ impl ClearedForUse {
             .map(|(_, g)| g.as_slice())
             .unwrap_or_default()
     }
+
+    /// The source of a cleared asset; `None` for any other.
+    pub fn source(&self, asset: i64) -> Option<&catalog::Source> {
+        self.sources.iter().find(|s| s.asset_id == asset)
+    }
+
+    /// Asks the gate again, now: a contributor may have withdrawn while a long render or
+    /// export ran. Called right before the output is put in place.
+    pub fn still_holds(&self, conn: &Connection) -> Result<(), RightsError> {
+        let assets: Vec<i64> = self.grants.iter().map(|(a, _)| *a).collect();
+        let now = require_cleared(conn, &self.campaign, &assets)?;
+        let same = now
+            .sources
+            .iter()
+            .all(|s| self.source(s.asset_id) == Some(s));
+        if same {
+            Ok(())
+        } else {
+            Err(RightsError::SourcesChanged)
+        }
+    }
 }
 
 /// The one place that decides whether an asset may be used in a campaign: the gate over
 /// its grants, then a person's override if there is one and the contributor has not said
-/// no or withdrawn.
+/// no or withdrawn, and is not a minor (or of unknown age) without a guardian's consent.
 pub fn clearance_for(
     conn: &Connection,
     asset: i64,
     campaign: &Campaign,
 ) -> Result<Clearance, RightsError> {
-    let verdict = super::evaluate(&asset_rights(conn, asset)?, &campaign.usage);
-    let Clearance::Blocked { blockers } = &verdict else {
+    clearance_on(conn, asset, campaign, chrono::Local::now().date_naive())
+}
+
+/// The usage an asset is judged for on `today`: the campaign's own, stretched to today
+/// when the campaign started in the past, so that nothing is published on a grant that has
+/// run out, even for a campaign dated in the past.
+pub fn usage_as_of(usage: &super::Usage, today: NaiveDate) -> super::Usage {
+    let mut judged = usage.clone();
+    if today > judged.ends_on {
+        judged.ends_on = today;
+    }
+    judged
+}
+
+/// `clearance_for` as of a given day.
+pub fn clearance_on(
+    conn: &Connection,
+    asset: i64,
+    campaign: &Campaign,
+    today: NaiveDate,
+) -> Result<Clearance, RightsError> {
+    let mut verdict = super::evaluate(
+        &asset_rights(conn, asset)?,
+        &usage_as_of(&campaign.usage, today),
+    );
+    let Clearance::Blocked { blockers } = &mut verdict else {
         return Ok(verdict);
     };
-    if blockers
-        .iter()
-        .any(|b| matches!(b, Blocker::Denied | Blocker::Revoked { .. }))
-    {
+    for b in blockers.iter_mut() {
+        if let Blocker::ExpiresBeforeRunEnd { until } = *b {
+            if until < today && campaign.usage.ends_on <= until {
+                *b = Blocker::Expired { on: until };
+            }
+        }
+    }
+    if blockers.iter().any(|b| !b.can_be_overridden()) {
         return Ok(verdict);
     }
     let overridden: Option<(i64, String)> = conn
@@ -472,6 +584,16 @@ pub fn clearance_for(
     })
 }
 
+/// An override needs a reason a colleague can check later: a sentence, not a word.
+fn reason_of_substance(reason: &str) -> bool {
+    let words: BTreeSet<String> = reason
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 2)
+        .map(str::to_lowercase)
+        .collect();
+    reason.trim().chars().count() >= 20 && words.len() >= 4
+}
+
 /// Records a person's override for these assets in this campaign, with the reason and what
 /// the gate said at the time, in the audit log.
 pub fn override_clearance(
@@ -479,25 +601,32 @@ pub fn override_clearance(
     campaign: &Campaign,
     assets: &[i64],
     reason: &str,
+    authorised_by: &str,
 ) -> Result<Vec<i64>, RightsError> {
-    if reason.trim().len() < 5 {
+    if !reason_of_substance(reason) {
         return Err(RightsError::OverrideReason);
     }
+    let by = authorised_by.trim();
+    if by.chars().filter(|c| c.is_alphabetic()).count() < 3 {
+        return Err(RightsError::OverrideBy);
+    }
+    let today = chrono::Local::now().date_naive();
     let tx = lib.conn_mut().transaction()?;
     let mut ids = Vec::new();
     for &a in assets {
-        let before = super::evaluate(&asset_rights(&tx, a)?, &campaign.usage);
+        let before = super::evaluate(&asset_rights(&tx, a)?, &usage_as_of(&campaign.usage, today));
         if let Clearance::Blocked { blockers } = &before {
-            if blockers
-                .iter()
-                .any(|b| matches!(b, Blocker::Denied | Blocker::Revoked { .. }))
-            {
-                return Err(RightsError::OverrideRefused(a));
+            if let Some(b) = blockers.iter().find(|b| !b.can_be_overridden()) {
+                return Err(RightsError::OverrideRefused {
+                    asset: a,
+                    why: b.to_string(),
+                });
             }
         }
+        let actor = format!("{by} (recorded by {})", actor());
         tx.execute(
             "INSERT INTO rights_overrides (asset_id, campaign_id, reason, actor, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![a, campaign.id, reason, actor(), crate::library::now()],
+            params![a, campaign.id, reason, actor, crate::library::now()],
         )?;
         let id = tx.last_insert_rowid();
         let contributor: Option<i64> =
@@ -510,7 +639,7 @@ pub fn override_clearance(
             contributor,
             Some(a),
             None,
-            serde_json::json!({ "override_id": id, "campaign": campaign.name, "reason": reason, "gate_said": before }),
+            serde_json::json!({ "override_id": id, "campaign": campaign.name, "reason": reason, "authorised_by": by, "gate_said": before }),
         )?;
         ids.push(id);
     }
@@ -542,9 +671,11 @@ pub fn require_cleared(
         }
     }
     if blocked.is_empty() {
+        let ids: Vec<i64> = grants.iter().map(|(a, _)| *a).collect();
         Ok(ClearedForUse {
-            campaign_id: campaign.id,
+            campaign: campaign.clone(),
             grants,
+            sources: catalog::sources(conn, &ids)?,
         })
     } else {
         Err(RightsError::NotCleared {
@@ -606,7 +737,7 @@ pub fn revoke(
     Ok(grants.len())
 }
 
-const GRANT_COLUMNS: &str = "id, asset_id, decision, channels, territories, valid_from, valid_until, adult, guardian, revoked_on, contributor_id";
+const GRANT_COLUMNS: &str = "id, asset_id, decision, channels, territories, valid_from, valid_until, age, guardian, revoked_on, contributor_id";
 
 fn grant_from_row(r: &rusqlite::Row) -> rusqlite::Result<Grant> {
     let date = |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
@@ -625,7 +756,8 @@ fn grant_from_row(r: &rusqlite::Row) -> rusqlite::Result<Grant> {
         territories: serde_json::from_str(&territories).unwrap_or_default(),
         valid_from: date(r.get(5)?).unwrap_or(NaiveDate::MIN),
         valid_until: date(r.get(6)?),
-        adult: r.get(7)?,
+        // A value the catalog never writes (an edit in sqlite3) is read as unknown.
+        age: Age::parse(&r.get::<_, String>(7)?).unwrap_or_default(),
         guardian: r.get(8)?,
         revoked_on: date(r.get(9)?),
     })

@@ -25,7 +25,8 @@ pub struct GrantRecord {
     pub territories: Vec<String>,
     pub valid_from: String,
     pub valid_until: Option<String>,
-    pub adult: bool,
+    /// adult, minor or unknown.
+    pub age: String,
     pub guardian: Option<String>,
     pub evidence_text: Option<String>,
     pub evidence_source: String,
@@ -81,7 +82,7 @@ pub fn report_rows(
         )?;
         let rights = asset_rights(conn, id)?;
         let mut stmt = conn.prepare(
-            "SELECT id, asset_id, decision, channels, territories, valid_from, valid_until, adult, guardian,
+            "SELECT id, asset_id, decision, channels, territories, valid_from, valid_until, age, guardian,
                     evidence_text, evidence_source, evidence_at, evidence_hash, revoked_on, revoked_reason
              FROM grants WHERE contributor_id = ?1 AND (asset_id IS NULL OR asset_id = ?2) ORDER BY id",
         )?;
@@ -97,7 +98,7 @@ pub fn report_rows(
                     territories: serde_json::from_str(&territories).unwrap_or_default(),
                     valid_from: r.get(5)?,
                     valid_until: r.get(6)?,
-                    adult: r.get(7)?,
+                    age: r.get(7)?,
                     guardian: r.get(8)?,
                     evidence_text: r.get(9)?,
                     evidence_source: r.get(10)?,
@@ -148,7 +149,11 @@ fn grant_summary(g: &GrantRecord) -> String {
         g.territories.join("+"),
         g.valid_from,
         g.valid_until.as_deref().unwrap_or("open"),
-        if g.adult { "" } else { ", minor" },
+        match g.age.as_str() {
+            "adult" => "",
+            "minor" => ", minor",
+            _ => ", age unknown",
+        },
         g.revoked_on
             .as_ref()
             .map(|r| format!(", revoked {r}"))
@@ -204,7 +209,7 @@ pub fn write_report(
         let join = |f: &dyn Fn(&GrantRecord) -> String| {
             granted.iter().map(|g| f(g)).collect::<Vec<_>>().join(" | ")
         };
-        w.write_record([
+        let cells = [
             r.asset_id.to_string(),
             r.original_name.clone(),
             r.hash.clone(),
@@ -219,10 +224,16 @@ pub fn write_report(
             join(&|g| g.evidence_text.clone().unwrap_or_default()),
             join(&|g| g.evidence_at.clone()),
             join(&|g| g.evidence_file.clone().unwrap_or_default()),
-        ])
-        .map_err(csv_err)?;
+        ];
+        // Names, handles and evidence are the contributors' own words: none may run as a
+        // spreadsheet formula.
+        let safe = cells
+            .iter()
+            .map(|c| crate::manifest::csv_safe(c).into_owned());
+        w.write_record(safe).map_err(csv_err)?;
     }
     w.flush().map_err(io(&csv_path))?;
+    crate::library::private_file(&csv_path).map_err(io(&csv_path))?;
 
     let mut html = String::new();
     let cleared = rows.iter().filter(|r| r.clearance.is_cleared()).count();
@@ -271,7 +282,14 @@ pub fn write_report(
                 escape(&g.territories.join(", ")),
                 escape(&g.valid_from),
                 escape(g.valid_until.as_deref().unwrap_or("open-ended")),
-                if g.adult { "yes".to_string() } else { format!("no; guardian: {}", escape(g.guardian.as_deref().unwrap_or("none"))) },
+                match (g.age.as_str(), g.guardian.as_deref()) {
+                    ("adult", _) => "yes".to_string(),
+                    (age, guardian) => format!(
+                        "{}; guardian: {}",
+                        if age == "minor" { "no" } else { "unknown" },
+                        escape(guardian.unwrap_or("none"))
+                    ),
+                },
                 escape(&g.evidence_source),
                 escape(g.evidence_text.as_deref().unwrap_or("")),
                 g.evidence_file.as_ref().map(|h| format!(" (file blake3 {h})")).unwrap_or_default(),
@@ -296,6 +314,6 @@ pub fn write_report(
     }
     html.push_str("</html>\n");
     let html_path = out.join("rights-report.html");
-    fs::write(&html_path, html).map_err(io(&html_path))?;
+    crate::library::write_private(&html_path, html).map_err(io(&html_path))?;
     Ok((csv_path, html_path))
 }

@@ -29,10 +29,26 @@ pub struct Draft {
 
 impl Draft {
     /// A file name for the draft: the contributor's handle, else their id.
+    /// Handles come from forms and replies: only letters, digits, '.', '-' and '_' reach
+    /// the file system, never a separator or a leading dot.
     pub fn file_name(&self) -> String {
-        match &self.handle {
-            Some(h) => format!("{}.txt", h.trim_start_matches('@')),
-            None => format!("contributor-{}.txt", self.contributor_id),
+        let safe: String = self
+            .handle
+            .as_deref()
+            .unwrap_or_default()
+            .chars()
+            .map(|c| match c {
+                c if c.is_alphanumeric() || c == '-' || c == '_' => c,
+                '.' => '.',
+                _ => '_',
+            })
+            .take(64)
+            .collect();
+        let safe = safe.trim_start_matches(['.', '_']);
+        if safe.chars().any(char::is_alphanumeric) {
+            format!("{safe}.txt")
+        } else {
+            format!("contributor-{}.txt", self.contributor_id)
         }
     }
 
@@ -51,6 +67,27 @@ impl Draft {
     }
 }
 
+/// What stays as it is in the address part of a `mailto:` link.
+const ADDRESS: &percent_encoding::AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'@')
+    .remove(b'.')
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'+');
+
+/// One plausible e-mail address: one '@', something either side, no separators.
+pub fn single_address(e: &str) -> bool {
+    let Some((local, domain)) = e.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.contains('@')
+        && !e
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || ",;?&<>\"'()[]:%/\\".contains(c))
+}
+
 /// Writes one text file per draft into `dir`; returns their paths.
 pub fn write_drafts(
     plan: &RequestPlan,
@@ -65,7 +102,7 @@ pub fn write_drafts(
         .iter()
         .map(|d| {
             let path = dir.join(d.file_name());
-            std::fs::write(&path, d.as_text()).map_err(err(&path))?;
+            crate::library::write_private(&path, d.as_text()).map_err(err(&path))?;
             Ok(path)
         })
         .collect()
@@ -217,9 +254,12 @@ pub fn request(
                 text.clone(),
             ),
         };
-        let mailto = email.as_ref().map(|e| {
+        // One recipient only: an address with a comma, a '?' or spaces in it would add
+        // recipients or headers to the link, so it gets no link at all.
+        let mailto = email.as_ref().filter(|e| single_address(e)).map(|e| {
             format!(
-                "mailto:{e}?subject={}&body={}",
+                "mailto:{}?subject={}&body={}",
+                utf8_percent_encode(e, ADDRESS),
                 utf8_percent_encode(&subject, NON_ALPHANUMERIC),
                 utf8_percent_encode(&body, NON_ALPHANUMERIC)
             )

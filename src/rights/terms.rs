@@ -1,6 +1,8 @@
 //! Library settings that shape rights work: the brand's name, the reply keyword, the
-//! request template, and the terms a form checkbox grants. Each has a default, so a new
-//! library works at once; `chorus settings set` changes them.
+//! request template, the terms a form checkbox grants and the answers that mean it was
+//! ticked. Each has a default, so a new library works at once; `chorus settings set` changes
+//! them, and refuses a value [`validate_setting`] rejects before storing it: a stored bad
+//! value would break every later import.
 
 use std::collections::BTreeSet;
 
@@ -37,8 +39,8 @@ pub const KEYS: &[(&str, &str)] = &[
         "how many months a form consent lasts from submission (default: 24)",
     ),
     (
-        "form_assumes_adult",
-        "whether the form asks contributors to confirm they are 18+ (default: true)",
+        "form_consent_answers",
+        "answers in the form's consent column that mean yes, separated by | (default: yes|y|true|1|checked|on|x|✓|agreed|I agree|I consent|Yes, I agree|…); an agreement phrase followed by the box's statement counts too, unless the statement adds a condition",
     ),
 ];
 
@@ -56,45 +58,264 @@ pub struct FormTerms {
     pub channels: BTreeSet<Channel>,
     pub territories: BTreeSet<String>,
     pub months: u32,
-    pub adult: bool,
+    /// The answers that mean the box was ticked, as [`answer_key`]s.
+    pub consent_answers: Vec<String>,
+}
+
+impl Default for FormTerms {
+    /// The terms of a library whose settings were never changed.
+    fn default() -> FormTerms {
+        FormTerms {
+            channels: [Channel::Web, Channel::Social].into(),
+            territories: [super::WORLDWIDE.to_string()].into(),
+            months: 24,
+            consent_answers: default_consent_answers(),
+        }
+    }
+}
+
+fn default_consent_answers() -> Vec<String> {
+    parse_consent_answers(DEFAULT_FORM_CONSENT_ANSWERS).expect("the default answers are valid")
+}
+
+/// What form tools write in the consent column for a ticked box or a yes, in English and
+/// the languages contributors use most. Not "ok", "sure" or "si" (French and Spanish "if").
+pub const DEFAULT_FORM_CONSENT_ANSWERS: &str = "yes|y|true|1|checked|on|x|✓|✔|☑|agreed|accepted|I agree|I consent|I accept|Yes, I agree|Yes, I consent|oui|sí|sì|ja|sim";
+
+/// An answer reduced to what it says: lower case, words separated by single spaces,
+/// punctuation and emoji variation selectors dropped; apostrophes inside words, symbols
+/// (✓) and question marks kept. "Yes." and " YES! " are "yes"; "Yes?" is "yes ?".
+pub fn answer_key(answer: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    let mut word = String::new();
+    let mut flush = |word: &mut String| {
+        let w = word.trim_matches('\'');
+        if !w.is_empty() {
+            words.push(w.to_string());
+        }
+        word.clear();
+    };
+    for c in answer.chars() {
+        let c = if matches!(c, '’' | 'ʼ') { '\'' } else { c };
+        if matches!(c, '\u{fe0e}' | '\u{fe0f}') {
+            continue;
+        }
+        let separator = c.is_whitespace()
+            || (c.is_ascii_punctuation() && !matches!(c, '\'' | '?'))
+            || matches!(
+                c,
+                '–' | '—'
+                    | '…'
+                    | '¡'
+                    | '¿'
+                    | '«'
+                    | '»'
+                    | '“'
+                    | '”'
+                    | '„'
+                    | '‘'
+                    | '·'
+                    | '。'
+                    | '、'
+            );
+        if c == '?' {
+            flush(&mut word);
+            word.push('?');
+            flush(&mut word);
+        } else if separator {
+            flush(&mut word);
+        } else {
+            word.extend(c.to_lowercase());
+        }
+    }
+    flush(&mut word);
+    words.join(" ")
+}
+
+/// Whether a form's consent answer is a yes under the library's settings. It is when it is
+/// one of the affirmative answers (`form_consent_answers`), compared by [`answer_key`] and
+/// never as a substring: "I do NOT agree to any use" is not "I agree". It is also when it
+/// opens with one of the answers of two or more words and goes on with the statement the
+/// box was labelled with, as checkbox exports write a ticked box ("I agree that BrandCo may
+/// use my submission in its marketing."), provided the statement adds no negation,
+/// condition, doubt or question. Anything else ("No", "FALSE", a blank, "I agree, but not
+/// for ads", "Yes please - only on Instagram") is no consent.
+pub fn form_consent_given(answer: &str, terms: &FormTerms) -> bool {
+    let said = answer_key(answer);
+    !said.is_empty()
+        && terms.consent_answers.iter().any(|yes| {
+            said == *yes
+                || (yes.contains(' ')
+                    && said.strip_prefix(yes.as_str()).is_some_and(|statement| {
+                        statement.starts_with(' ')
+                            && super::replies::reservations(statement).is_none()
+                    }))
+        })
+}
+
+/// Checks a value for one of [`KEYS`] the way [`RightsSettings::load`] reads it, so
+/// `settings set` can refuse it before it is stored. The error says what is expected.
+pub fn validate_setting(key: &str, value: &str) -> Result<(), String> {
+    match key {
+        "brand_name" => parse_brand_name(value).map(drop),
+        "reply_keyword" => parse_reply_keyword(value).map(drop),
+        "request_template" => std::fs::read_to_string(value)
+            .map(drop)
+            .map_err(|e| format!("cannot read the request template {value}: {e}")),
+        "form_channels" => parse_channels(value).map(drop),
+        "form_territories" => parse_territories(value).map(drop),
+        "form_months" => parse_months(value).map(drop),
+        "form_consent_answers" => parse_consent_answers(value).map(drop),
+        // Gone: a setting cannot make every contributor an adult. A form shows age only
+        // through its own age, date-of-birth or "18 or older" column.
+        "form_assumes_adult" => Err("form_assumes_adult is no longer a setting: Chorus reads age from the form's own age, date of birth or \"18 or older\" column, and treats everyone else's age as unknown".to_string()),
+        _ => Err(format!(
+            "unknown setting '{key}' (see `chorus settings ls`)"
+        )),
+    }
+}
+
+fn parse_brand_name(v: &str) -> Result<String, String> {
+    let name = v.trim();
+    if name.is_empty() {
+        return Err("the brand name cannot be empty".into());
+    }
+    Ok(name.to_string())
+}
+
+fn parse_reply_keyword(v: &str) -> Result<String, String> {
+    let keyword = v.trim();
+    if !keyword.chars().any(char::is_alphanumeric) {
+        return Err(format!(
+            "the reply keyword needs letters or digits (for example #YesBrandCo), not '{v}'"
+        ));
+    }
+    if let Some(why) = super::replies::reservations(keyword) {
+        return Err(format!(
+            "the reply keyword '{keyword}' would not read as a yes ({why})"
+        ));
+    }
+    Ok(keyword.to_string())
+}
+
+fn parse_channels(v: &str) -> Result<BTreeSet<Channel>, String> {
+    let channels = v
+        .split(',')
+        .filter(|c| !c.trim().is_empty())
+        .map(|c| {
+            Channel::parse(c).ok_or_else(|| {
+                let all: Vec<&str> = Channel::ALL.iter().map(|c| c.as_str()).collect();
+                format!(
+                    "'{}' is not a channel (one of {})",
+                    c.trim(),
+                    all.join(", ")
+                )
+            })
+        })
+        .collect::<Result<BTreeSet<_>, _>>()?;
+    if channels.is_empty() {
+        return Err("name at least one channel, separated by commas".into());
+    }
+    Ok(channels)
+}
+
+fn parse_territories(v: &str) -> Result<BTreeSet<String>, String> {
+    let territories = v
+        .split(',')
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| {
+            parse_territory(t).ok_or_else(|| {
+                format!(
+                    "'{}' is not a territory (a two-letter ISO 3166 code such as US or GB, or worldwide)",
+                    t.trim()
+                )
+            })
+        })
+        .collect::<Result<BTreeSet<_>, _>>()?;
+    if territories.is_empty() {
+        return Err("name at least one territory, separated by commas".into());
+    }
+    Ok(territories)
+}
+
+fn parse_months(v: &str) -> Result<u32, String> {
+    v.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|m| (1..=120).contains(m))
+        .ok_or_else(|| format!("form_months is a whole number of months from 1 to 120, not '{v}'"))
+}
+
+fn parse_consent_answers(v: &str) -> Result<Vec<String>, String> {
+    let mut answers: Vec<String> = Vec::new();
+    for answer in v.split(['|', ';']) {
+        let key = answer_key(answer);
+        if key.is_empty() || answers.contains(&key) {
+            continue;
+        }
+        if let Some(why) = super::replies::reservations(&key) {
+            return Err(format!(
+                "'{}' is not an affirmative answer ({why})",
+                answer.trim()
+            ));
+        }
+        answers.push(key);
+    }
+    if answers.is_empty() {
+        return Err(
+            "list at least one answer that means yes, separated by | (for example: yes|true|I agree)"
+                .into(),
+        );
+    }
+    Ok(answers)
 }
 
 impl RightsSettings {
     pub fn load(lib: &Library) -> Result<RightsSettings, LibraryError> {
         let get = |k: &str| lib.setting(k);
-        let brand_name = get("brand_name")?.unwrap_or_else(|| "BrandCo".to_string());
-        let reply_keyword = get("reply_keyword")?.unwrap_or_else(|| {
-            let squashed: String = brand_name.chars().filter(|c| c.is_alphanumeric()).collect();
-            format!("#Yes{squashed}")
-        });
+        // The same parsers as `validate_setting`, so what `settings set` took loads.
+        fn parsed<T>(
+            k: &str,
+            v: Option<String>,
+            parse: fn(&str) -> Result<T, String>,
+        ) -> Result<Option<T>, LibraryError> {
+            v.map(|v| {
+                parse(&v).map_err(|why| {
+                    LibraryError::Invalid(format!(
+                        "setting {k} = '{v}' is not valid: {why}; change it with `chorus settings set {k} VALUE`"
+                    ))
+                })
+            })
+            .transpose()
+        }
+        let brand_name = parsed("brand_name", get("brand_name")?, parse_brand_name)?
+            .unwrap_or_else(|| "BrandCo".to_string());
+        let reply_keyword = parsed("reply_keyword", get("reply_keyword")?, parse_reply_keyword)?
+            .unwrap_or_else(|| {
+                let squashed: String = brand_name.chars().filter(|c| c.is_alphanumeric()).collect();
+                format!("#Yes{squashed}")
+            });
         let template = match get("request_template")? {
             Some(path) => std::fs::read_to_string(&path).map_err(|e| LibraryError::io(path, e))?,
             None => DEFAULT_TEMPLATE.to_string(),
         };
-        let invalid =
-            |k: &str, v: &str| LibraryError::Invalid(format!("setting {k} = '{v}' is not valid"));
-        let channels = match get("form_channels")? {
-            Some(v) => v
-                .split(',')
-                .map(|c| Channel::parse(c).ok_or_else(|| invalid("form_channels", &v)))
-                .collect::<Result<_, _>>()?,
-            None => [Channel::Web, Channel::Social].into(),
-        };
-        let territories = match get("form_territories")? {
-            Some(v) => v
-                .split(',')
-                .map(|t| parse_territory(t).ok_or_else(|| invalid("form_territories", &v)))
-                .collect::<Result<_, _>>()?,
-            None => [super::WORLDWIDE.to_string()].into(),
-        };
-        let months = match get("form_months")? {
-            Some(v) => v.trim().parse().map_err(|_| invalid("form_months", &v))?,
-            None => 24,
-        };
-        let adult = match get("form_assumes_adult")? {
-            Some(v) => matches!(v.trim().to_lowercase().as_str(), "true" | "yes" | "1"),
-            None => true,
-        };
+        let defaults = FormTerms::default();
+        let channels = parsed("form_channels", get("form_channels")?, parse_channels)?
+            .unwrap_or(defaults.channels);
+        let territories = parsed(
+            "form_territories",
+            get("form_territories")?,
+            parse_territories,
+        )?
+        .unwrap_or(defaults.territories);
+        let months =
+            parsed("form_months", get("form_months")?, parse_months)?.unwrap_or(defaults.months);
+        let consent_answers = parsed(
+            "form_consent_answers",
+            get("form_consent_answers")?,
+            parse_consent_answers,
+        )?
+        .unwrap_or(defaults.consent_answers);
         Ok(RightsSettings {
             brand_name,
             reply_keyword,
@@ -103,8 +324,77 @@ impl RightsSettings {
                 channels,
                 territories,
                 months,
-                adult,
+                consent_answers,
             },
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_an_affirmative_form_answer_is_consent() {
+        let terms = FormTerms::default();
+        for yes in [
+            "Yes",
+            " YES! ",
+            "true",
+            "✔️",
+            "I agree.",
+            "Yes, I agree",
+            "agreed",
+        ] {
+            assert!(form_consent_given(yes, &terms), "{yes:?}");
+        }
+        for no in [
+            "No",
+            "FALSE",
+            "",
+            "Yes?",
+            "I do NOT agree to any use",
+            "yesterday",
+        ] {
+            assert!(!form_consent_given(no, &terms), "{no:?}");
+        }
+        // A ticked box labelled with a statement, unless the statement holds something back.
+        assert!(form_consent_given(
+            "I agree that BrandCo may use my submission in its marketing.",
+            &terms
+        ));
+        assert!(!form_consent_given(
+            "I agree that BrandCo may use my submission, but not in ads.",
+            &terms
+        ));
+    }
+
+    #[test]
+    fn settings_are_checked_before_they_are_stored() {
+        assert!(validate_setting("form_months", "abc").is_err());
+        assert!(validate_setting("form_months", "0").is_err());
+        assert!(validate_setting("form_months", "121").is_err());
+        assert_eq!(validate_setting("form_months", " 36 "), Ok(()));
+        assert!(validate_setting("form_channels", "web,radio")
+            .unwrap_err()
+            .contains("'radio' is not a channel"));
+        assert_eq!(
+            validate_setting("form_channels", "web, paid social"),
+            Ok(())
+        );
+        assert!(validate_setting("form_territories", "USA").is_err());
+        assert_eq!(validate_setting("form_territories", "us,gb"), Ok(()));
+        assert!(validate_setting("form_consent_answers", " | ; ").is_err());
+        assert!(validate_setting("form_consent_answers", "yes|no").is_err());
+        assert_eq!(
+            validate_setting("form_consent_answers", "Oui; J'accepte"),
+            Ok(())
+        );
+        assert!(validate_setting("reply_keyword", "   ").is_err());
+        assert_eq!(validate_setting("reply_keyword", "#YesAcme"), Ok(()));
+        assert!(validate_setting("brand_name", "").is_err());
+        assert!(validate_setting("request_template", "/no/such/template.txt").is_err());
+        assert!(validate_setting("no_such_key", "1").is_err());
+        assert_eq!(default_consent_answers().len(), 22);
     }
 }

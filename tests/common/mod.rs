@@ -4,10 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use chorus::campaign::piece;
 use chorus::catalog::{self, Asset, Filter};
 use chorus::ingest::{self, FileResult, Progress, Summary};
 use chorus::library::Library;
+use chorus::piece;
 
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

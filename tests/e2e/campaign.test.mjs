@@ -76,6 +76,32 @@ test('two cards swap places from the keyboard, and the piece saves', async () =>
   await shot(driver, '12-piece-editor');
 });
 
+test('a hand-edited piece sent through the app\'s own save command is refused', async () => {
+  const id = Number(await (await $(driver, '#piece-editor')).getAttribute('data-piece'));
+  // What a script in the webview (or a tampered front end) could send: the same command the
+  // editor uses, with the first shot pointed at another file and a trim that never ends.
+  const answer = await driver.executeAsyncScript((pieceId, done) => {
+    const invoke = window.__TAURI_INTERNALS__.invoke;
+    invoke('piece_view', { id: pieceId })
+      .then((view) => {
+        const doc = structuredClone(view.piece.document);
+        doc.items[0].source_hash = '../../chorus.db';
+        doc.items[1].out_ms = Number.MAX_SAFE_INTEGER;
+        return invoke('piece_save', { id: pieceId, version: view.piece.version, document: doc });
+      })
+      .then(() => done({ saved: true }), (e) => done({ saved: false, error: e }));
+  }, id);
+  assert.equal(answer.saved, false, 'the tampered document was saved');
+  const message = JSON.stringify(answer.error);
+  assert.match(message, /source_hash is not the file of asset/);
+  assert.match(message, /must be from 0 to/);
+  // Nothing changed: the editor still holds version 2.
+  const version = await driver.executeAsyncScript((pieceId, done) => {
+    window.__TAURI_INTERNALS__.invoke('piece_view', { id: pieceId }).then((v) => done(v.piece.version), () => done(-1));
+  }, id);
+  assert.equal(version, 2);
+});
+
 test('a quick preview renders and plays in the editor', async () => {
   const started = Date.now();
   await (await $(driver, '#preview-start')).click();

@@ -21,6 +21,7 @@ vi.mock(import("../lib/api"), async (original) => ({ ...(await original()), api:
 
 import { ApiError } from "../lib/api";
 import { app } from "../lib/appState.svelte";
+import { setStreamBase } from "../lib/media";
 import AssetPanel from "./AssetPanel.svelte";
 
 const sam = { id: 7, name: "Sam Lee", email: "sam@example.com", handle: "@samlee" };
@@ -82,12 +83,28 @@ describe("AssetPanel", () => {
     expect(byId("meta-duration")?.textContent).toContain("0:12");
   });
 
+  it("streams a clip from the loopback server by its asset id, never its hash", async () => {
+    setStreamBase("http://127.0.0.1:4000/tok");
+    try {
+      fake.assetView.mockResolvedValue(view({}, "clip"));
+      render(AssetPanel, { id: 12 });
+      await waitFor(() => expect(byId("player")).not.toBeNull());
+      const src = byId("player")?.getAttribute("src");
+      expect(src).toBe("http://127.0.0.1:4000/tok/asset/12");
+      expect(src).not.toContain(asset(12).hash);
+    } finally {
+      setStreamBase(null);
+    }
+  });
+
   it("records a grant and shows the new status", async () => {
     render(AssetPanel, { id: 12 });
     await waitFor(() => byId("grant-open")!);
     await fireEvent.click(byId("grant-open")!);
     expect((byId("grant-territories") as HTMLInputElement).value).toBe("WORLDWIDE");
-    expect((byId("grant-adult") as HTMLInputElement).checked).toBe(true);
+    // Nothing is assumed about age: "not established" until the person records it.
+    expect((byId("grant-age") as HTMLSelectElement).value).toBe("unknown");
+    await fireEvent.change(byId("grant-age")!, { target: { value: "adult" } });
     expect(byId("grant-guardian")).toBeNull();
 
     await fireEvent.click(document.querySelector('input[name="grant-channel"][value="web"]')!);
@@ -106,7 +123,7 @@ describe("AssetPanel", () => {
       territories: ["WORLDWIDE"],
       valid_from: null,
       valid_until: null,
-      adult: true,
+      age: "adult",
       guardian: null,
       evidence: "#YesChorus",
       source: "social",
@@ -118,7 +135,7 @@ describe("AssetPanel", () => {
     render(AssetPanel, { id: 12 });
     await waitFor(() => byId("grant-open")!);
     await fireEvent.click(byId("grant-open")!);
-    await fireEvent.click(byId("grant-adult")!);
+    await fireEvent.change(byId("grant-age")!, { target: { value: "minor" } });
     expect(byId("grant-guardian")).not.toBeNull();
     await fireEvent.submit(byId("grant-form")!);
     expect(fake.rightsGrant).not.toHaveBeenCalled();

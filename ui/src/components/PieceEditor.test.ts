@@ -73,7 +73,7 @@ describe("PieceEditor", () => {
     expect(byId("piece-dirty")?.textContent?.trim()).toBe("Saved · v1");
     // The first card is inspected: its clip plays from the stream server, trimmed.
     expect(byId<HTMLVideoElement>("trim-player")?.getAttribute("src")).toBe(
-      `http://127.0.0.1:4000/tok/original/${asset(1).hash}`,
+      `http://127.0.0.1:4000/tok/asset/${asset(1).id}`,
     );
     expect(byId("trim-in")?.getAttribute("aria-valuenow")).toBe("2000");
     expect(byId("trim-out")?.getAttribute("aria-valuenow")).toBe("7000");

@@ -22,13 +22,18 @@ describe("unwrap", () => {
   });
 
   it("throws the engine's sentence as an ApiError", () => {
-    const fail = () => unwrap({ status: "error", error: { message: "IMG_1.jpg: the file is cut short" } });
+    const fail = () => unwrap({ status: "error", error: { kind: "io", message: "IMG_1.jpg: the file is cut short" } });
     expect(fail).toThrow(ApiError);
     expect(fail).toThrow("IMG_1.jpg: the file is cut short");
+    try {
+      fail();
+    } catch (e) {
+      expect((e as ApiError).kind).toBe("io");
+    }
   });
 
   it("still says something when the message is empty", () => {
-    expect(() => unwrap({ status: "error", error: { message: "  " } })).toThrow(/try again/i);
+    expect(() => unwrap({ status: "error", error: { kind: "internal", message: "  " } })).toThrow(/try again/i);
   });
 });
 
@@ -44,10 +49,10 @@ describe("api", () => {
   it("turns a failed command into a thrown ApiError", async () => {
     vi.mocked(commands.libraryOpen).mockResolvedValue({
       status: "error",
-      error: { message: "choose a folder (a full path) for the library" },
+      error: { kind: "invalid", message: "choose a folder (a full path) for the library" },
     });
     await expect(api.libraryOpen("lib")).rejects.toEqual(
-      new ApiError("choose a folder (a full path) for the library"),
+      new ApiError("choose a folder (a full path) for the library", "invalid"),
     );
   });
 

@@ -9,6 +9,7 @@ import {
   type CampaignForm,
   type CommandError,
   type Curation,
+  type ErrorKind,
   type GrantForm,
   type IngestProgress,
   type JobFinished,
@@ -21,9 +22,14 @@ import {
 export type Result<T, E> = { status: "ok"; data: T } | { status: "error"; error: E };
 
 export class ApiError extends Error {
-  constructor(message: string) {
+  /** What kind of failure, as the engine classed it: the UI branches on this, never on
+   * the sentence. */
+  readonly kind: ErrorKind;
+
+  constructor(message: string, kind: ErrorKind = "internal") {
     super(message);
     this.name = "ApiError";
+    this.kind = kind;
   }
 }
 
@@ -31,7 +37,7 @@ export class ApiError extends Error {
 export function unwrap<T>(result: Result<T, CommandError>): T {
   if (result.status === "ok") return result.data;
   const message = result.error?.message?.trim();
-  throw new ApiError(message || "The app could not finish that. Try again.");
+  throw new ApiError(message || "The app could not finish that. Try again.", result.error?.kind ?? "internal");
 }
 
 /** What to show a person for anything thrown: the engine's sentence, or the error's own. */

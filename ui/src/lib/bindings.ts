@@ -40,8 +40,9 @@ export const commands = {
 	/**  Asks a running job to stop; work already done stays. */
 	jobCancel: (job: number) => typedError<boolean, CommandError>(__TAURI_INVOKE("job_cancel", { job })),
 	/**
-	 *  The base URL clips stream from (`<base>/original/<hash>`, `<base>/file/<path>`): the
-	 *  `<video>` player cannot read the `media://` protocol on Linux (see `media_server`).
+	 *  The base URL clips stream from: `<base>/asset/<id>` plays an asset's original,
+	 *  `<base>/file/<path>` a preview or an export (the `/file/...` paths jobs and exports give).
+	 *  The `<video>` player cannot read the `media://` protocol on Linux (see `media_server`).
 	 */
 	mediaStreamBase: () => typedError<string, CommandError>(__TAURI_INVOKE("media_stream_base")),
 	/**  Every campaign with its pieces and what blocks each. */
@@ -80,6 +81,13 @@ export const events = {
 };
 
 /* Types */
+/**
+ *  What is established about a contributor's age when they consented. Only an age, a date
+ *  of birth, a ticked 18+ box or a person recording it with evidence makes `Adult`;
+ *  anything else is `Unknown`, which never counts as adult for paid use.
+ */
+export type Age = "adult" | "minor" | "unknown";
+
 export type Asset = {
 	id: number,
 	hash: string,
@@ -174,9 +182,10 @@ export type CampaignSummary = {
 
 /**
  *  What the UI shows when a command fails: the engine's sentence, which names the file or
- *  value at fault and what to do.
+ *  value at fault and what to do, and its kind, which the UI acts on.
  */
 export type CommandError = {
+	kind: ErrorKind,
 	message: string,
 };
 
@@ -230,6 +239,28 @@ export type DueGrant = {
 	reason: string,
 };
 
+/**
+ *  What kind of failure a front end is looking at, so it can act (show the blocked
+ *  banner, offer to reload, stay quiet on a cancel) without reading the sentence.
+ */
+export type ErrorKind = 
+/**  The thing named does not exist. */
+"not_found" | 
+/**  A document, a number or a name was refused; the message says what is allowed. */
+"invalid" | 
+/**  The rights gate said no; the message names each asset and why. */
+"blocked" | 
+/**  Someone else changed it first (a newer version, a name taken). */
+"conflict" | 
+/**  The person cancelled; nothing was written. */
+"cancelled" | 
+/**  Another process holds the catalog; try again in a moment. */
+"busy" | 
+/**  A file could not be read or written. */
+"io" | 
+/**  Anything else: a bug or damage to the library. */
+"internal";
+
 /**  What an export holds, for viewing in the app. */
 export type ExportContents = {
 	folder: string,
@@ -248,6 +279,11 @@ export type FileResult = {
 	duplicate_of: number | null,
 	error_kind: string | null,
 	error: string | null,
+	/**
+	 *  A warning about a file that was imported: the form names it but Chorus could not
+	 *  tell whose it is, so it was linked to nobody.
+	 */
+	note?: string | null,
 };
 
 /**  Which assets to list. Every field narrows; the default lists everything. */
@@ -275,7 +311,7 @@ export type Grant = {
 	territories: string[],
 	valid_from: string,
 	valid_until: string | null,
-	adult: boolean,
+	age: Age,
 	guardian: string | null,
 	/**  When the contributor withdrew it, if they did. */
 	revoked_on: string | null,
@@ -290,7 +326,8 @@ export type GrantForm = {
 	territories: string[],
 	valid_from: string | null,
 	valid_until: string | null,
-	adult: boolean,
+	/**  What is established about the contributor's age. */
+	age: Age,
 	guardian: string | null,
 	/**  Their words (the reply, the signed release's text). */
 	evidence: string,
@@ -311,8 +348,13 @@ export type IngestProgress = {
 
 export type Item = {
 	asset_id: number,
-	/**  blake3 of the source, so a document names exactly the bytes it was made from. */
-	source_hash: string,
+	/**
+	 *  blake3 of the source, so a document names exactly the bytes it was made from.
+	 *  Written by Chorus from the catalog when the piece is saved and never read to find
+	 *  a file: a document names its assets by id only. A hand-edited hash that differs
+	 *  from the asset's is refused.
+	 */
+	source_hash?: string,
 	kind: Kind,
 	/**  Clips: the trim. Photos: `in_ms` is 0 and `out_ms` is how long it shows. */
 	in_ms: number,

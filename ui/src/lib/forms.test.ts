@@ -9,7 +9,7 @@ describe("splitList", () => {
 });
 
 describe("toGrantForm", () => {
-  it("starts worldwide, adult, from a form", () => {
+  it("starts worldwide, age not established, from a form", () => {
     const f = toGrantForm([5], { ...grantFields(), channels: ["web"], evidence: " #YesChorus " });
     expect(f).toEqual({
       asset_ids: [5],
@@ -18,7 +18,7 @@ describe("toGrantForm", () => {
       territories: ["WORLDWIDE"],
       valid_from: null,
       valid_until: null,
-      adult: true,
+      age: "unknown",
       guardian: null,
       evidence: "#YesChorus",
       source: "form",
@@ -31,7 +31,7 @@ describe("toGrantForm", () => {
       territories: "US, CA",
       from: "2025-06-01",
       until: "2025-12-31",
-      adult: false,
+      age: "minor",
       guardian: " Pat Lee ",
       source: "release",
     });
@@ -43,7 +43,7 @@ describe("toGrantForm", () => {
   });
 
   it("sends no guardian for an adult", () => {
-    expect(toGrantForm([1], { ...grantFields(), guardian: "Pat" }).guardian).toBeNull();
+    expect(toGrantForm([1], { ...grantFields(), age: "adult", guardian: "Pat" }).guardian).toBeNull();
   });
 });
 

@@ -1,7 +1,7 @@
 // Turning the rights forms' fields into the engine's arguments. The engine validates the
 // values (territory codes, date order, channels); this only shapes them.
 
-import type { Campaign, CampaignForm, UsageChannel, GrantForm } from "./bindings";
+import type { Age, Campaign, CampaignForm, UsageChannel, GrantForm } from "./bindings";
 
 export const EVIDENCE_SOURCES = ["form", "email", "social", "release", "other"] as const;
 export type EvidenceSource = (typeof EVIDENCE_SOURCES)[number];
@@ -24,7 +24,7 @@ export interface GrantFields {
   territories: string;
   from: string;
   until: string;
-  adult: boolean;
+  age: Age;
   guardian: string;
   evidence: string;
   source: EvidenceSource;
@@ -36,7 +36,8 @@ export function grantFields(): GrantFields {
     territories: "WORLDWIDE",
     from: "",
     until: "",
-    adult: true,
+    // Nothing is assumed: an adult is recorded only when the evidence establishes it.
+    age: "unknown",
     guardian: "",
     evidence: "",
     source: "form",
@@ -52,8 +53,8 @@ export function toGrantForm(assetIds: number[], f: GrantFields): GrantForm {
     territories: splitList(f.territories),
     valid_from: dateOrNull(f.from),
     valid_until: dateOrNull(f.until),
-    adult: f.adult,
-    guardian: f.adult || guardian === "" ? null : guardian,
+    age: f.age,
+    guardian: f.age === "adult" || guardian === "" ? null : guardian,
     evidence: f.evidence.trim(),
     source: f.source,
   };

@@ -30,12 +30,21 @@ describe("isWindows", () => {
 });
 
 describe("streamUrl", () => {
-  it("plays clips from the loopback server once its base is known", () => {
+  it("plays clips from the loopback server by asset id once its base is known", () => {
     setStreamBase(null);
-    expect(streamUrl(hash)).toBe(mediaUrl("original", hash));
+    expect(streamUrl(12, hash)).toBe(mediaUrl("original", hash));
+    expect(streamUrl(12)).toBe("");
     setStreamBase("http://127.0.0.1:40123/abc/");
-    expect(streamUrl(hash)).toBe(`http://127.0.0.1:40123/abc/original/${hash}`);
-    expect(streamUrl("../x")).toBe("http://127.0.0.1:40123/abc/original/..%2Fx");
+    expect(streamUrl(12, hash)).toBe("http://127.0.0.1:40123/abc/asset/12");
+    expect(streamUrl(12)).toBe("http://127.0.0.1:40123/abc/asset/12");
+    setStreamBase(null);
+  });
+
+  it("never puts anything but a positive whole id in the path", () => {
+    setStreamBase("http://127.0.0.1:40123/abc");
+    for (const bad of [0, -3, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 60]) {
+      expect(streamUrl(bad, hash)).toBe("http://127.0.0.1:40123/abc/asset/0");
+    }
     setStreamBase(null);
   });
 });

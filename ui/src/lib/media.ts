@@ -24,9 +24,13 @@ export function setStreamBase(base: string | null): void {
   streamBase = base ? base.replace(/\/+$/, "") : null;
 }
 
-/** The URL a `<video>` plays a clip's original from. */
-export function streamUrl(hash: string): string {
-  return streamBase ? `${streamBase}/original/${encodeURIComponent(hash)}` : mediaUrl("original", hash);
+/** The URL a `<video>` plays a catalog asset's original from. The stream server finds the
+ * file by the asset's id (`/asset/<id>`); `hash` serves only the media-protocol fallback
+ * used until the server's base is known (none without a hash). */
+export function streamUrl(assetId: number, hash?: string): string {
+  if (!streamBase) return hash ? mediaUrl("original", hash) : "";
+  const id = Number.isSafeInteger(assetId) && assetId > 0 ? String(assetId) : "0";
+  return `${streamBase}/asset/${id}`;
 }
 
 /** A `/file/<path inside the library>` route with each segment encoded ("a b/c" → "a%20b/c"). */

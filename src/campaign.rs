@@ -1,5 +1,5 @@
-//! Campaigns: a name and a usage (channels, territories, run dates). Pieces arrive with the
-//! assembly work; the usage is what the rights gate checks every asset against.
+//! Campaigns: a name and a usage (channels, territories, run dates). The usage is what the
+//! rights gate checks every asset against; pieces (`crate::piece`) belong to a campaign.
 
 use std::collections::BTreeSet;
 
@@ -7,10 +7,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::rights::{self, Channel, Usage};
-
-pub mod assemble;
-pub mod piece;
+use crate::usage::{self, Channel, Usage};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CampaignError {
@@ -38,6 +35,8 @@ pub enum CampaignError {
     PieceExists(String),
     #[error("no piece '{0}' (see `chorus piece ls --campaign C`)")]
     NoSuchPiece(String),
+    #[error("several pieces are named '{name}' ({campaigns}): give the piece's id")]
+    AmbiguousPiece { name: String, campaigns: String },
     #[error("rights check failed: {0}")]
     Rights(String),
     #[error("catalog error: {0}")]
@@ -76,7 +75,7 @@ pub fn parse_territories(s: &str) -> Result<BTreeSet<String>, CampaignError> {
         .split(',')
         .filter(|t| !t.trim().is_empty())
         .map(|t| {
-            rights::parse_territory(t)
+            usage::parse_territory(t)
                 .ok_or_else(|| CampaignError::BadTerritory(t.trim().to_string()))
         })
         .collect::<Result<BTreeSet<_>, _>>()?;

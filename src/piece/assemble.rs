@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use rusqlite::Connection;
 
-use super::piece::{ms_of, Content, Fit, Item, Montage, PieceDoc, Preset, Transition, FORMAT, FPS};
-use super::{Campaign, CampaignError};
+use super::{ms_of, Content, Fit, Item, Montage, PieceDoc, Preset, Transition, FORMAT, FPS};
+use crate::campaign::{Campaign, CampaignError};
 use crate::catalog::{self, Asset, Curation, Filter};
 use crate::media::Kind;
 use crate::rights;

@@ -2,12 +2,14 @@
 //! document stored in the library (every save kept), so it can be exported, edited as a
 //! file, diffed, and rendered from the CLI.
 
+pub mod assemble;
+
 use std::collections::BTreeSet;
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use super::{Campaign, CampaignError};
+use crate::campaign::{Campaign, CampaignError};
 use crate::media::Kind;
 use crate::rights::{self, Blocker, Clearance};
 
@@ -96,6 +98,10 @@ pub struct Transition {
 pub struct Item {
     pub asset_id: i64,
     /// blake3 of the source, so a document names exactly the bytes it was made from.
+    /// Written by Chorus from the catalog when the piece is saved and never read to find
+    /// a file: a document names its assets by id only. A hand-edited hash that differs
+    /// from the asset's is refused.
+    #[serde(default)]
     pub source_hash: String,
     pub kind: Kind,
     /// Clips: the trim. Photos: `in_ms` is 0 and `out_ms` is how long it shows.
@@ -196,7 +202,7 @@ pub struct PieceDoc {
 }
 
 fn frames(ms: u64) -> u64 {
-    (ms * FPS + 500) / 1000
+    ms.saturating_mul(FPS).saturating_add(500) / 1000
 }
 
 /// Milliseconds of a whole number of frames, rounded so that `frames(ms_of(f)) == f`.
@@ -228,16 +234,21 @@ impl PieceDoc {
     pub fn duration_frames(&self) -> u64 {
         match &self.content {
             Content::Montage(m) => {
-                let items: u64 = m.items.iter().map(|i| frames(i.len_ms())).sum();
+                let items: u64 = m
+                    .items
+                    .iter()
+                    .map(|i| frames(i.len_ms()))
+                    .fold(0, u64::saturating_add);
                 let overlaps: u64 = m
                     .items
                     .iter()
                     .skip(1)
                     .filter(|i| i.transition.kind == TransitionKind::Crossfade)
                     .map(|i| frames(i.transition.duration_ms))
-                    .sum();
-                let cards = (u64::from(m.intro_card) + u64::from(m.outro_card)) * frames(m.card_ms);
-                (items + cards).saturating_sub(overlaps)
+                    .fold(0, u64::saturating_add);
+                let cards = (u64::from(m.intro_card) + u64::from(m.outro_card))
+                    .saturating_mul(frames(m.card_ms));
+                items.saturating_add(cards).saturating_sub(overlaps)
             }
             Content::Mosaic(m) => frames(m.animated_ms),
             Content::Still(_) => 0,
@@ -248,8 +259,9 @@ impl PieceDoc {
         ms_of(self.duration_frames())
     }
 
-    /// Checks the document against the library: assets exist, trims lie inside clips,
-    /// transitions fit their items. Each problem is named.
+    /// Checks the document against the library: assets exist and are what the document
+    /// says, every number lies in its range, trims lie inside clips, transitions fit their
+    /// items. Each problem is named with the range allowed.
     pub fn validate(&self, conn: &Connection) -> Result<(), CampaignError> {
         let mut problems = Vec::new();
         if self.format != FORMAT {
@@ -258,63 +270,226 @@ impl PieceDoc {
                 self.format
             ));
         }
+        check_name(&self.name, &mut problems);
+        let mut catalog: std::collections::BTreeMap<i64, (Kind, String, Option<u64>)> =
+            Default::default();
         for id in self.asset_ids() {
-            let found: Option<(String, Option<i64>)> = conn
+            let found: Option<(String, String, Option<i64>)> = conn
                 .query_row(
-                    "SELECT kind, duration_ms FROM assets WHERE id = ?",
+                    "SELECT kind, hash, duration_ms FROM assets WHERE id = ?",
                     [id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )
                 .optional()?;
-            if found.is_none() {
-                problems.push(format!("asset {id} is not in the library"));
+            match found {
+                None => problems.push(format!("asset {id} is not in the library")),
+                Some((kind, hash, duration)) => match Kind::parse(&kind) {
+                    Some(kind) => {
+                        let duration = duration.and_then(|d| u64::try_from(d).ok());
+                        catalog.insert(id, (kind, hash, duration));
+                    }
+                    None => problems.push(format!("asset {id} has no known kind in the catalog")),
+                },
             }
         }
-        if let Content::Montage(m) = &self.content {
-            if m.items.is_empty() {
-                problems.push("the storyboard is empty".into());
+        match &self.content {
+            Content::Montage(m) => m.check(&catalog, &mut problems),
+            Content::Mosaic(m) => {
+                limit(
+                    "mosaic tiles",
+                    m.asset_ids.len() as u64,
+                    1,
+                    MAX_TILES,
+                    "",
+                    &mut problems,
+                );
+                limit(
+                    "animated length",
+                    m.animated_ms,
+                    0,
+                    MAX_ANIMATED_MS,
+                    " ms",
+                    &mut problems,
+                );
+                check_lufs(m.target_lufs, &mut problems);
             }
-            for (n, item) in m.items.iter().enumerate() {
-                let duration: Option<Option<i64>> = conn
-                    .query_row(
-                        "SELECT duration_ms FROM assets WHERE id = ?",
-                        [item.asset_id],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
-                if item.out_ms <= item.in_ms {
-                    problems.push(format!(
-                        "item {}: ends ({} ms) before it starts ({} ms)",
-                        n + 1,
-                        item.out_ms,
-                        item.in_ms
-                    ));
-                }
-                if let (Kind::Clip, Some(Some(d))) = (item.kind, duration) {
-                    if item.out_ms > d as u64 {
-                        problems.push(format!(
-                            "item {}: trim ends at {} ms but the clip lasts {d} ms",
-                            n + 1,
-                            item.out_ms
-                        ));
-                    }
-                }
-                if n > 0 && item.transition.kind != TransitionKind::Cut {
-                    let prev = m.items[n - 1].len_ms();
-                    if item.transition.duration_ms * 2 > prev.min(item.len_ms()) {
-                        problems.push(format!(
-                            "item {}: a {} ms transition is longer than half an item",
-                            n + 1,
-                            item.transition.duration_ms
-                        ));
-                    }
-                }
-            }
+            Content::Still(st) => check_credit("the still", &st.credit, &mut problems),
         }
         if problems.is_empty() {
             Ok(())
         } else {
             Err(CampaignError::InvalidPiece(problems.join("; ")))
+        }
+    }
+
+    /// Fills each item's `source_hash` from the catalog (after `validate`), so a stored
+    /// document names exactly the bytes it was made from.
+    fn fill_hashes(&mut self, conn: &Connection) -> Result<(), CampaignError> {
+        if let Content::Montage(m) = &mut self.content {
+            for item in &mut m.items {
+                item.source_hash = conn.query_row(
+                    "SELECT hash FROM assets WHERE id = ?",
+                    [item.asset_id],
+                    |r| r.get(0),
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The ranges every number of a piece document must lie in. Generous for real work, tight
+/// enough that no value makes an empty video or an allocation the machine cannot make.
+pub const MAX_ITEMS: u64 = 500;
+pub const MAX_ITEM_MS: u64 = 10 * 60 * 1000;
+pub const MAX_TRANSITION_MS: u64 = 5_000;
+pub const MAX_CARD_MS: u64 = 10_000;
+pub const MAX_PIECE_MS: u64 = 15 * 60 * 1000;
+pub const MAX_TILES: u64 = 400;
+pub const MAX_ANIMATED_MS: u64 = 5 * 60 * 1000;
+pub const MAX_CREDIT_CHARS: usize = 120;
+pub const MAX_NAME_CHARS: usize = 120;
+pub const LUFS_RANGE: (f64, f64) = (-40.0, -5.0);
+
+fn limit(what: &str, v: u64, min: u64, max: u64, unit: &str, problems: &mut Vec<String>) {
+    if v < min || v > max {
+        problems.push(format!(
+            "{what} is {v}{unit}; it must be from {min} to {max}{unit}"
+        ));
+    }
+}
+
+fn check_lufs(v: f64, problems: &mut Vec<String>) {
+    let (lo, hi) = LUFS_RANGE;
+    if !(lo..=hi).contains(&v) {
+        problems.push(format!(
+            "target loudness {v} LUFS; it must be from {lo} to {hi} LUFS (web: -14)"
+        ));
+    }
+}
+
+fn check_credit(whose: &str, credit: &str, problems: &mut Vec<String>) {
+    if credit.chars().count() > MAX_CREDIT_CHARS {
+        problems.push(format!(
+            "{whose}: the credit line is longer than {MAX_CREDIT_CHARS} characters"
+        ));
+    }
+    if credit.chars().any(char::is_control) {
+        problems.push(format!("{whose}: the credit line holds control characters"));
+    }
+}
+
+fn check_name(name: &str, problems: &mut Vec<String>) {
+    if name.trim().is_empty() {
+        problems.push("the piece needs a name".into());
+    } else if name.chars().count() > MAX_NAME_CHARS {
+        problems.push(format!(
+            "the name is longer than {MAX_NAME_CHARS} characters"
+        ));
+    } else if name.chars().any(char::is_control) {
+        problems.push("the name holds control characters".into());
+    }
+}
+
+impl Montage {
+    fn check(
+        &self,
+        catalog: &std::collections::BTreeMap<i64, (Kind, String, Option<u64>)>,
+        problems: &mut Vec<String>,
+    ) {
+        if self.items.is_empty() {
+            problems.push("the storyboard is empty".into());
+        }
+        limit(
+            "the storyboard",
+            self.items.len() as u64,
+            0,
+            MAX_ITEMS,
+            " items",
+            problems,
+        );
+        limit("a card", self.card_ms, 0, MAX_CARD_MS, " ms", problems);
+        limit(
+            "the target length",
+            self.target_ms,
+            0,
+            MAX_PIECE_MS,
+            " ms",
+            problems,
+        );
+        check_lufs(self.target_lufs, problems);
+        for (n, item) in self.items.iter().enumerate() {
+            let at = format!("item {}", n + 1);
+            limit(
+                &format!("{at}: the start"),
+                item.in_ms,
+                0,
+                MAX_ITEM_MS,
+                " ms",
+                problems,
+            );
+            limit(
+                &format!("{at}: the end"),
+                item.out_ms,
+                0,
+                MAX_ITEM_MS,
+                " ms",
+                problems,
+            );
+            limit(
+                &format!("{at}: the transition"),
+                item.transition.duration_ms,
+                0,
+                MAX_TRANSITION_MS,
+                " ms",
+                problems,
+            );
+            check_credit(&at, &item.credit, problems);
+            if item.out_ms <= item.in_ms {
+                problems.push(format!(
+                    "{at}: ends ({} ms) before it starts ({} ms)",
+                    item.out_ms, item.in_ms
+                ));
+            } else if frames(item.len_ms()) == 0 {
+                problems.push(format!("{at}: shorter than one frame"));
+            }
+            if let Some((kind, hash, duration)) = catalog.get(&item.asset_id) {
+                if *kind != item.kind {
+                    problems.push(format!(
+                        "{at}: asset {} is a {}, not a {}",
+                        item.asset_id,
+                        kind.as_str(),
+                        item.kind.as_str()
+                    ));
+                }
+                if !item.source_hash.is_empty() && !item.source_hash.eq_ignore_ascii_case(hash) {
+                    problems.push(format!(
+                        "{at}: source_hash is not the file of asset {}; pieces name assets by id (remove source_hash and Chorus fills it in)",
+                        item.asset_id
+                    ));
+                }
+                if let (Kind::Clip, Some(d)) = (kind, duration) {
+                    if item.out_ms > *d {
+                        problems.push(format!(
+                            "{at}: trim ends at {} ms but the clip lasts {d} ms",
+                            item.out_ms
+                        ));
+                    }
+                }
+            }
+            if n > 0 && item.transition.kind != TransitionKind::Cut {
+                let prev = self.items[n - 1].len_ms();
+                if item.transition.duration_ms.saturating_mul(2) > prev.min(item.len_ms()) {
+                    problems.push(format!(
+                        "{at}: a {} ms transition is longer than half an item",
+                        item.transition.duration_ms
+                    ));
+                }
+            }
+        }
+        if problems.is_empty() {
+            let total = self.items.iter().map(Item::len_ms).sum::<u64>() + 2 * self.card_ms;
+            limit("the piece", total, 0, MAX_PIECE_MS, " ms", problems);
         }
     }
 }
@@ -336,6 +511,9 @@ pub fn create(
     doc: &PieceDoc,
 ) -> Result<Piece, CampaignError> {
     doc.validate(conn)?;
+    let mut doc = doc.clone();
+    doc.fill_hashes(conn)?;
+    let doc = &doc;
     let exists: Option<i64> = conn
         .query_row(
             "SELECT id FROM pieces WHERE campaign_id = ?1 AND name = ?2",
@@ -354,12 +532,15 @@ pub fn create(
     )?;
     let id = conn.last_insert_rowid();
     record_version(conn, id, 1, &json, doc)?;
-    get(conn, &id.to_string())
+    by_id_only(conn, id)
 }
 
 /// Replaces a piece's document with an edited one; the old version stays in the history.
 pub fn update(conn: &Connection, piece: &Piece, doc: &PieceDoc) -> Result<Piece, CampaignError> {
     doc.validate(conn)?;
+    let mut doc = doc.clone();
+    doc.fill_hashes(conn)?;
+    let doc = &doc;
     let json = serde_json::to_string_pretty(doc)
         .map_err(|e| CampaignError::InvalidPiece(e.to_string()))?;
     let version = piece.version + 1;
@@ -368,7 +549,7 @@ pub fn update(conn: &Connection, piece: &Piece, doc: &PieceDoc) -> Result<Piece,
         params![doc.name, doc.kind_name(), version, json, crate::library::now(), piece.id],
     )?;
     record_version(conn, piece.id, version, &json, doc)?;
-    get(conn, &piece.id.to_string())
+    by_id_only(conn, piece.id)
 }
 
 fn record_version(
@@ -393,18 +574,70 @@ fn record_version(
     Ok(())
 }
 
-/// Finds a piece by id or by name.
+/// Finds a piece by id, or by name when exactly one piece has it (names are unique only
+/// within a campaign: give the id, or use `find_in` with the campaign).
 pub fn get(conn: &Connection, reference: &str) -> Result<Piece, CampaignError> {
-    let row: Option<(i64, i64, i64, String)> = conn
+    let by_id: Option<i64> = match reference.trim().parse::<i64>() {
+        Ok(id) => conn
+            .query_row("SELECT id FROM pieces WHERE id = ?", [id], |r| r.get(0))
+            .optional()?,
+        Err(_) => None,
+    };
+    let id = match by_id {
+        Some(id) => id,
+        None => {
+            let mut stmt = conn.prepare(
+                "SELECT p.id, c.name FROM pieces p JOIN campaigns c ON c.id = p.campaign_id WHERE p.name = ? ORDER BY p.id",
+            )?;
+            let found = stmt
+                .query_map([reference], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            match found.as_slice() {
+                [] => return Err(CampaignError::NoSuchPiece(reference.to_string())),
+                [(id, _)] => *id,
+                several => {
+                    return Err(CampaignError::AmbiguousPiece {
+                        name: reference.to_string(),
+                        campaigns: several
+                            .iter()
+                            .map(|(id, c)| format!("{id} in '{c}'"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    })
+                }
+            }
+        }
+    };
+    by_id_only(conn, id)
+}
+
+/// Finds a piece of one campaign by id or name.
+pub fn find_in(
+    conn: &Connection,
+    campaign: &Campaign,
+    reference: &str,
+) -> Result<Piece, CampaignError> {
+    let id: Option<i64> = conn
         .query_row(
-            "SELECT id, campaign_id, version, document FROM pieces WHERE CAST(id AS TEXT) = ?1 OR name = ?1
-             ORDER BY id LIMIT 1",
-            [reference],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            "SELECT id FROM pieces WHERE campaign_id = ?1 AND (CAST(id AS TEXT) = ?2 OR name = ?2) ORDER BY id LIMIT 1",
+            params![campaign.id, reference.trim()],
+            |r| r.get(0),
         )
         .optional()?;
-    let (id, campaign_id, version, json) =
-        row.ok_or_else(|| CampaignError::NoSuchPiece(reference.to_string()))?;
+    by_id_only(
+        conn,
+        id.ok_or_else(|| CampaignError::NoSuchPiece(reference.to_string()))?,
+    )
+}
+
+fn by_id_only(conn: &Connection, id: i64) -> Result<Piece, CampaignError> {
+    let (campaign_id, version, json): (i64, i64, String) = conn.query_row(
+        "SELECT campaign_id, version, document FROM pieces WHERE id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
     let document = serde_json::from_str(&json)
         .map_err(|e| CampaignError::InvalidPiece(format!("stored document of piece {id}: {e}")))?;
     Ok(Piece {
@@ -420,9 +653,7 @@ pub fn list(conn: &Connection, campaign: &Campaign) -> Result<Vec<Piece>, Campai
     let ids = stmt
         .query_map([campaign.id], |r| r.get::<_, i64>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    ids.into_iter()
-        .map(|id| get(conn, &id.to_string()))
-        .collect()
+    ids.into_iter().map(|id| by_id_only(conn, id)).collect()
 }
 
 /// A piece and what blocks it for its campaign's usage, asset by asset. Derived from the

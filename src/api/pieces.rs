@@ -1,0 +1,94 @@
+//! Pieces: create, save, import a document from a file, and preview. Every document that
+//! comes from outside (a file, the desktop editor, a script) passes `PieceDoc::validate`
+//! here before it is stored or rendered.
+
+use std::path::{Path, PathBuf};
+
+use super::{CampaignId, Error, ErrorKind, PieceId, Progress, Result};
+use crate::campaign;
+use crate::library::Library;
+use crate::piece::{self, Piece, PieceDoc};
+use crate::render::{self, Quality};
+use crate::rights;
+
+/// A piece document file is JSON a person may have edited; anything larger than this is
+/// not one.
+pub const MAX_DOCUMENT_BYTES: u64 = 4 * 1024 * 1024;
+
+pub fn get(lib: &Library, id: PieceId) -> Result<Piece> {
+    Ok(piece::get(lib.conn(), &id.0.to_string())?)
+}
+
+/// Saves a new piece in a campaign.
+pub fn create(lib: &Library, campaign: CampaignId, doc: &PieceDoc) -> Result<Piece> {
+    let c = campaign::get(lib.conn(), &campaign.0.to_string())?;
+    Ok(piece::create(lib.conn(), &c, doc)?)
+}
+
+/// Saves an edited document as the piece's next version. `version` is the one the editor
+/// started from: if someone saved since, nothing is overwritten.
+pub fn save(lib: &Library, id: PieceId, version: i64, doc: &PieceDoc) -> Result<Piece> {
+    let current = get(lib, id)?;
+    if current.version != version {
+        return Err(Error::new(
+            ErrorKind::Conflict,
+            format!(
+                "'{}' was saved elsewhere (now version {}, you edited version {version}); reopen it to see the changes",
+                current.document.name, current.version
+            ),
+        ));
+    }
+    Ok(piece::update(lib.conn(), &current, doc)?)
+}
+
+/// Reads a piece document from a file, refusing anything that is not one.
+pub fn read_document(path: &Path) -> Result<PieceDoc> {
+    let io = |e: std::io::Error| {
+        Error::new(
+            ErrorKind::Io,
+            format!("cannot read {}: {e}", path.display()),
+        )
+    };
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > MAX_DOCUMENT_BYTES {
+        return Err(Error::invalid(format!(
+            "{} is {size} bytes; a piece document is at most {MAX_DOCUMENT_BYTES}",
+            path.display()
+        )));
+    }
+    let text = std::fs::read_to_string(path).map_err(io)?;
+    serde_json::from_str(&text)
+        .map_err(|e| Error::invalid(format!("{} is not a piece document: {e}", path.display())))
+}
+
+/// Imports a document file as a new piece of a campaign.
+pub fn import(lib: &Library, campaign: CampaignId, path: &Path) -> Result<Piece> {
+    create(lib, campaign, &read_document(path)?)
+}
+
+/// Replaces a piece's document with a file's (the CLI's `piece edit`).
+pub fn replace(lib: &Library, id: PieceId, path: &Path) -> Result<Piece> {
+    let doc = read_document(path)?;
+    let current = get(lib, id)?;
+    save(lib, id, current.version, &doc)
+}
+
+/// Renders a quick, low-resolution preview of a document (saved or not) of a piece into
+/// the library's temporary folder, for the editor's player.
+pub fn preview(
+    lib: &Library,
+    id: PieceId,
+    doc: &PieceDoc,
+    progress: Progress<'_>,
+) -> Result<PathBuf> {
+    let p = get(lib, id)?;
+    let c = campaign::get(lib.conn(), &p.campaign_id.to_string())?;
+    doc.validate(lib.conn())?;
+    let cleared = rights::require_cleared(lib.conn(), &c, &doc.asset_ids())?;
+    let out = lib
+        .store()
+        .tmp_dir()
+        .join(format!("preview-{}-{}.mp4", id.0, std::process::id()));
+    render::render_with(lib, &cleared, doc, &out, Quality::Preview, progress)?;
+    Ok(out)
+}
