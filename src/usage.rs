@@ -108,3 +108,59 @@ impl Channel {
         matches!(self, Channel::PaidSocial | Channel::Tv | Channel::OutOfHome)
     }
 }
+
+/// Why a usage (or a grant's scope) as a person filled it in cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum UsageError {
+    #[error("'{0}' is not a territory: use a two-letter country code (US, GB, DE) or WORLDWIDE")]
+    BadTerritory(String),
+    #[error("choose at least one territory (or WORLDWIDE)")]
+    NoTerritory,
+    #[error("choose at least one channel")]
+    NoChannel,
+    #[error("give the campaign a name")]
+    NoName,
+}
+
+/// Territories as a form sends them (one code per entry): each checked, at least one.
+pub fn territory_set(list: &[String]) -> Result<BTreeSet<String>, UsageError> {
+    let set = list
+        .iter()
+        .map(|t| parse_territory(t).ok_or_else(|| UsageError::BadTerritory(t.trim().to_string())))
+        .collect::<Result<BTreeSet<_>, _>>()?;
+    if set.is_empty() {
+        return Err(UsageError::NoTerritory);
+    }
+    Ok(set)
+}
+
+impl Usage {
+    /// A usage from a form's fields, checked: at least one channel and one territory.
+    /// (Run dates are checked where a campaign is saved.)
+    pub fn from_parts(
+        channels: &[Channel],
+        territories: &[String],
+        starts_on: NaiveDate,
+        ends_on: NaiveDate,
+    ) -> Result<Usage, UsageError> {
+        if channels.is_empty() {
+            return Err(UsageError::NoChannel);
+        }
+        Ok(Usage {
+            channels: channels.iter().copied().collect(),
+            territories: territory_set(territories)?,
+            starts_on,
+            ends_on,
+        })
+    }
+}
+
+/// A campaign's name as a person typed it: trimmed, not empty.
+pub fn campaign_name(name: &str) -> Result<&str, UsageError> {
+    let name = name.trim();
+    if name.is_empty() {
+        Err(UsageError::NoName)
+    } else {
+        Ok(name)
+    }
+}

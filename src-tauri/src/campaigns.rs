@@ -9,13 +9,15 @@ use chorus::api::{self, CampaignId, PieceId};
 use chorus::campaign::{self, Campaign};
 use chorus::library::Library;
 use chorus::piece::{self, assemble};
-use chorus::rights::Usage;
+use chorus::rights::Channel;
+use chorus::usage::{self, Usage};
 use chorus::views::{self, CampaignSummary, PieceView};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager, State};
 use tauri_specta::Event;
 
-use crate::commands::{invalid, territories, CampaignForm, CommandError, Result};
+use crate::error::{invalid, CommandError, Result};
 use crate::jobs::{JobFinished, JobKind, RenderProgress};
 use crate::state::AppState;
 
@@ -26,23 +28,30 @@ pub async fn campaigns_overview(state: State<'_, AppState>) -> Result<Vec<Campai
     state.with_reader(|conn| Ok(views::campaigns(conn)?))
 }
 
-pub(crate) fn usage(form: &CampaignForm) -> Result<Usage> {
-    if form.name.trim().is_empty() {
-        return Err(invalid("give the campaign a name"));
-    }
-    if form.channels.is_empty() {
-        return Err(invalid("choose at least one channel the campaign runs on"));
-    }
-    let usage = Usage {
-        channels: form.channels.iter().copied().collect(),
-        territories: territories(&form.territories)?,
-        starts_on: form.starts_on,
-        ends_on: form.ends_on,
-    };
-    if usage.territories.is_empty() {
-        return Err(invalid("choose at least one territory (or WORLDWIDE)"));
-    }
-    Ok(usage)
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct CampaignForm {
+    pub name: String,
+    pub channels: Vec<Channel>,
+    /// ISO country codes, or WORLDWIDE.
+    pub territories: Vec<String>,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn campaign_create(state: State<'_, AppState>, form: CampaignForm) -> Result<Campaign> {
+    let (name, usage) = (usage::campaign_name(&form.name)?, usage(&form)?);
+    state.with_library(|lib| Ok(campaign::create(lib.conn(), name, &usage)?))
+}
+
+fn usage(form: &CampaignForm) -> Result<Usage> {
+    Ok(Usage::from_parts(
+        &form.channels,
+        &form.territories,
+        form.starts_on,
+        form.ends_on,
+    )?)
 }
 
 /// Changes a campaign's name and usage; its pieces are re-checked against the new usage.
@@ -53,8 +62,8 @@ pub async fn campaign_update(
     id: i64,
     form: CampaignForm,
 ) -> Result<Campaign> {
-    let usage = usage(&form)?;
-    state.with_library(|lib| Ok(campaign::update(lib.conn(), id, form.name.trim(), &usage)?))
+    let (name, usage) = (usage::campaign_name(&form.name)?, usage(&form)?);
+    state.with_library(|lib| Ok(campaign::update(lib.conn(), id, name, &usage)?))
 }
 
 #[tauri::command]

@@ -1,7 +1,6 @@
 //! The commands the webview may call. Each validates its input and calls the engine;
 //! their types reach TypeScript through tauri-specta (`ui/src/lib/bindings.ts`).
 
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 
@@ -10,42 +9,16 @@ use chorus::catalog::{self, Curation, Page, TagCount};
 use chorus::ingest;
 use chorus::library::Library;
 use chorus::rights::{self, Channel, Decision, Evidence, RequestPlan, Scope, Target};
+use chorus::usage;
 use chorus::views::{self, AssetView, Browse, ContributorRow, RightsQueue};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
 
+use crate::error::{invalid, today, CommandError, Result};
 use crate::jobs::{IngestProgress, JobFinished, JobKind};
 use crate::state::AppState;
-
-/// What the UI shows when a command fails: the engine's sentence, which names the file or
-/// value at fault and what to do, and its kind, which the UI acts on.
-#[derive(Debug, Serialize, Deserialize, specta::Type)]
-pub struct CommandError {
-    pub kind: chorus::api::ErrorKind,
-    pub message: String,
-}
-
-impl<E: std::error::Error + 'static> From<E> for CommandError {
-    fn from(e: E) -> Self {
-        let chorus::api::Error { kind, message } = chorus::api::Error::from_engine(&e);
-        CommandError { kind, message }
-    }
-}
-
-pub(crate) fn invalid(message: impl Into<String>) -> CommandError {
-    CommandError {
-        kind: chorus::api::ErrorKind::Invalid,
-        message: message.into(),
-    }
-}
-
-pub(crate) type Result<T> = std::result::Result<T, CommandError>;
-
-pub(crate) fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
-}
 
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
 pub struct LibraryInfo {
@@ -151,35 +124,6 @@ pub async fn campaigns_list(state: State<'_, AppState>) -> Result<Vec<Campaign>>
     state.with_reader(|conn| Ok(campaign::list(conn)?))
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
-pub struct CampaignForm {
-    pub name: String,
-    pub channels: Vec<Channel>,
-    /// ISO country codes, or WORLDWIDE.
-    pub territories: Vec<String>,
-    pub starts_on: NaiveDate,
-    pub ends_on: NaiveDate,
-}
-
-pub(crate) fn territories(list: &[String]) -> Result<BTreeSet<String>> {
-    list.iter()
-        .map(|t| {
-            rights::parse_territory(t).ok_or_else(|| {
-                invalid(format!(
-                    "'{t}' is not a territory: use a two-letter country code (US, GB, DE) or WORLDWIDE"
-                ))
-            })
-        })
-        .collect()
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn campaign_create(state: State<'_, AppState>, form: CampaignForm) -> Result<Campaign> {
-    let usage = crate::campaigns::usage(&form)?;
-    state.with_library(|lib| Ok(campaign::create(lib.conn(), form.name.trim(), &usage)?))
-}
-
 /// Drafts the permission requests for these assets, for this campaign's usage, and records
 /// that they were asked.
 #[tauri::command]
@@ -235,22 +179,14 @@ fn target(asset_ids: Vec<i64>, contributor_id: Option<i64>) -> Result<Target> {
 #[tauri::command]
 #[specta::specta]
 pub async fn rights_grant(state: State<'_, AppState>, form: GrantForm) -> Result<Vec<i64>> {
-    if form.channels.is_empty() {
-        return Err(invalid(
-            "choose at least one channel the contributor agreed to",
-        ));
-    }
     let scope = Scope {
         channels: form.channels.iter().copied().collect(),
-        territories: territories(&form.territories)?,
+        territories: usage::territory_set(&form.territories)?,
         valid_from: form.valid_from,
         valid_until: form.valid_until,
         age: form.age,
         guardian: form.guardian.filter(|g| !g.trim().is_empty()),
     };
-    if scope.territories.is_empty() {
-        return Err(invalid("choose at least one territory (or WORLDWIDE)"));
-    }
     let evidence = Evidence {
         text: Some(form.evidence.trim().to_string()).filter(|t| !t.is_empty()),
         source: form.source,

@@ -4,6 +4,7 @@
 
 pub mod campaigns;
 pub mod commands;
+pub mod error;
 pub mod jobs;
 pub mod media_server;
 pub mod protocol;
@@ -29,7 +30,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             contributors_list,
             rights_queue,
             campaigns_list,
-            campaign_create,
+            campaigns::campaign_create,
             rights_request,
             rights_grant,
             rights_deny,

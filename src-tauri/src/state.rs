@@ -6,7 +6,7 @@ use std::sync::{Mutex, RwLock};
 use chorus::library::Library;
 use chorus::rusqlite::Connection;
 
-use crate::commands::CommandError;
+use crate::error::CommandError;
 use crate::jobs::Jobs;
 
 #[derive(Default)]

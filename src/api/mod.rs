@@ -113,6 +113,8 @@ pub fn kind_of(e: &(dyn std::error::Error + 'static)) -> ErrorKind {
                 }
                 _ => Some(ErrorKind::Internal),
             }
+        } else if err.downcast_ref::<crate::usage::UsageError>().is_some() {
+            Some(ErrorKind::Invalid)
         } else if err.downcast_ref::<std::io::Error>().is_some() {
             Some(ErrorKind::Io)
         } else {

@@ -48,6 +48,8 @@ pub enum RightsError {
     BadSource(String),
     #[error("an asset's record changed in the catalog while the export ran; nothing was published: export again")]
     SourcesChanged,
+    #[error("choose at least one {0}")]
+    EmptyScope(&'static str),
     #[error("a grant needs evidence: the consent text or reply (--evidence), or a signed release (--evidence-file)")]
     NoEvidence,
     #[error("the grant ends ({until}) before it starts ({from}); check --from and --until")]
@@ -243,6 +245,12 @@ pub fn decide(
 
 /// The rules every recorded grant keeps, whichever door it came through.
 pub fn check_scope(scope: &Scope) -> Result<(), RightsError> {
+    if scope.channels.is_empty() {
+        return Err(RightsError::EmptyScope("channel the contributor agreed to"));
+    }
+    if scope.territories.is_empty() {
+        return Err(RightsError::EmptyScope("territory (or WORLDWIDE)"));
+    }
     let today = chrono::Local::now().date_naive();
     let from = scope.valid_from.unwrap_or(today);
     if let Some(until) = scope.valid_until.filter(|u| *u < from) {
