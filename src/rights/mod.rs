@@ -13,11 +13,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::Curation;
 
+mod reading;
 mod record;
 mod replies;
 mod report;
 mod request;
 mod terms;
+pub use reading::{read_reply, Reading};
 pub use record::*;
 pub use replies::*;
 pub use report::*;

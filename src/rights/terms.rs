@@ -148,7 +148,7 @@ pub fn form_consent_given(answer: &str, terms: &FormTerms) -> bool {
                 || (yes.contains(' ')
                     && said.strip_prefix(yes.as_str()).is_some_and(|statement| {
                         statement.starts_with(' ')
-                            && super::replies::reservations(statement).is_none()
+                            && super::reading::reservations(statement).is_none()
                     }))
         })
 }
@@ -190,7 +190,7 @@ fn parse_reply_keyword(v: &str) -> Result<String, String> {
             "the reply keyword needs letters or digits (for example #YesBrandCo), not '{v}'"
         ));
     }
-    if let Some(why) = super::replies::reservations(keyword) {
+    if let Some(why) = super::reading::reservations(keyword) {
         return Err(format!(
             "the reply keyword '{keyword}' would not read as a yes ({why})"
         ));
@@ -253,7 +253,7 @@ fn parse_consent_answers(v: &str) -> Result<Vec<String>, String> {
         if key.is_empty() || answers.contains(&key) {
             continue;
         }
-        if let Some(why) = super::replies::reservations(&key) {
+        if let Some(why) = super::reading::reservations(&key) {
             return Err(format!(
                 "'{}' is not an affirmative answer ({why})",
                 answer.trim()

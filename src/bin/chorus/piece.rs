@@ -1,0 +1,205 @@
+//! `chorus piece`: auto-assemble, create, list, show, and export, edit or import a piece's
+//! document.
+
+use std::path::{Path, PathBuf};
+
+use chorus::api::{self, CampaignId, PieceId};
+use chorus::campaign;
+use chorus::catalog;
+use chorus::library::Library;
+use clap::Subcommand;
+
+use crate::{resolve_all, AnyError};
+
+#[derive(Subcommand)]
+pub(crate) enum PieceCommand {
+    /// A montage of exactly --length seconds from the campaign's selected, cleared assets.
+    Auto {
+        #[arg(long)]
+        campaign: String,
+        /// hero_16x9, story_9x16, square_1x1 or feed_4x5.
+        #[arg(long, default_value = "hero_16x9")]
+        preset: String,
+        /// 6, 15, 30 or 60.
+        #[arg(long, default_value_t = 30)]
+        length: u64,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A still (one photo, brand band, credit) or a mosaic wall from the given assets.
+    New {
+        #[arg(long)]
+        campaign: String,
+        /// still or mosaic (montages come from `piece auto` or `piece import`).
+        #[arg(long)]
+        kind: String,
+        #[arg(long, default_value = "square_1x1")]
+        preset: String,
+        #[arg(long)]
+        name: String,
+        #[arg(required = true, value_name = "ASSET")]
+        assets: Vec<String>,
+    },
+    Ls {
+        #[arg(long)]
+        campaign: String,
+    },
+    Show {
+        piece: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the piece's document to a JSON file (edit it, then `piece edit`).
+    Export {
+        piece: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Save an edited document as the piece's next version.
+    Edit {
+        piece: String,
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// Create a piece from a document file.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        campaign: String,
+    },
+}
+
+pub(crate) fn print_piece(p: &chorus::piece::Piece) {
+    use chorus::piece::Content;
+    let d = &p.document;
+    println!(
+        "piece {} '{}' (version {}): {} {}, {:.2} s",
+        p.id,
+        d.name,
+        p.version,
+        d.kind_name(),
+        d.preset.name(),
+        d.duration_ms() as f64 / 1000.0
+    );
+    if let Content::Montage(m) = &d.content {
+        for (n, i) in m.items.iter().enumerate() {
+            println!(
+                "  {:>2}. asset {:<4} {:<5} {:>6} → {:>6} ms  {:<14} {:?} {:?}",
+                n + 1,
+                i.asset_id,
+                i.kind.as_str(),
+                i.in_ms,
+                i.out_ms,
+                i.credit,
+                i.fit,
+                i.transition.kind
+            );
+        }
+    }
+}
+
+pub(crate) fn piece_cmd(dir: &Path, cmd: PieceCommand) -> Result<(), AnyError> {
+    use chorus::piece;
+    let lib = Library::open(dir)?;
+    let conn = lib.conn();
+    match cmd {
+        PieceCommand::Auto {
+            campaign: name,
+            preset,
+            length,
+            name: piece_name,
+            json,
+        } => {
+            let c = campaign::get(conn, &name)?;
+            let preset = piece::Preset::parse(&preset).ok_or(format!(
+                "'{preset}' is not a preset (hero_16x9, story_9x16, square_1x1, feed_4x5)"
+            ))?;
+            let piece_name =
+                piece_name.unwrap_or_else(|| format!("{} {} {length}s", c.name, preset.name()));
+            let doc = chorus::piece::assemble::auto_montage(conn, &c, &piece_name, preset, length)?;
+            let p = piece::create(conn, &c, &doc)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&p)?);
+            } else {
+                print_piece(&p);
+            }
+        }
+        PieceCommand::New {
+            campaign: name,
+            kind,
+            preset,
+            name: piece_name,
+            assets,
+        } => {
+            let c = campaign::get(conn, &name)?;
+            let preset =
+                piece::Preset::parse(&preset).ok_or(format!("'{preset}' is not a preset"))?;
+            let ids = resolve_all(&lib, &assets)?;
+            let content = match kind.as_str() {
+                "still" => {
+                    let [id] = ids.as_slice() else {
+                        return Err("a still shows exactly one asset".into());
+                    };
+                    let a = catalog::get(conn, *id)?;
+                    piece::Content::Still(piece::Still {
+                        asset_id: *id,
+                        credit: a
+                            .contributor
+                            .and_then(|c| c.handle.or(c.name))
+                            .unwrap_or_default(),
+                    })
+                }
+                "mosaic" => piece::Content::Mosaic(piece::Mosaic {
+                    asset_ids: ids,
+                    layout: piece::Layout::Grid,
+                    brand_overlay: true,
+                    animated_ms: 6000,
+                    music_bed: true,
+                    target_lufs: -14.0,
+                }),
+                other => return Err(format!("'{other}' is not still or mosaic").into()),
+            };
+            let doc = piece::PieceDoc {
+                format: piece::FORMAT,
+                name: piece_name,
+                preset,
+                content,
+            };
+            print_piece(&piece::create(conn, &c, &doc)?);
+        }
+        PieceCommand::Ls { campaign: name } => {
+            let c = campaign::get(conn, &name)?;
+            for p in piece::list(conn, &c)? {
+                print_piece(&p);
+            }
+        }
+        PieceCommand::Show { piece: r, json } => {
+            let p = piece::get(conn, &r)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&p)?);
+            } else {
+                print_piece(&p);
+            }
+        }
+        PieceCommand::Export { piece: r, out } => {
+            let p = piece::get(conn, &r)?;
+            std::fs::write(&out, serde_json::to_string_pretty(&p.document)?)
+                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+            println!("wrote {}", out.display());
+        }
+        PieceCommand::Edit { piece: r, file } => {
+            let p = piece::get(conn, &r)?;
+            print_piece(&api::pieces::replace(&lib, PieceId(p.id), &file)?);
+        }
+        PieceCommand::Import {
+            file,
+            campaign: name,
+        } => {
+            let c = campaign::get(conn, &name)?;
+            print_piece(&api::pieces::import(&lib, CampaignId(c.id), &file)?);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,82 @@
+//! `chorus render` and `chorus export`: a piece to a media file, or to an export folder,
+//! behind a progress bar.
+
+use std::path::{Path, PathBuf};
+
+use chorus::api::{self, PieceId};
+use chorus::library::Library;
+
+use crate::{bar, AnyError};
+
+#[derive(clap::Args)]
+pub(crate) struct RenderArgs {
+    piece: String,
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+}
+
+#[derive(clap::Args)]
+pub(crate) struct ExportArgs {
+    piece: String,
+    /// One or more of hero_16x9, story_9x16, square_1x1, feed_4x5 (default: the piece's).
+    #[arg(long = "preset")]
+    presets: Vec<String>,
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+}
+
+pub(crate) fn render(dir: &Path, args: RenderArgs) -> Result<(), AnyError> {
+    let RenderArgs { piece: r, out } = args;
+    let lib = Library::open(dir)?;
+    let p = chorus::piece::get(lib.conn(), &r)?;
+    let bar = bar("");
+    let done = api::exports::render(&lib, PieceId(p.id), &out, &mut |f| {
+        bar.set_position((f * 1000.0) as u64);
+        true
+    })?;
+    bar.finish_and_clear();
+    match done {
+        api::exports::Output::Picture(path) => println!("rendered {}", path.display()),
+        api::exports::Output::Video(done) => println!(
+            "rendered {} ({}×{}, {} frames, {:.2} s)",
+            done.path.display(),
+            done.width,
+            done.height,
+            done.frames,
+            done.frames as f64 / 30.0
+        ),
+    }
+    Ok(())
+}
+
+pub(crate) fn export(dir: &Path, args: ExportArgs) -> Result<(), AnyError> {
+    let ExportArgs {
+        piece: r,
+        presets,
+        out,
+    } = args;
+    let lib = Library::open(dir)?;
+    let p = chorus::piece::get(lib.conn(), &r)?;
+    let presets = presets
+        .iter()
+        .map(|n| chorus::piece::Preset::parse(n).ok_or(format!("'{n}' is not a preset")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let folder = export_with_bar(&lib, &p, &presets, &out)?;
+    println!("exported {}", folder.display());
+    Ok(())
+}
+
+pub(crate) fn export_with_bar(
+    lib: &Library,
+    p: &chorus::piece::Piece,
+    presets: &[chorus::piece::Preset],
+    out: &Path,
+) -> Result<PathBuf, AnyError> {
+    let bar = bar(&p.document.name);
+    let folder = api::exports::export(lib, PieceId(p.id), presets, Some(out), &mut |f| {
+        bar.set_position((f * 1000.0) as u64);
+        true
+    })?;
+    bar.finish_and_clear();
+    Ok(folder)
+}
