@@ -716,3 +716,52 @@ mod document_fuzz {
         }
     }
 }
+
+// One door: what a front end gets back is typed, so it acts on the kind, not the wording.
+
+#[test]
+fn the_api_answers_with_a_kind_each_front_end_can_act_on() {
+    use chorus::api::{self, CampaignId, ErrorKind, PieceId};
+    let s = ingest_samples();
+    let c = web_campaign(&s, "Kinds", "2027-07-01", "2027-07-31");
+    let doc = montage(
+        "Kinds",
+        piece::Preset::Square1x1,
+        vec![item(&s, "party.gif", 0, 1000)],
+    );
+    let p = api::pieces::create(&s.lib, CampaignId(c.id), &doc).unwrap();
+    // party.gif has no contributor and so no grant: the gate blocks it.
+    let out = s.dir.path().join("kinds");
+    let err =
+        api::exports::export(&s.lib, PieceId(p.id), &[], Some(&out), &mut |_| true).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Blocked, "{err}");
+    // A save from a stale editor is a conflict; a tampered one is invalid.
+    let err = api::pieces::save(&s.lib, PieceId(p.id), p.version + 5, &doc).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Conflict, "{err}");
+    let mut bad = doc.clone();
+    if let piece::Content::Montage(m) = &mut bad.content {
+        m.items[0].out_ms = u64::MAX;
+    }
+    let err = api::pieces::save(&s.lib, PieceId(p.id), p.version, &bad).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Invalid, "{err}");
+    let err = api::pieces::get(&s.lib, PieceId(9999)).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::NotFound, "{err}");
+    // A cancelled export is a cancel, and leaves nothing.
+    let mut s = s;
+    let picnic = asset_named(&s.lib, "hiking_gps.jpg").id;
+    catalog::curate(&mut s.lib, &[picnic], Curation::Selected).unwrap();
+    let ok = api::pieces::create(
+        &s.lib,
+        CampaignId(c.id),
+        &montage(
+            "Cancel me",
+            piece::Preset::Square1x1,
+            vec![item(&s, "hiking_gps.jpg", 0, 3000)],
+        ),
+    )
+    .unwrap();
+    let err =
+        api::exports::export(&s.lib, PieceId(ok.id), &[], Some(&out), &mut |_| false).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Cancelled, "{err}");
+    assert!(std::fs::read_dir(&out).unwrap().next().is_none());
+}

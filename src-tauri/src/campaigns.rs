@@ -10,7 +10,6 @@ use chorus::campaign::{self, Campaign};
 use chorus::library::Library;
 use chorus::piece::{self, assemble};
 use chorus::rights::Channel;
-use chorus::usage::{self, Usage};
 use chorus::views::{self, CampaignSummary, PieceView};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -41,17 +40,16 @@ pub struct CampaignForm {
 #[tauri::command]
 #[specta::specta]
 pub async fn campaign_create(state: State<'_, AppState>, form: CampaignForm) -> Result<Campaign> {
-    let (name, usage) = (usage::campaign_name(&form.name)?, usage(&form)?);
-    state.with_library(|lib| Ok(campaign::create(lib.conn(), name, &usage)?))
-}
-
-fn usage(form: &CampaignForm) -> Result<Usage> {
-    Ok(Usage::from_parts(
-        &form.channels,
-        &form.territories,
-        form.starts_on,
-        form.ends_on,
-    )?)
+    let dates = (form.starts_on, form.ends_on);
+    state.with_library(|lib| {
+        Ok(api::campaigns::create(
+            lib,
+            &form.name,
+            &form.channels,
+            &form.territories,
+            dates,
+        )?)
+    })
 }
 
 /// Changes a campaign's name and usage; its pieces are re-checked against the new usage.
@@ -62,8 +60,18 @@ pub async fn campaign_update(
     id: i64,
     form: CampaignForm,
 ) -> Result<Campaign> {
-    let (name, usage) = (usage::campaign_name(&form.name)?, usage(&form)?);
-    state.with_library(|lib| Ok(campaign::update(lib.conn(), id, name, &usage)?))
+    let dates = (form.starts_on, form.ends_on);
+    state.with_library(|lib| {
+        let (name, channels, territories) = (&form.name, &form.channels, &form.territories);
+        Ok(api::campaigns::update(
+            lib,
+            CampaignId(id),
+            name,
+            channels,
+            territories,
+            dates,
+        )?)
+    })
 }
 
 #[tauri::command]

@@ -1,22 +1,26 @@
 //! The commands the webview may call. Each validates its input and calls the engine;
 //! their types reach TypeScript through tauri-specta (`ui/src/lib/bindings.ts`).
 
-use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 
+use chorus::api::rights::{GrantForm, Subject};
+use chorus::api::{self, AssetId, CampaignId};
 use chorus::campaign::{self, Campaign};
 use chorus::catalog::{self, Curation, Page, TagCount};
 use chorus::ingest;
 use chorus::library::Library;
-use chorus::rights::{self, Channel, Decision, Evidence, RequestPlan, Scope, Target};
-use chorus::usage;
+use chorus::rights::RequestPlan;
 use chorus::views::{self, AssetView, Browse, ContributorRow, RightsQueue};
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
 
 use crate::error::{invalid, today, CommandError, Result};
+
+/// Ids as the engine types them.
+fn asset_ids(ids: &[i64]) -> Vec<AssetId> {
+    ids.iter().copied().map(AssetId).collect()
+}
 use crate::jobs::{IngestProgress, JobFinished, JobKind};
 use crate::state::AppState;
 
@@ -47,11 +51,7 @@ pub async fn library_current(state: State<'_, AppState>) -> Result<Option<Librar
 #[tauri::command]
 #[specta::specta]
 pub async fn library_open(state: State<'_, AppState>, path: String) -> Result<LibraryInfo> {
-    let path = PathBuf::from(path.trim());
-    if path.as_os_str().is_empty() || !path.is_absolute() {
-        return Err(invalid("choose a folder (a full path) for the library"));
-    }
-    let lib = Library::open_or_create(&path)?;
+    let lib = api::library::open(&path)?;
     let out = info(&lib)?;
     state.set_library(lib);
     Ok(out)
@@ -61,10 +61,7 @@ pub async fn library_open(state: State<'_, AppState>, path: String) -> Result<Li
 #[tauri::command]
 #[specta::specta]
 pub async fn assets_browse(state: State<'_, AppState>, query: Browse) -> Result<Page> {
-    if query.filter.limit.is_none_or(|l| l == 0 || l > 2000) {
-        return Err(invalid("ask for between 1 and 2000 assets at a time"));
-    }
-    state.with_reader(|conn| Ok(views::browse(conn, &query, today())?))
+    state.with_reader(|conn| Ok(api::assets::browse(conn, &query, today())?))
 }
 
 #[tauri::command]
@@ -76,7 +73,7 @@ pub async fn tags_list(state: State<'_, AppState>) -> Result<Vec<TagCount>> {
 #[tauri::command]
 #[specta::specta]
 pub async fn asset_view(state: State<'_, AppState>, id: i64) -> Result<AssetView> {
-    state.with_library(|lib| Ok(views::asset_view(lib, id, today())?))
+    state.with_library(|lib| Ok(api::assets::view(lib, AssetId(id), today())?))
 }
 
 #[tauri::command]
@@ -87,13 +84,13 @@ pub async fn assets_tag(
     add: Vec<String>,
     remove: Vec<String>,
 ) -> Result<()> {
-    state.with_library(|lib| Ok(catalog::tag(lib, &ids, &add, &remove)?))
+    state.with_library(|lib| Ok(api::assets::tag(lib, &asset_ids(&ids), &add, &remove)?))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn assets_rate(state: State<'_, AppState>, ids: Vec<i64>, rating: u8) -> Result<u8> {
-    state.with_library(|lib| Ok(catalog::rate(lib, &ids, &rating.to_string())?))
+    state.with_library(|lib| Ok(api::assets::rate(lib, &asset_ids(&ids), rating)?))
 }
 
 #[tauri::command]
@@ -103,7 +100,7 @@ pub async fn assets_curate(
     ids: Vec<i64>,
     curation: Curation,
 ) -> Result<()> {
-    state.with_library(|lib| Ok(catalog::curate(lib, &ids, curation)?))
+    state.with_library(|lib| Ok(api::assets::curate(lib, &asset_ids(&ids), curation)?))
 }
 
 #[tauri::command]
@@ -131,78 +128,16 @@ pub async fn campaigns_list(state: State<'_, AppState>) -> Result<Vec<Campaign>>
 pub async fn rights_request(
     state: State<'_, AppState>,
     asset_ids: Vec<i64>,
-    campaign: String,
+    campaign_id: i64,
 ) -> Result<RequestPlan> {
-    if asset_ids.is_empty() {
-        return Err(invalid("choose the assets to ask about"));
-    }
-    state.with_library(|lib| {
-        let c = campaign::get(lib.conn(), &campaign)?;
-        let settings = rights::RightsSettings::load(lib)?;
-        Ok(rights::request(
-            lib,
-            &asset_ids,
-            &c.usage,
-            Some(c.id),
-            &settings,
-        )?)
-    })
-}
-
-/// A contributor's yes, with its scope and the evidence of it.
-#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
-pub struct GrantForm {
-    pub asset_ids: Vec<i64>,
-    /// Grant for every asset of this contributor, now and later, instead of `asset_ids`.
-    pub contributor_id: Option<i64>,
-    pub channels: Vec<Channel>,
-    pub territories: Vec<String>,
-    pub valid_from: Option<NaiveDate>,
-    pub valid_until: Option<NaiveDate>,
-    /// What is established about the contributor's age.
-    pub age: rights::Age,
-    pub guardian: Option<String>,
-    /// Their words (the reply, the signed release's text).
-    pub evidence: String,
-    /// form, email, social, release or other.
-    pub source: String,
-}
-
-fn target(asset_ids: Vec<i64>, contributor_id: Option<i64>) -> Result<Target> {
-    match contributor_id {
-        Some(c) => Ok(Target::Contributor(c)),
-        None if asset_ids.is_empty() => Err(invalid("choose the assets or the contributor")),
-        None => Ok(Target::Assets(asset_ids)),
-    }
+    let assets = self::asset_ids(&asset_ids);
+    state.with_library(|lib| Ok(api::rights::request(lib, &assets, CampaignId(campaign_id))?))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn rights_grant(state: State<'_, AppState>, form: GrantForm) -> Result<Vec<i64>> {
-    let scope = Scope {
-        channels: form.channels.iter().copied().collect(),
-        territories: usage::territory_set(&form.territories)?,
-        valid_from: form.valid_from,
-        valid_until: form.valid_until,
-        age: form.age,
-        guardian: form.guardian.filter(|g| !g.trim().is_empty()),
-    };
-    let evidence = Evidence {
-        text: Some(form.evidence.trim().to_string()).filter(|t| !t.is_empty()),
-        source: form.source,
-        given_at: None,
-        file: None,
-    };
-    let target = target(form.asset_ids, form.contributor_id)?;
-    state.with_library(|lib| {
-        Ok(rights::decide(
-            lib,
-            &target,
-            Decision::Granted,
-            &scope,
-            &evidence,
-        )?)
-    })
+    state.with_library(|lib| Ok(api::rights::grant(lib, &form)?))
 }
 
 #[tauri::command]
@@ -214,22 +149,8 @@ pub async fn rights_deny(
     evidence: String,
     source: String,
 ) -> Result<Vec<i64>> {
-    let target = target(asset_ids, contributor_id)?;
-    let evidence = Evidence {
-        text: Some(evidence.trim().to_string()).filter(|t| !t.is_empty()),
-        source,
-        given_at: None,
-        file: None,
-    };
-    state.with_library(|lib| {
-        Ok(rights::decide(
-            lib,
-            &target,
-            Decision::Denied,
-            &Scope::default(),
-            &evidence,
-        )?)
-    })
+    let subject = Subject::of(&asset_ids, contributor_id)?;
+    state.with_library(|lib| Ok(api::rights::deny(lib, &subject, &evidence, &source)?))
 }
 
 /// Withdraws permission from today; returns how many grants ended.
@@ -241,14 +162,9 @@ pub async fn rights_revoke(
     contributor_id: Option<i64>,
     reason: String,
 ) -> Result<u32> {
-    if reason.trim().is_empty() {
-        return Err(invalid(
-            "say why permission was withdrawn (it goes in the audit log)",
-        ));
-    }
-    let target = target(asset_ids, contributor_id)?;
+    let subject = Subject::of(&asset_ids, contributor_id)?;
     state.with_library(|lib| {
-        let n = rights::revoke(lib, &target, today(), reason.trim())?;
+        let n = api::rights::revoke(lib, &subject, today(), &reason)?;
         Ok(u32::try_from(n).unwrap_or(u32::MAX))
     })
 }
@@ -263,26 +179,10 @@ pub async fn ingest_start(
     paths: Vec<String>,
     manifest: Option<String>,
 ) -> Result<u32> {
-    let roots: Vec<PathBuf> = paths
-        .iter()
-        .map(|p| PathBuf::from(p.trim()))
-        .filter(|p| !p.as_os_str().is_empty())
-        .collect();
-    if roots.is_empty() {
-        return Err(invalid("choose files or folders to import"));
-    }
-    for r in &roots {
-        if !r.exists() {
-            return Err(invalid(format!("{}: no such file or folder", r.display())));
-        }
-    }
+    let opts = api::library::import_options(&paths, manifest.as_deref())?;
     let root = state
         .library_root()
         .ok_or_else(|| invalid("open or create a library first"))?;
-    let mut opts = ingest::Options::new(roots);
-    opts.manifest = manifest
-        .map(|m| PathBuf::from(m.trim()))
-        .filter(|m| !m.as_os_str().is_empty());
     let (job, cancel) = state.jobs.start();
     std::thread::Builder::new()
         .name(format!("ingest-{job}"))

@@ -9,8 +9,11 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod assets;
 pub mod exports;
+pub mod library;
 pub mod pieces;
+pub mod rights;
 
 /// Ids as the engine hands them out. A front end turns "3" or a name into one of these
 /// (names only in the CLI); the engine never guesses which thing a string meant.
@@ -32,6 +35,7 @@ macro_rules! id {
 }
 
 id!(AssetId, "an asset");
+id!(ContributorId, "a contributor");
 id!(CampaignId, "a campaign");
 id!(PieceId, "a piece");
 
@@ -83,7 +87,10 @@ pub fn kind_of(e: &(dyn std::error::Error + 'static)) -> ErrorKind {
                 }
                 G::NoSuchGrant(_) => Some(ErrorKind::NotFound),
                 G::Write { .. } => Some(ErrorKind::Io),
-                G::Db(_) | G::Catalog(_) | G::Campaign(_) => None,
+                // Transparent wrappers forward `source()` past the inner error itself.
+                G::Catalog(inner) => Some(kind_of(inner)),
+                G::Campaign(inner) => Some(kind_of(inner)),
+                G::Db(_) => None,
                 _ => Some(ErrorKind::Invalid),
             }
         } else if let Some(e) = err.downcast_ref::<R>() {
@@ -97,7 +104,9 @@ pub fn kind_of(e: &(dyn std::error::Error + 'static)) -> ErrorKind {
             match e {
                 X::Exists { .. } => Some(ErrorKind::Conflict),
                 X::Write { .. } => Some(ErrorKind::Io),
-                _ => None,
+                X::Rights(inner) => Some(kind_of(inner)),
+                X::Render(inner) => Some(kind_of(inner)),
+                X::Db(_) => None,
             }
         } else if let Some(e) = err.downcast_ref::<crate::catalog::CatalogError>() {
             match e {
@@ -191,6 +200,7 @@ from_engine!(
     crate::export::ExportError,
     crate::catalog::CatalogError,
     crate::library::LibraryError,
+    crate::usage::UsageError,
     rusqlite::Error,
     std::io::Error
 );
@@ -200,3 +210,39 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// A long job's progress sink: gets the fraction done, returns `false` to cancel. A
 /// cancelled job ends with `ErrorKind::Cancelled` and writes nothing.
 pub type Progress<'a> = &'a mut dyn FnMut(f64) -> bool;
+
+/// Campaigns as a person fills in their form.
+pub mod campaigns {
+    use chrono::NaiveDate;
+
+    use super::{CampaignId, Result};
+    use crate::campaign::{self, Campaign};
+    use crate::library::Library;
+    use crate::usage::{self, Channel, Usage};
+
+    pub fn create(
+        lib: &Library,
+        name: &str,
+        channels: &[Channel],
+        territories: &[String],
+        (starts_on, ends_on): (NaiveDate, NaiveDate),
+    ) -> Result<Campaign> {
+        let name = usage::campaign_name(name)?;
+        let usage = Usage::from_parts(channels, territories, starts_on, ends_on)?;
+        Ok(campaign::create(lib.conn(), name, &usage)?)
+    }
+
+    /// Changes a campaign's name and usage; its pieces are judged against the new usage.
+    pub fn update(
+        lib: &Library,
+        id: CampaignId,
+        name: &str,
+        channels: &[Channel],
+        territories: &[String],
+        (starts_on, ends_on): (NaiveDate, NaiveDate),
+    ) -> Result<Campaign> {
+        let name = usage::campaign_name(name)?;
+        let usage = Usage::from_parts(channels, territories, starts_on, ends_on)?;
+        Ok(campaign::update(lib.conn(), id.0, name, &usage)?)
+    }
+}

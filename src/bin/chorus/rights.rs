@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use chorus::api;
 use chorus::campaign;
 use chorus::library::Library;
 use clap::Subcommand;
@@ -163,14 +164,9 @@ fn parse_age(s: &str) -> Result<chorus::rights::Age, String> {
 }
 
 pub(crate) fn rights_cmd(dir: &Path, cmd: RightsCommand) -> Result<ExitCode, AnyError> {
-    use chorus::rights::{self, Decision, Evidence, Scope};
+    use chorus::api::rights::{GrantForm, Subject};
+    use chorus::rights;
     let mut lib = Library::open(dir)?;
-    let evidence = |d: &DecisionArgs| Evidence {
-        text: d.evidence.clone(),
-        source: d.source.clone(),
-        given_at: d.given.clone(),
-        file: d.evidence_file.clone(),
-    };
     match cmd {
         RightsCommand::Grant {
             decision,
@@ -182,34 +178,38 @@ pub(crate) fn rights_cmd(dir: &Path, cmd: RightsCommand) -> Result<ExitCode, Any
             adult,
             guardian,
         } => {
-            let age = if adult { rights::Age::Adult } else { age };
-            let target = rights::resolve_target(lib.conn(), &decision.targets)?;
-            let scope = Scope {
-                channels: campaign::parse_channels(&channels)?,
-                territories: campaign::parse_territories(&territories)?,
+            let subject =
+                Subject::from_target(rights::resolve_target(lib.conn(), &decision.targets)?);
+            let (asset_ids, contributor_id) = match &subject {
+                Subject::Assets(ids) => (ids.iter().map(|a| a.0).collect(), None),
+                Subject::Contributor(c) => (Vec::new(), Some(*c)),
+            };
+            let form = GrantForm {
+                asset_ids,
+                contributor_id,
+                channels: campaign::parse_channels(&channels)?.into_iter().collect(),
+                territories: territories.split(',').map(str::to_string).collect(),
                 valid_from: from.as_deref().map(campaign::parse_date).transpose()?,
                 valid_until: until.as_deref().map(campaign::parse_date).transpose()?,
-                age,
+                age: if adult { rights::Age::Adult } else { age },
                 guardian,
+                evidence: decision.evidence.clone().unwrap_or_default(),
+                source: decision.source.clone(),
             };
-            let ids = rights::decide(
+            let ids = api::rights::grant_with(
                 &mut lib,
-                &target,
-                Decision::Granted,
-                &scope,
-                &evidence(&decision),
+                &form,
+                decision.evidence_file.as_deref(),
+                decision.given.as_deref(),
             )?;
             println!("recorded {} grant(s)", ids.len());
         }
         RightsCommand::Deny { decision } => {
-            let target = rights::resolve_target(lib.conn(), &decision.targets)?;
-            let ids = rights::decide(
-                &mut lib,
-                &target,
-                Decision::Denied,
-                &Scope::default(),
-                &evidence(&decision),
-            )?;
+            let subject =
+                Subject::from_target(rights::resolve_target(lib.conn(), &decision.targets)?);
+            let said = decision.evidence.clone().unwrap_or_default();
+            let given = decision.given.as_deref();
+            let ids = api::rights::deny_given(&mut lib, &subject, &said, &decision.source, given)?;
             println!("recorded {} denial(s)", ids.len());
         }
         RightsCommand::Edit {
@@ -252,9 +252,9 @@ pub(crate) fn rights_cmd(dir: &Path, cmd: RightsCommand) -> Result<ExitCode, Any
             println!("{} override(s) recorded for '{}'", made.len(), c.name);
         }
         RightsCommand::Revoke { targets, reason } => {
-            let target = rights::resolve_target(lib.conn(), &targets)?;
+            let subject = Subject::from_target(rights::resolve_target(lib.conn(), &targets)?);
             let today = chrono::Local::now().date_naive();
-            let n = rights::revoke(&mut lib, &target, today, &reason)?;
+            let n = api::rights::revoke(&mut lib, &subject, today, &reason)?;
             println!("revoked {n} grant(s) from {today}");
         }
         RightsCommand::Request {

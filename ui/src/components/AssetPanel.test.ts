@@ -182,7 +182,8 @@ describe("AssetPanel", () => {
     };
     fake.campaignCreate.mockResolvedValue(summer);
     await fireEvent.click(byId("campaign-create")!);
-    await waitFor(() => expect((byId("request-campaign") as HTMLSelectElement).value).toBe("Summer fans"));
+    // The campaign goes to the engine by id, never by name.
+    await waitFor(() => expect((byId("request-campaign") as HTMLSelectElement).value).toBe("1"));
 
     fake.rightsRequest.mockResolvedValue({
       drafts: [
@@ -202,7 +203,7 @@ describe("AssetPanel", () => {
     fake.assetView.mockResolvedValue(view({ rights_status: "requested" }));
     await fireEvent.submit(byId("request-form")!);
     await waitFor(() => expect(document.querySelector(".draft")).not.toBeNull());
-    expect(fake.rightsRequest).toHaveBeenCalledWith([12], "Summer fans");
+    expect(fake.rightsRequest).toHaveBeenCalledWith([12], 1);
     expect(document.querySelector(".draft .subject")?.textContent).toBe("May we feature your photo?");
     expect(document.querySelector(".draft-mailto")?.getAttribute("href")).toBe(
       "mailto:sam@example.com?subject=May%20we",

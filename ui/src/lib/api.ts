@@ -82,8 +82,8 @@ export const api = {
   exportContents: (folder: string) => call(commands.exportContents(folder)),
   revealExport: (folder: string) => call(commands.revealExport(folder)),
   openMail: (mailto: string) => call(commands.openMail(mailto)),
-  rightsRequest: (assetIds: number[], campaign: string) =>
-    call(commands.rightsRequest(assetIds, campaign)),
+  rightsRequest: (assetIds: number[], campaignId: number) =>
+    call(commands.rightsRequest(assetIds, campaignId)),
   rightsGrant: (form: GrantForm) => call(commands.rightsGrant(form)),
   rightsDeny: (assetIds: number[], contributorId: number | null, evidence: string, source: string) =>
     call(commands.rightsDeny(assetIds, contributorId, evidence, source)),

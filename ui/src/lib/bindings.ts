@@ -27,7 +27,7 @@ export const commands = {
 	 *  Drafts the permission requests for these assets, for this campaign's usage, and records
 	 *  that they were asked.
 	 */
-	rightsRequest: (assetIds: number[], campaign: string) => typedError<RequestPlan, CommandError>(__TAURI_INVOKE("rights_request", { assetIds, campaign })),
+	rightsRequest: (assetIds: number[], campaignId: number) => typedError<RequestPlan, CommandError>(__TAURI_INVOKE("rights_request", { assetIds, campaignId })),
 	rightsGrant: (form: GrantForm) => typedError<number[], CommandError>(__TAURI_INVOKE("rights_grant", { form })),
 	rightsDeny: (assetIds: number[], contributorId: number | null, evidence: string, source: string) => typedError<number[], CommandError>(__TAURI_INVOKE("rights_deny", { assetIds, contributorId, evidence, source })),
 	/**  Withdraws permission from today; returns how many grants ended. */
