@@ -765,3 +765,22 @@ fn the_api_answers_with_a_kind_each_front_end_can_act_on() {
     assert_eq!(err.kind, ErrorKind::Cancelled, "{err}");
     assert!(std::fs::read_dir(&out).unwrap().next().is_none());
 }
+
+#[test]
+fn a_setting_is_checked_before_it_is_kept() {
+    use chorus::api;
+    let s = ingest_samples();
+    for (key, value) in [
+        ("form_months", "abc"),
+        ("form_months", "0"),
+        ("form_assumes_adult", "true"),
+        ("music_bed", "/no/such/bed.wav"),
+        ("no_such_key", "x"),
+    ] {
+        let err = api::settings::set(&s.lib, key, value).unwrap_err();
+        assert_eq!(err.kind, api::ErrorKind::Invalid, "{key}={value}: {err}");
+        assert_eq!(s.lib.setting(key).unwrap(), None, "{key} was stored");
+    }
+    api::settings::set(&s.lib, "form_months", "12").unwrap();
+    assert_eq!(s.lib.setting("form_months").unwrap().as_deref(), Some("12"));
+}

@@ -6,9 +6,9 @@ use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use chorus::api::{self, CampaignId, PieceId};
-use chorus::campaign::{self, Campaign};
+use chorus::campaign::Campaign;
 use chorus::library::Library;
-use chorus::piece::{self, assemble};
+use chorus::piece;
 use chorus::rights::Channel;
 use chorus::views::{self, CampaignSummary, PieceView};
 use chrono::NaiveDate;
@@ -90,14 +90,8 @@ pub async fn piece_auto(
     preset: piece::Preset,
     seconds: u32,
 ) -> Result<PieceView> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(invalid("give the piece a name"));
-    }
     state.with_library(|lib| {
-        let c = campaign::get(lib.conn(), &campaign_id.to_string())?;
-        let doc = assemble::auto_montage(lib.conn(), &c, name, preset, u64::from(seconds))?;
-        let p = piece::create(lib.conn(), &c, &doc)?;
+        let p = api::pieces::auto(lib, CampaignId(campaign_id), &name, preset, seconds.into())?;
         Ok(views::piece_view(lib.conn(), p.id)?)
     })
 }

@@ -90,7 +90,13 @@ pub async fn assets_tag(
 #[tauri::command]
 #[specta::specta]
 pub async fn assets_rate(state: State<'_, AppState>, ids: Vec<i64>, rating: u8) -> Result<u8> {
-    state.with_library(|lib| Ok(api::assets::rate(lib, &asset_ids(&ids), rating)?))
+    state.with_library(|lib| {
+        Ok(api::assets::rate(
+            lib,
+            &asset_ids(&ids),
+            &rating.to_string(),
+        )?)
+    })
 }
 
 #[tauri::command]

@@ -32,9 +32,9 @@ pub fn tag(lib: &mut Library, assets: &[AssetId], add: &[String], remove: &[Stri
     Ok(catalog::tag(lib, &ids(assets), add, remove)?)
 }
 
-/// Sets a rating, 0 to 5.
-pub fn rate(lib: &mut Library, assets: &[AssetId], rating: u8) -> Result<u8> {
-    Ok(catalog::rate(lib, &ids(assets), &rating.to_string())?)
+/// Sets a rating: a whole number from 0 to 5, as typed or sent.
+pub fn rate(lib: &mut Library, assets: &[AssetId], rating: &str) -> Result<u8> {
+    Ok(catalog::rate(lib, &ids(assets), rating)?)
 }
 
 pub fn curate(lib: &mut Library, assets: &[AssetId], curation: Curation) -> Result<()> {

@@ -14,6 +14,7 @@ pub mod exports;
 pub mod library;
 pub mod pieces;
 pub mod rights;
+pub mod settings;
 
 /// Ids as the engine hands them out. A front end turns "3" or a name into one of these
 /// (names only in the CLI); the engine never guesses which thing a string meant.

@@ -25,6 +25,24 @@ pub fn create(lib: &Library, campaign: CampaignId, doc: &PieceDoc) -> Result<Pie
     Ok(piece::create(lib.conn(), &c, doc)?)
 }
 
+/// Auto-assembles a montage of `seconds` (a length preset) from the campaign's best cleared,
+/// selected assets and saves it as a new piece.
+pub fn auto(
+    lib: &Library,
+    campaign: CampaignId,
+    name: &str,
+    preset: piece::Preset,
+    seconds: u64,
+) -> Result<Piece> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::invalid("give the piece a name"));
+    }
+    let c = campaign::get(lib.conn(), &campaign.0.to_string())?;
+    let doc = piece::assemble::auto_montage(lib.conn(), &c, name, preset, seconds)?;
+    Ok(piece::create(lib.conn(), &c, &doc)?)
+}
+
 /// Saves an edited document as the piece's next version. `version` is the one the editor
 /// started from: if someone saved since, nothing is overwritten.
 pub fn save(lib: &Library, id: PieceId, version: i64, doc: &PieceDoc) -> Result<Piece> {

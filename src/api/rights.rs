@@ -162,3 +162,27 @@ pub fn request(lib: &mut Library, assets: &[AssetId], campaign: CampaignId) -> R
     let ids: Vec<i64> = assets.iter().map(|a| a.0).collect();
     Ok(rights::request(lib, &ids, &c.usage, Some(c.id), &settings)?)
 }
+
+/// Clears blocked assets for one campaign on a person's authority (permission held outside
+/// Chorus), with a reason of substance and who authorised it; never a contributor's no or
+/// withdrawal, a minor without a guardian, or an unknown age for paid use.
+pub fn override_gate(
+    lib: &mut Library,
+    campaign: CampaignId,
+    assets: &[AssetId],
+    reason: &str,
+    authorised_by: &str,
+) -> Result<Vec<i64>> {
+    if assets.is_empty() {
+        return Err(Error::invalid("choose the assets to clear"));
+    }
+    let c = campaign::get(lib.conn(), &campaign.0.to_string())?;
+    let ids: Vec<i64> = assets.iter().map(|a| a.0).collect();
+    Ok(rights::override_clearance(
+        lib,
+        &c,
+        &ids,
+        reason,
+        authorised_by,
+    )?)
+}

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use chorus::api;
 use chorus::catalog::{self, Asset, Curation, Filter};
 use chorus::library::Library;
 use chorus::media::Kind;
@@ -122,7 +123,7 @@ pub(crate) fn tag(dir: &Path, args: TagArgs) -> Result<(), AnyError> {
             "give at least one asset and one +tag or -tag, e.g. `chorus tag 3 +summer`".into(),
         );
     }
-    catalog::tag(&mut lib, &ids, &add, &remove)?;
+    api::assets::tag(&mut lib, &asset_ids(&ids), &add, &remove)?;
     println!("tagged {} asset(s)", ids.len());
     Ok(())
 }
@@ -132,7 +133,7 @@ pub(crate) fn rate(dir: &Path, args: RateArgs) -> Result<(), AnyError> {
     let mut lib = Library::open(dir)?;
     let (rating, assets) = args.split_last().ok_or("give assets and a rating")?;
     let ids = resolve_all(&lib, assets)?;
-    let value = catalog::rate(&mut lib, &ids, rating)?;
+    let value = api::assets::rate(&mut lib, &asset_ids(&ids), rating)?;
     println!("rated {} asset(s) {value}/5", ids.len());
     Ok(())
 }
@@ -143,7 +144,7 @@ pub(crate) fn curate(dir: &Path, args: CurateArgs) -> Result<(), AnyError> {
     let (state, assets) = args.split_last().ok_or("give assets and a state")?;
     let state = Curation::parse(state)?;
     let ids = resolve_all(&lib, assets)?;
-    catalog::curate(&mut lib, &ids, state)?;
+    api::assets::curate(&mut lib, &asset_ids(&ids), state)?;
     println!("{} asset(s) now {}", ids.len(), state.as_str());
     Ok(())
 }
@@ -320,4 +321,8 @@ fn print_detail(d: &catalog::AssetDetail) {
     if let Some(f) = &d.filmstrip_path {
         line("filmstrip", f.clone());
     }
+}
+
+fn asset_ids(ids: &[i64]) -> Vec<api::AssetId> {
+    ids.iter().copied().map(api::AssetId).collect()
 }

@@ -66,7 +66,11 @@ pub(crate) fn campaign_cmd(dir: &Path, cmd: CampaignCommand) -> Result<(), AnyEr
         }
         CampaignCommand::Create { name, usage } => {
             let lib = Library::open(dir)?;
-            let c = campaign::create(lib.conn(), &name, &parse_usage(&usage)?)?;
+            let u = parse_usage(&usage)?;
+            let channels: Vec<_> = u.channels.into_iter().collect();
+            let territories: Vec<_> = u.territories.into_iter().collect();
+            let dates = (u.starts_on, u.ends_on);
+            let c = chorus::api::campaigns::create(&lib, &name, &channels, &territories, dates)?;
             println!("campaign {} '{}' created", c.id, c.name);
         }
         CampaignCommand::Ls { json } => {

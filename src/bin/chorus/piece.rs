@@ -118,8 +118,7 @@ pub(crate) fn piece_cmd(dir: &Path, cmd: PieceCommand) -> Result<(), AnyError> {
             ))?;
             let piece_name =
                 piece_name.unwrap_or_else(|| format!("{} {} {length}s", c.name, preset.name()));
-            let doc = chorus::piece::assemble::auto_montage(conn, &c, &piece_name, preset, length)?;
-            let p = piece::create(conn, &c, &doc)?;
+            let p = api::pieces::auto(&lib, CampaignId(c.id), &piece_name, preset, length)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&p)?);
             } else {

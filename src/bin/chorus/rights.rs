@@ -248,7 +248,9 @@ pub(crate) fn rights_cmd(dir: &Path, cmd: RightsCommand) -> Result<ExitCode, Any
         } => {
             let c = campaign::get(lib.conn(), &name)?;
             let ids = resolve_all(&lib, &assets)?;
-            let made = rights::override_clearance(&mut lib, &c, &ids, &reason, &by)?;
+            let ids: Vec<api::AssetId> = ids.into_iter().map(api::AssetId).collect();
+            let made =
+                api::rights::override_gate(&mut lib, api::CampaignId(c.id), &ids, &reason, &by)?;
             println!("{} override(s) recorded for '{}'", made.len(), c.name);
         }
         RightsCommand::Revoke { targets, reason } => {

@@ -21,28 +21,13 @@ pub(crate) fn settings_cmd(dir: &Path, cmd: SettingsCommand) -> Result<(), AnyEr
     let lib = Library::open(dir)?;
     match cmd {
         SettingsCommand::Ls => {
-            for (key, about) in chorus::rights::KEYS.iter().chain(chorus::render::KEYS) {
+            for (key, about) in chorus::api::settings::keys() {
                 let value = lib.setting(key)?.unwrap_or_else(|| "(default)".into());
                 println!("{key:<20} {value:<24} {about}");
             }
         }
         SettingsCommand::Set { key, value } => {
-            if !chorus::rights::KEYS
-                .iter()
-                .chain(chorus::render::KEYS)
-                .any(|(k, _)| *k == key)
-            {
-                return Err(format!("unknown setting '{key}' (see `chorus settings ls`)").into());
-            }
-            // Refuse a value the engine could not use later, before storing it.
-            if chorus::rights::KEYS.iter().any(|(k, _)| *k == key) {
-                chorus::rights::validate_setting(&key, &value)
-                    .map_err(|why| format!("{key} not changed: {why}"))?;
-            }
-            lib.set_setting(&key, &value)?;
-            if key == "music_bed" {
-                chorus::render::bed_path(&lib)?;
-            }
+            chorus::api::settings::set(&lib, &key, &value)?;
             println!("{key} = {value}");
         }
     }
