@@ -166,7 +166,7 @@ pub(crate) fn piece_cmd(dir: &Path, cmd: PieceCommand) -> Result<(), AnyError> {
                 preset,
                 content,
             };
-            print_piece(&piece::create(conn, &c, &doc)?);
+            print_piece(&api::pieces::create(&lib, CampaignId(c.id), &doc)?);
         }
         PieceCommand::Ls { campaign: name } => {
             let c = campaign::get(conn, &name)?;
