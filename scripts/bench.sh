@@ -22,7 +22,13 @@
 #   vipsthumbnail both apply it).
 # * clips/: 20 clips, H.264 High profile (libx264 -preset superfast: still CABAC and B-frames;
 #   veryfast doubled the generation time), ~12 Mb/s cap, + AAC stereo 48 kHz, MP4 faststart, 1920x1080 30 fps, 10 s, five lavfi sources (testsrc2, life,
-#   gradients, cellauto, testsrc) with per-clip seeds, rules and hues.
+#   gradients, cellauto, testsrc) with per-clip seeds, rules and hues. A keyframe every
+#   second (-g 30), as phones record (x264's default of 250 frames is an encoder's choice
+#   for streaming, not what customers' clips look like).
+# * heics/: 12 HEIC photos (the iPhone's format) made by `vips copy` (libheif + x265) from
+#   the first photos, 4000x3000, metadata stripped.
+# * hdr/: one 4K (3840x2160) 10-bit HLG HEVC clip, 5 s, BT.2020, for the memory ceiling of
+#   an HDR ingest (tone-mapped poster and filmstrip).
 # * set/: the RSS-flatness set, 1,000 freshly generated JPEGs, 2000x1500 (~1 MB each),
 #   same generator with other hash constants. Fresh frames rather than copies of photos/, so
 #   every file is byte-distinct (nothing is deduplicated) and visually distinct (nothing is
@@ -67,13 +73,13 @@ if [[ "${BENCH_SMALL:-0}" == 1 ]]; then
   SMALL=1
   CORPUS=bench-data/corpus-small
   RESULTS=bench-data/results-small.md
-  N_PHOTOS=20 N_CLIPS=3 CLIP_SECONDS=3 N_SET=100 N_RSS_SMALL=20
+  N_PHOTOS=20 N_CLIPS=3 CLIP_SECONDS=3 N_SET=100 N_RSS_SMALL=20 N_HEICS=4
   REPRO='`BENCH_SMALL=1 scripts/bench.sh` (smoke-test size, not for BENCHMARKS.md)'
 else
   SMALL=0
   CORPUS=bench-data/corpus
   RESULTS=bench-data/results.md
-  N_PHOTOS=300 N_CLIPS=20 CLIP_SECONDS=10 N_SET=1000 N_RSS_SMALL=100
+  N_PHOTOS=300 N_CLIPS=20 CLIP_SECONDS=10 N_SET=1000 N_RSS_SMALL=100 N_HEICS=12
   REPRO='`make bench`'
 fi
 PHOTO_W=4000 PHOTO_H=3000
@@ -149,7 +155,7 @@ gen_clip() {
   esac
   "${FF[@]}" -f lavfi -i "$src,format=yuv420p" -f lavfi -i "sine=f=$((220 + 40 * i)):r=48000" \
     -map 0:v -map 1:a -t "$CLIP_SECONDS" \
-    -c:v libx264 -preset "$X264_PRESET" -profile:v high -b:v 12M -maxrate 12M -bufsize 24M -pix_fmt yuv420p \
+    -c:v libx264 -preset "$X264_PRESET" -g 30 -profile:v high -b:v 12M -maxrate 12M -bufsize 24M -pix_fmt yuv420p \
     -c:a aac -b:a 128k -ac 2 -ar 48000 \
     -metadata creation_time="2026-05-0$((i % 9 + 1))T1$((i % 10)):00:00Z" -movflags +faststart \
     "$dir/$(printf 'clip_%02d.mp4' "$((i + 1))")"
@@ -209,11 +215,36 @@ make_clips() {
   for i in "${pids[@]}"; do wait "$i"; done
 }
 
+make_heics() {
+  # x265 is slow: two encodes at a time.
+  local i src pids=()
+  mapfile -t src < <(find "$CORPUS/photos" -type f -name '*.jpg' | sort | head -n "$N_HEICS")
+  for ((i = 0; i < N_HEICS; i++)); do
+    vips copy "${src[$i]}" "$1/$(printf 'HEIC_%04d.heic' "$((i + 1))")[Q=50,strip]" &
+    pids+=($!)
+    if ((${#pids[@]} == 2)); then
+      wait "${pids[0]}"
+      pids=("${pids[@]:1}")
+    fi
+  done
+  for i in "${pids[@]}"; do wait "$i"; done
+}
+make_hdr() {
+  local size=3840x2160 secs=5
+  ((SMALL)) && size=1280x720 secs=2
+  "${FF[@]}" -f lavfi -i "testsrc2=s=${size}:r=30,format=yuv420p" -t "$secs" \
+    -vf "zscale=t=arib-std-b67:p=bt2020:m=bt2020nc:r=tv:tin=bt709:pin=bt709:min=bt709,format=yuv420p10le" \
+    -c:v libx265 -preset ultrafast -g 30 -x265-params "colorprim=bt2020:transfer=arib-std-b67:colormatrix=bt2020nc:log-level=error" \
+    -tag:v hvc1 "$1/hlg_4k.mp4"
+}
+
 gen_corpus() {
   mkdir -p "$CORPUS"
   local t0=$SECONDS
   part photos "v1 n=$N_PHOTOS ${PHOTO_W}x${PHOTO_H}" make_photos
-  part clips "v1 n=$N_CLIPS ${CLIP_W}x${CLIP_H}@${CLIP_FPS} ${CLIP_SECONDS}s $X264_PRESET" make_clips
+  part clips "v2 n=$N_CLIPS ${CLIP_W}x${CLIP_H}@${CLIP_FPS} ${CLIP_SECONDS}s $X264_PRESET g30" make_clips
+  part heics "v1 n=$N_HEICS from photos" make_heics
+  part hdr "v1 hlg" make_hdr
   part set "v1 n=$N_SET ${SET_W}x${SET_H}" make_set
   log "corpus ready in $((SECONDS - t0)) s"
 }
@@ -239,6 +270,7 @@ RESULTS_TSV="$RUN/results.tsv"
 mapfile -t PHOTOS < <(find "$CORPUS/photos" -type f -name '*.jpg' | sort)
 mapfile -t CLIPS < <(find "$CORPUS/clips" -type f -name '*.mp4' | sort)
 mapfile -t SETFILES < <(find "$CORPUS/set" -type f -name '*.jpg' | sort)
+mapfile -t HEICS < <(find "$CORPUS/heics" -type f -name '*.heic' | sort)
 ((${#PHOTOS[@]} == N_PHOTOS && ${#CLIPS[@]} == N_CLIPS && ${#SETFILES[@]} == N_SET)) || {
   log "corpus $CORPUS is incomplete; delete it and run again"
   exit 1
@@ -252,7 +284,7 @@ cp -al "${SETFILES[@]:0:N_RSS_SMALL}" "$RUN/in-rss-small/"
 cp -al "${SETFILES[@]}" "$RUN/in-rss-large/"
 
 log "warming the page cache (reading every corpus file once)"
-cat "${PHOTOS[@]}" "${CLIPS[@]}" "${SETFILES[@]}" >/dev/null
+cat "${PHOTOS[@]}" "${CLIPS[@]}" "${SETFILES[@]}" "${HEICS[@]}" "$CORPUS/hdr/hlg_4k.mp4" >/dev/null
 
 slug() { tr -cs 'a-zA-Z0-9' '-' <<<"$1" | sed 's/-$//'; }
 
@@ -323,6 +355,8 @@ PHOTO_BYTES=$(bytes_of "${PHOTOS[@]}")
 CLIP_BYTES=$(bytes_of "${CLIPS[@]}")
 printf '%s\0' "${PHOTOS[@]}" >"$RUN/photos.list0"
 printf '%s\0' "${CLIPS[@]}" >"$RUN/clips.list0"
+HEIC_BYTES=$(bytes_of "${HEICS[@]}")
+printf '%s\0' "${HEICS[@]}" >"$RUN/heics.list0"
 
 # The clip peer, one clip: probe, then a poster at 10% of the duration.
 cat >"$RUN/clip-peer.sh" <<'EOF'
@@ -360,6 +394,21 @@ timed "ffprobe+ffmpeg, 2 at a time" "$N_CLIPS" "$CLIP_BYTES" \
   xargs -0 -a "$RUN/clips.list0" -P 2 -n 1 "$RUN/clip-peer.sh" "$RUN/ff2"
 expect_outputs "$RUN/ff2" '*.poster.jpg' "$N_CLIPS" ffmpeg
 
+# HEIC photos: peer (libvips through Debian's libheif), Chorus, peer (2 processes).
+HALF_HEIC=$(((N_HEICS + 1) / 2))
+mkdir -p "$RUN/vipsh1"
+timed "vipsthumbnail HEIC, 1 process" "$N_HEICS" "$HEIC_BYTES" \
+  vipsthumbnail -s 512 -o "$RUN/vipsh1/%s.jpg" "${HEICS[@]}"
+expect_outputs "$RUN/vipsh1" '*.jpg' "$N_HEICS" vipsthumbnail
+chorus_run "Chorus, HEIC photos" "$N_HEICS" "$CORPUS/heics"
+mkdir -p "$RUN/vipsh2"
+timed "vipsthumbnail HEIC, 2 processes" "$N_HEICS" "$HEIC_BYTES" \
+  xargs -0 -a "$RUN/heics.list0" -P 2 -n "$HALF_HEIC" vipsthumbnail -s 512 -o "$RUN/vipsh2/%s.jpg"
+expect_outputs "$RUN/vipsh2" '*.jpg' "$N_HEICS" vipsthumbnail
+
+# One 4K HLG clip: the memory of an HDR ingest (tone-mapped poster and filmstrip).
+chorus_run "Chorus, one 4K HLG clip" 1 "$CORPUS/hdr"
+
 # Whole corpus, then RSS flatness.
 chorus_run "Chorus, photos + clips" "$((N_PHOTOS + N_CLIPS))" "$CORPUS/photos" "$CORPUS/clips"
 chorus_run "Chorus, RSS at $N_RSS_SMALL files" "$N_RSS_SMALL" "$RUN/in-rss-small"
@@ -381,7 +430,7 @@ export BENCH_CHORUS=$("$CHORUS_BIN" --version 2>/dev/null || echo chorus)
 export BENCH_CHORUS_PATH=${CHORUS_BIN#"$ROOT"/}
 export BENCH_FFMPEG=$(ffmpeg -hide_banner -version | head -1 | awk '{print $3}')
 export BENCH_VIPS=$(vipsthumbnail --version | head -1)
-export BENCH_CORPUS="$N_PHOTOS JPEGs ${PHOTO_W}x${PHOTO_H} with EXIF ($(((PHOTO_BYTES + 500000) / 1000000)) MB); $N_CLIPS H.264+AAC MP4 clips ${CLIP_W}x${CLIP_H} ${CLIP_FPS} fps ${CLIP_SECONDS} s ($(((CLIP_BYTES + 500000) / 1000000)) MB); RSS set: $N_SET JPEGs ${SET_W}x${SET_H}"
+export BENCH_CORPUS="$N_PHOTOS JPEGs ${PHOTO_W}x${PHOTO_H} with EXIF ($(((PHOTO_BYTES + 500000) / 1000000)) MB); $N_CLIPS H.264+AAC MP4 clips ${CLIP_W}x${CLIP_H} ${CLIP_FPS} fps ${CLIP_SECONDS} s, keyframe every 30 frames ($(((CLIP_BYTES + 500000) / 1000000)) MB); $N_HEICS HEIC photos ${PHOTO_W}x${PHOTO_H} ($(((HEIC_BYTES + 500000) / 1000000)) MB); one 4K HLG HEVC clip; RSS set: $N_SET JPEGs ${SET_W}x${SET_H}"
 export N_PHOTOS N_CLIPS N_SET N_RSS_SMALL
 
 python3 - "$RESULTS_TSV" >"$RUN/results.md" <<'EOF'
@@ -427,6 +476,9 @@ def versus(label, chorus, peers):
 
 versus("Photos", "Chorus, photos", ["vipsthumbnail, 1 process", "vipsthumbnail, 2 processes"])
 versus("Clips", "Chorus, clips", ["ffprobe+ffmpeg, 1 at a time", "ffprobe+ffmpeg, 2 at a time"])
+versus("HEIC photos", "Chorus, HEIC photos", ["vipsthumbnail HEIC, 1 process", "vipsthumbnail HEIC, 2 processes"])
+h = rows["Chorus, one 4K HLG clip"]
+p("- HDR: one 4K 10-bit HLG clip ingests (tone-mapped poster and filmstrip) in %.2f s at a peak RSS of %.0f MiB." % (h["wall"], h["rss"]))
 a = rows["Chorus, RSS at %s files" % E["N_RSS_SMALL"]]
 b = rows["Chorus, RSS at %s files" % E["N_SET"]]
 p("- RSS flatness: peak RSS %.0f MiB at %s files, %.0f MiB at %s files (%.2fx for %dx the files)." % (

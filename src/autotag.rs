@@ -5,7 +5,7 @@ use crate::media::{Kind, MediaInfo};
 
 type Rule = fn(&MediaInfo) -> Option<&'static str>;
 
-const RULES: &[Rule] = &[orientation, resolution, duration, audio];
+const RULES: &[Rule] = &[orientation, resolution, duration, audio, hdr];
 
 /// Every automatic tag that applies to an asset, in a stable order.
 pub fn tags_for(info: &MediaInfo) -> Vec<&'static str> {
@@ -52,6 +52,10 @@ fn duration(info: &MediaInfo) -> Option<&'static str> {
 
 fn audio(info: &MediaInfo) -> Option<&'static str> {
     (info.kind? == Kind::Clip && info.has_audio).then_some("has-audio")
+}
+
+fn hdr(info: &MediaInfo) -> Option<&'static str> {
+    (info.kind? == Kind::Clip && info.hdr).then_some("hdr")
 }
 
 #[cfg(test)]

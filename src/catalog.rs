@@ -119,6 +119,16 @@ pub struct Asset {
     pub camera_make: Option<String>,
     pub camera_model: Option<String>,
     pub has_gps: bool,
+    /// Wide-gamut colour profile of a photo ("Display P3"), shown converted to sRGB.
+    pub colour_profile: Option<String>,
+    /// Clips: "HLG", "PQ" or an SDR transfer's name; primaries; bits per sample.
+    pub transfer: Option<String>,
+    pub primaries: Option<String>,
+    pub bit_depth: Option<u8>,
+    pub hdr: bool,
+    /// The above in plain words, for people: "HDR (HLG, BT.2020, 10-bit): shown and
+    /// rendered tone-mapped to SDR", "Display P3: shown converted to sRGB".
+    pub colour: String,
     pub rating: u8,
     pub curation: Curation,
     pub near_duplicate_of: Option<i64>,
@@ -239,7 +249,52 @@ const ASSET_COLUMNS: &str = "a.id, a.hash, a.kind, a.format, a.original_name, a.
     a.captured_at, a.camera_make, a.camera_model, a.has_gps, a.rating, a.curation, a.near_duplicate_of,
     a.ingested_at, c.id, c.name, c.email, c.handle,
     (SELECT json_group_array(json_object('name', t.tag, 'source', t.source))
-       FROM (SELECT tag, source FROM tags WHERE asset_id = a.id ORDER BY source, tag) t)";
+       FROM (SELECT tag, source FROM tags WHERE asset_id = a.id ORDER BY source, tag) t),
+    a.colour_profile, a.transfer, a.primaries, a.bit_depth, a.hdr";
+
+/// What a person needs to know about an asset's colour, in words.
+fn colour_words(
+    kind: Kind,
+    profile: Option<&str>,
+    transfer: Option<&str>,
+    primaries: Option<&str>,
+    bit_depth: Option<u8>,
+    hdr: bool,
+) -> String {
+    let gamut = |p: &str| match p {
+        "bt2020" => "BT.2020".to_string(),
+        "bt709" => "BT.709".to_string(),
+        other => other.to_string(),
+    };
+    match kind {
+        Kind::Photo => match profile {
+            Some(p) => format!("{p}: shown and rendered converted to sRGB"),
+            None => "sRGB".to_string(),
+        },
+        Kind::Clip => {
+            let mut parts: Vec<String> = Vec::new();
+            if let Some(t) = transfer.filter(|_| hdr) {
+                parts.push(t.to_string());
+            }
+            if let Some(p) = primaries {
+                parts.push(gamut(p));
+            }
+            if let Some(b) = bit_depth {
+                parts.push(format!("{b}-bit"));
+            }
+            let detail = if parts.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", parts.join(", "))
+            };
+            if hdr {
+                format!("HDR{detail}: shown and rendered tone-mapped to SDR")
+            } else {
+                format!("SDR{detail}")
+            }
+        }
+    }
+}
 
 fn asset_from_row(row: &Row) -> rusqlite::Result<Asset> {
     let kind: String = row.get(2)?;
@@ -274,6 +329,19 @@ fn asset_from_row(row: &Row) -> rusqlite::Result<Asset> {
         camera_make: row.get(16)?,
         camera_model: row.get(17)?,
         has_gps: row.get(18)?,
+        colour_profile: row.get(28)?,
+        transfer: row.get(29)?,
+        primaries: row.get(30)?,
+        bit_depth: row.get(31)?,
+        hdr: row.get(32)?,
+        colour: colour_words(
+            Kind::parse(&kind).unwrap_or(Kind::Photo),
+            row.get::<_, Option<String>>(28)?.as_deref(),
+            row.get::<_, Option<String>>(29)?.as_deref(),
+            row.get::<_, Option<String>>(30)?.as_deref(),
+            row.get(31)?,
+            row.get(32)?,
+        ),
         rating: row.get(19)?,
         curation: Curation::parse(&curation).unwrap_or(Curation::New),
         near_duplicate_of: row.get(21)?,

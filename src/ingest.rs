@@ -27,6 +27,8 @@ use crate::rights::FormTerms;
 /// as near-duplicates. Resized or re-encoded copies measure 0–4; different shots 15+.
 const NEAR_DUPLICATE_DISTANCE: u32 = 6;
 const THUMB_QUALITY: u8 = 82;
+/// The rendition shown in place of a HEIC/AVIF/TIFF original: viewed full-screen.
+const DISPLAY_QUALITY: u8 = 88;
 /// The most worker threads an ingest runs, whatever it is asked for: each holds a catalog
 /// reader and a decoder, and more than this only contends for the disk.
 pub const MAX_WORKERS: usize = 64;
@@ -572,6 +574,13 @@ fn process(path: &Path, store: &Store, limits: &Limits, reader: Option<&Connecti
                 &media::encode_jpeg(strip, THUMB_QUALITY),
             ),
             None => Ok(()),
+        })
+        .and_then(|_| match &probed.display {
+            Some(view) => store.write_derived(
+                &store.display(&stored.hash),
+                &media::encode_jpeg(view, DISPLAY_QUALITY),
+            ),
+            None => Ok(()),
         });
     if let Err(e) = writes {
         store.discard(&stored);
@@ -836,8 +845,10 @@ fn insert_asset(
     tx.execute(
         "INSERT INTO assets (hash, kind, format, original_name, size_bytes, width, height, exif_orientation,
             rotation, duration_ms, frame_rate, video_codec, audio_codec, has_audio, captured_at, camera_make,
-            camera_model, has_gps, phash, near_duplicate_of, ingested_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+            camera_model, has_gps, phash, near_duplicate_of, ingested_at, colour_profile, transfer,
+            primaries, bit_depth, hdr)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
+            ?22, ?23, ?24, ?25, ?26)",
         params![
             stored.hash,
             info.kind.map_or("photo", |k| k.as_str()),
@@ -859,7 +870,12 @@ fn insert_asset(
             info.has_gps,
             phash as i64,
             near_duplicate_of,
-            library::now()
+            library::now(),
+            info.colour_profile,
+            info.transfer,
+            info.primaries,
+            info.bit_depth,
+            info.hdr
         ],
     )?;
     let id = tx.last_insert_rowid();

@@ -311,6 +311,15 @@ const MIGRATIONS: &[&str] = &[
         WHEN evidence_source = 'email' AND evidence_hash IS NULL THEN 'unknown'
         ELSE 'adult' END;
     "#,
+    // 7: what phones record about colour: a photo's wide-gamut profile (converted to sRGB
+    // for display), a clip's transfer, primaries and bit depth, and whether it is HDR.
+    r#"
+    ALTER TABLE assets ADD COLUMN colour_profile TEXT;
+    ALTER TABLE assets ADD COLUMN transfer TEXT;
+    ALTER TABLE assets ADD COLUMN primaries TEXT;
+    ALTER TABLE assets ADD COLUMN bit_depth INTEGER;
+    ALTER TABLE assets ADD COLUMN hdr INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];
 
 /// Where a library lives when nobody says: the platform's data folder for Chorus.
@@ -602,6 +611,24 @@ impl Store {
             .join(THUMBS_DIR)
             .join(&h[..2])
             .join(format!("{h}.strip.jpg"))
+    }
+
+    /// The JPEG shown in place of a photo the webview cannot decode (HEIC, AVIF, TIFF).
+    pub fn display(&self, hash: &ContentHash) -> PathBuf {
+        let h = hash.as_str();
+        self.root
+            .join(THUMBS_DIR)
+            .join(&h[..2])
+            .join(format!("{h}.view.jpg"))
+    }
+
+    /// The SDR copy an HDR clip plays from in the desktop app (made on first play).
+    pub fn sdr_proxy(&self, hash: &ContentHash) -> PathBuf {
+        let h = hash.as_str();
+        self.root
+            .join(THUMBS_DIR)
+            .join(&h[..2])
+            .join(format!("{h}.sdr.mp4"))
     }
 
     pub fn tmp_dir(&self) -> PathBuf {

@@ -354,7 +354,8 @@ fn every_bad_file_gets_a_specific_reason_and_the_run_goes_on() {
         .as_deref()
         .unwrap()
         .contains("100000×100000"));
-    assert_eq!(kind("unsupported.heic"), "unsupported");
+    // A HEIC header over data that is no picture: decoded as HEIC, found damaged.
+    assert_eq!(kind("unsupported.heic"), "corrupt");
     assert!(result_for(&s.results, "unsupported.heic")
         .error
         .as_deref()

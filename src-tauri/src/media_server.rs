@@ -516,7 +516,8 @@ impl Shared {
         match route {
             Route::Asset(id) => {
                 let hash = self.catalog.hash_of(root, *id)?;
-                let path = original(root, &hash)?;
+                // HDR clips play from their SDR copy (made here on first play).
+                let path = playable(root, &hash)?;
                 let mut head = [0u8; 64];
                 let n = std::fs::File::open(&path).ok()?.read(&mut head).ok()?;
                 Some(Found {
@@ -567,10 +568,12 @@ fn segments(path: &str) -> Option<Vec<String>> {
         .collect()
 }
 
-/// The stored original named by a catalog hash, if it is a file inside the library.
-fn original(root: &Path, hash: &str) -> Option<PathBuf> {
+/// What plays for a catalog hash (the original, or an HDR clip's SDR copy), if it is a
+/// file inside the library.
+fn playable(root: &Path, hash: &str) -> Option<PathBuf> {
     let hash = ContentHash::parse(hash).ok()?;
-    let real = Store::new(root).original(&hash).canonicalize().ok()?;
+    let path = chorus::api::assets::playable(&Store::new(root), &hash).ok()?;
+    let real = path.canonicalize().ok()?;
     let root = root.canonicalize().ok()?;
     (real.starts_with(&root) && real.is_file()).then_some(real)
 }

@@ -1,8 +1,10 @@
 //! The `media://` scheme: thumbnails, filmstrips, originals and exported files reach the
 //! webview from the open library's folder and nowhere else.
 //!
-//! Routes: `/thumb/<hash>`, `/filmstrip/<hash>`, `/original/<hash>` (hash = 64 hex
-//! characters) and `/file/<path inside the library>`. Every resolved path is
+//! Routes: `/thumb/<hash>`, `/filmstrip/<hash>`, `/original/<hash>`, `/view/<hash>` (what
+//! a photo looks like on screen: the original, or the JPEG rendition of a HEIC/AVIF/TIFF
+//! the webview cannot decode; hash = 64 hex characters) and
+//! `/file/<path inside the library>`. Every resolved path is
 //! canonicalised and must lie inside the canonical library root, so `..`, percent-encoded
 //! traversal and symlinks out of the library are all refused.
 
@@ -36,12 +38,15 @@ pub fn resolve(root: &Path, uri_path: &str) -> Result<PathBuf, Refusal> {
         .ok_or(Refusal::BadRequest("no route"))?;
     let store = Store::new(root);
     let candidate = match route {
-        "thumb" | "filmstrip" | "original" => {
+        "thumb" | "filmstrip" | "original" | "view" => {
             let hash = chorus::library::ContentHash::parse(arg)
                 .map_err(|_| Refusal::BadRequest("not a content hash"))?;
             match route {
                 "thumb" => store.thumb(&hash),
                 "filmstrip" => store.filmstrip(&hash),
+                "view" => {
+                    chorus::api::assets::playable(&store, &hash).map_err(|_| Refusal::NotFound)?
+                }
                 _ => store.original(&hash),
             }
         }

@@ -2,9 +2,15 @@
 
 use chrono::NaiveDate;
 
-use super::{AssetId, Error, Result};
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use super::{AssetId, Error, ErrorKind, Result};
 use crate::catalog::{self, Curation, Page};
-use crate::library::Library;
+use crate::library::{ContentHash, Library, Store};
+use crate::media::{self, Sniffed};
+use crate::render;
 use crate::views::{self, AssetView, Browse};
 
 /// The most rows one grid request may ask for.
@@ -39,4 +45,56 @@ pub fn rate(lib: &mut Library, assets: &[AssetId], rating: &str) -> Result<u8> {
 
 pub fn curate(lib: &mut Library, assets: &[AssetId], curation: Curation) -> Result<()> {
     Ok(catalog::curate(lib, &ids(assets), curation)?)
+}
+
+/// The file a player should show for a stored original: a photo's JPEG rendition when the
+/// webview cannot decode it (HEIC, AVIF, TIFF), a clip's SDR copy when it is HDR (made on
+/// first play, see `render::sdr_proxy`), otherwise the original itself.
+pub fn playable(store: &Store, hash: &ContentHash) -> Result<PathBuf> {
+    let original = store.original(hash);
+    let mut head = [0u8; 512];
+    let n = std::fs::File::open(&original)
+        .and_then(|mut f| f.read(&mut head))
+        .map_err(|e| {
+            Error::new(
+                ErrorKind::NotFound,
+                format!("the stored file is missing ({e})"),
+            )
+        })?;
+    match media::sniff(&head[..n]) {
+        Sniffed::Photo(format) if format.webview_shows() => Ok(original),
+        Sniffed::Photo(_) => {
+            let view = store.display(hash);
+            if view.is_file() {
+                Ok(view)
+            } else {
+                Err(Error::new(
+                    ErrorKind::NotFound,
+                    "this photo has no rendition to show; import it again to make one",
+                ))
+            }
+        }
+        _ => {
+            let look = media::clip_look(&original)
+                .map_err(|e| Error::new(ErrorKind::Invalid, e.to_string()))?;
+            if !look.colour.is_hdr() {
+                return Ok(original);
+            }
+            let proxy = store.sdr_proxy(hash);
+            // One maker at a time: the player asks for a clip in several ranges at once.
+            static MAKING: Mutex<()> = Mutex::new(());
+            let _turn = MAKING.lock().unwrap_or_else(|p| p.into_inner());
+            if !proxy.is_file() {
+                render::sdr_proxy(
+                    &original,
+                    look.size,
+                    look.rotation,
+                    look.duration_ms,
+                    &proxy,
+                )
+                .map_err(|e| Error::new(ErrorKind::Internal, e.to_string()))?;
+            }
+            Ok(proxy)
+        }
+    }
 }

@@ -20,8 +20,11 @@ use super::{
 };
 
 const AV_TIME_BASE: i64 = 1_000_000;
-/// Decoding forward is cheaper than seeking when the next frame we want is this close.
-const SEEK_GAP_SECONDS: i64 = 4;
+/// Seeking is worth it when the next frame we want is at least this far ahead.
+const SEEK_GAP_MS: i64 = 300;
+/// Seeks that land on a keyframe already used before the clip is read forward instead
+/// (a long keyframe interval: seeking would decode the same stretch again and again).
+const MAX_WASTED_SEEKS: usize = 2;
 
 pub(crate) fn init() {
     static INIT: Once = Once::new();
@@ -103,6 +106,7 @@ pub(super) fn probe(path: &Path, container: &str, limits: &Limits) -> Result<Pro
             codec_id.name()
         ))
     })?;
+    let colour = super::VideoColour::of_decoder(&decoder);
     let (coded_w, coded_h) = (decoder.width(), decoder.height());
     if coded_w == 0 || coded_h == 0 {
         return Err(MediaError::Corrupt(
@@ -140,6 +144,8 @@ pub(super) fn probe(path: &Path, container: &str, limits: &Limits) -> Result<Pro
         .get("creation_time")
         .map(str::to_string)
         .or(creation_time);
+    let has_gps =
+        has_location(&ictx.metadata()) || ictx.streams().any(|s| has_location(&s.metadata()));
 
     // Poster at 10% in (past fade-ins and black first frames), filmstrip evenly spread.
     let to_ts = |us: i64| -> i64 {
@@ -157,17 +163,14 @@ pub(super) fn probe(path: &Path, container: &str, limits: &Limits) -> Result<Pro
         .collect();
     targets.push((to_ts(duration_us / 10), 0));
     targets.sort();
-    let seek_gap = SEEK_GAP_SECONDS * i64::from(time_base.denominator())
-        / i64::from(time_base.numerator().max(1));
-
     let frames = grab_frames(
         &mut ictx,
         &mut decoder,
         vindex,
         &targets,
-        seek_gap,
         time_base,
         deadline,
+        &colour,
     )?;
     let mut slots: Vec<Option<RgbImage>> = vec![None; FILMSTRIP_FRAMES + 1];
     for (slot, img) in frames {
@@ -200,12 +203,50 @@ pub(super) fn probe(path: &Path, container: &str, limits: &Limits) -> Result<Pro
         captured_at: creation_time,
         camera_make: None,
         camera_model: None,
-        has_gps: false,
+        has_gps,
+        colour_profile: None,
+        transfer: colour.transfer_name(),
+        primaries: colour.primaries_name(),
+        bit_depth: Some(colour.bit_depth),
+        hdr: colour.is_hdr(),
     };
     Ok(Probed {
         info,
         poster,
         filmstrip: Some(filmstrip),
+        display: None,
+    })
+}
+
+/// What a player needs to know about a clip, read from the file itself: its colour,
+/// the turn a player gives it, its size as displayed and its length.
+pub struct Look {
+    pub colour: super::VideoColour,
+    pub rotation: u16,
+    pub size: (u32, u32),
+    pub duration_ms: u64,
+}
+
+pub fn look(path: &Path) -> Result<Look, MediaError> {
+    init();
+    let ictx = ff::format::input(&path).map_err(|e| open_error(e, "video"))?;
+    let stream = ictx
+        .streams()
+        .filter(|s| s.parameters().medium() == Type::Video)
+        .find(|s| !s.disposition().contains(Disposition::ATTACHED_PIC))
+        .ok_or_else(|| MediaError::Unsupported("the file holds no video stream".into()))?;
+    let rotation = rotation_of(&stream);
+    let decoder = ff::codec::context::Context::from_parameters(stream.parameters())
+        .and_then(|c| c.decoder().video())
+        .map_err(|e| MediaError::Corrupt(format!("the video stream cannot be opened ({e})")))?;
+    let (w, h) = (decoder.width(), decoder.height());
+    let size = if rotation % 180 == 90 { (h, w) } else { (w, h) };
+    let duration_ms = (ictx.duration().max(0) / 1000) as u64;
+    Ok(Look {
+        colour: super::VideoColour::of_decoder(&decoder),
+        rotation,
+        size,
+        duration_ms,
     })
 }
 
@@ -254,68 +295,46 @@ fn rotate(img: RgbImage, rotation: u16) -> RgbImage {
     }
 }
 
-/// Decodes forward from the start and keeps the first frame at or after each target time;
-/// seeks only when the next target is far ahead, so a short phone clip is read once.
+/// Keeps one frame near each target time. Phones write a keyframe every second or so, so
+/// seeking to the keyframe at or before each target and taking it costs one frame decode
+/// per picture; where that keyframe was already used (long keyframe intervals), the clip is
+/// decoded forward to the target instead, and after a few such seeks no more are tried.
 fn grab_frames(
     ictx: &mut ff::format::context::Input,
     decoder: &mut ff::decoder::Video,
     vindex: usize,
     targets: &[(i64, usize)],
-    seek_gap: i64,
     time_base: ff::Rational,
     deadline: Instant,
+    colour: &super::VideoColour,
 ) -> Result<Vec<(usize, RgbImage)>, MediaError> {
     let mut out = Vec::with_capacity(targets.len());
-    let mut scaler: Option<(scaling::Context, (ff::format::Pixel, u32, u32))> = None;
+    let mut pictures = Pictures::new(*colour);
     let mut decoded = frame::Video::empty();
     let mut last: Option<frame::Video> = None;
+    // Timestamp of the latest decoded frame, and of the latest one kept.
     let mut position: i64 = i64::MIN;
-    let mut next = 0;
+    let mut kept: i64 = i64::MIN;
+    let mut wasted_seeks = 0usize;
     let mut errors = 0usize;
     let mut eof = false;
+    let num = i64::from(time_base.numerator().max(1));
+    let den = i64::from(time_base.denominator().max(1));
+    let to_us = |ts: i64| ts.saturating_mul(num).saturating_mul(AV_TIME_BASE) / den;
+    let seek_gap = SEEK_GAP_MS * 1000 * den / (num * AV_TIME_BASE);
 
-    let convert = |f: &frame::Video,
-                   scaler: &mut Option<(scaling::Context, (ff::format::Pixel, u32, u32))>|
-     -> Result<RgbImage, MediaError> {
-        let key = (f.format(), f.width(), f.height());
-        if scaler.as_ref().map(|(_, k)| *k) != Some(key) {
-            let (dw, dh) = fit_dims(f.width(), f.height(), THUMB_SIZE);
-            let ctx = scaling::Context::get(
-                f.format(),
-                f.width(),
-                f.height(),
-                ff::format::Pixel::RGB24,
-                dw,
-                dh,
-                scaling::Flags::BILINEAR,
-            )
-            .map_err(|e| {
-                MediaError::Unsupported(format!(
-                    "cannot convert pixel format {:?} ({e})",
-                    f.format()
-                ))
-            })?;
-            *scaler = Some((ctx, key));
-        }
-        let (ctx, _) = scaler.as_mut().expect("scaler set above");
-        let mut rgb = frame::Video::empty();
-        ctx.run(f, &mut rgb).map_err(|e| {
-            MediaError::Corrupt(format!("a video frame could not be converted ({e})"))
-        })?;
-        Ok(frame_to_image(&rgb))
-    };
-
-    while next < targets.len() {
-        let (target, slot) = targets[next];
-        if position != i64::MIN && target - position > seek_gap {
-            let us = target * i64::from(time_base.numerator()) * AV_TIME_BASE
-                / i64::from(time_base.denominator().max(1));
+    for &(target, slot) in targets {
+        let mut just_sought = false;
+        if wasted_seeks < MAX_WASTED_SEEKS
+            && (position == i64::MIN || target.saturating_sub(position) > seek_gap)
+        {
+            let us = to_us(target);
             if ictx.seek(us, ..us).is_ok() {
                 decoder.flush();
-                position = i64::MIN;
+                eof = false;
+                just_sought = true;
             }
         }
-        // Pull frames until one reaches the target.
         let mut got = false;
         loop {
             match decoder.receive_frame(&mut decoded) {
@@ -325,8 +344,22 @@ fn grab_frames(
                         .or(decoded.pts())
                         .unwrap_or(position.saturating_add(1));
                     position = pts;
-                    if pts >= target {
-                        out.push((slot, convert(&decoded, &mut scaler)?));
+                    // The first frame after a seek is the keyframe at or before the target:
+                    // good enough for a thumbnail, unless it is one we already have.
+                    let take = if just_sought {
+                        just_sought = false;
+                        if pts > kept {
+                            true
+                        } else {
+                            wasted_seeks += 1;
+                            pts >= target
+                        }
+                    } else {
+                        pts >= target
+                    };
+                    if take {
+                        out.push((slot, pictures.convert(&decoded)?));
+                        kept = pts;
                         got = true;
                         last = Some(decoded.clone());
                         break;
@@ -377,11 +410,10 @@ fn grab_frames(
         if !got {
             // The stream ended before this target: use the last frame we saw.
             match &last {
-                Some(f) => out.push((slot, convert(f, &mut scaler)?)),
+                Some(f) => out.push((slot, pictures.convert(f)?)),
                 None => break,
             }
         }
-        next += 1;
     }
     if out.is_empty() && errors > 0 {
         return Err(MediaError::Corrupt(format!(
@@ -389,6 +421,105 @@ fn grab_frames(
         )));
     }
     Ok(out)
+}
+
+/// Decoded frames to thumbnail-sized RGB: through swscale (BT.709 maths for HD), or, for
+/// HDR, through the tone-mapping filter graph.
+struct Pictures {
+    colour: super::VideoColour,
+    scaler: Option<(scaling::Context, (ff::format::Pixel, u32, u32))>,
+    to_sdr: Option<(super::ToSdr, (ff::format::Pixel, u32, u32))>,
+}
+
+impl Pictures {
+    fn new(colour: super::VideoColour) -> Pictures {
+        Pictures {
+            colour,
+            scaler: None,
+            to_sdr: None,
+        }
+    }
+
+    fn convert(&mut self, f: &frame::Video) -> Result<RgbImage, MediaError> {
+        let key = (f.format(), f.width(), f.height());
+        if self.colour.is_hdr() {
+            if self.to_sdr.as_ref().map(|(_, k)| *k) != Some(key) {
+                let (format, w, h) = key;
+                let t = super::ToSdr::new(
+                    (w, h, format),
+                    &self.colour,
+                    ff::format::Pixel::RGB24,
+                    Some(THUMB_SIZE),
+                )
+                .map_err(|why| {
+                    MediaError::Unsupported(format!(
+                        "an HDR clip Chorus cannot convert to SDR: {why}"
+                    ))
+                })?;
+                self.to_sdr = Some((t, key));
+            }
+            let (t, _) = self.to_sdr.as_mut().expect("set above");
+            let rgb = t.run(f).map_err(|why| {
+                MediaError::Corrupt(format!("an HDR frame could not be converted ({why})"))
+            })?;
+            return Ok(frame_to_image(&rgb));
+        }
+        if self.scaler.as_ref().map(|(_, k)| *k) != Some(key) {
+            let (dw, dh) = fit_dims(f.width(), f.height(), THUMB_SIZE);
+            let mut ctx = scaling::Context::get(
+                f.format(),
+                f.width(),
+                f.height(),
+                ff::format::Pixel::RGB24,
+                dw,
+                dh,
+                scaling::Flags::BILINEAR,
+            )
+            .map_err(|e| {
+                MediaError::Unsupported(format!(
+                    "cannot convert pixel format {:?} ({e})",
+                    f.format()
+                ))
+            })?;
+            let hd = f.height() >= 720 || f.width() >= 1280;
+            let limited = !matches!(f.color_range(), ff::color::Range::JPEG)
+                && f.format() != ff::format::Pixel::YUVJ420P;
+            let bt709 = match f.color_space() {
+                ff::color::Space::BT709 => true,
+                ff::color::Space::Unspecified => hd,
+                _ => false,
+            };
+            if bt709 && limited {
+                super::use_bt709(&mut ctx);
+            }
+            self.scaler = Some((ctx, key));
+        }
+        let (ctx, _) = self.scaler.as_mut().expect("scaler set above");
+        let mut rgb = frame::Video::empty();
+        ctx.run(f, &mut rgb).map_err(|e| {
+            MediaError::Corrupt(format!("a video frame could not be converted ({e})"))
+        })?;
+        Ok(frame_to_image(&rgb))
+    }
+}
+
+/// Whether container or stream metadata holds a location, as phones write it: QuickTime
+/// `©xyz` (FFmpeg's "location") or Apple's `com.apple.quicktime.location.ISO6709`, both
+/// ISO 6709 strings such as "+48.8584+002.2945/".
+fn has_location(meta: &ff::DictionaryRef) -> bool {
+    meta.iter().any(|(key, value)| {
+        let key = key.to_ascii_lowercase();
+        (key == "location" || key.starts_with("location-") || key.ends_with("location.iso6709"))
+            && looks_like_iso6709(value)
+    })
+}
+
+fn looks_like_iso6709(v: &str) -> bool {
+    let v = v.trim();
+    let mut chars = v.chars();
+    matches!(chars.next(), Some('+' | '-'))
+        && chars.next().is_some_and(|c| c.is_ascii_digit())
+        && v[1..].contains(['+', '-'])
 }
 
 /// An RGB24 frame as an image (rows copied out of the frame's padded lines).
@@ -471,14 +602,15 @@ fn check_iso_boxes(path: &Path, len: u64) -> Result<(), MediaError> {
                 "box '{kind}' at byte {offset} has an impossible size"
             )));
         }
-        if kind == "moov" {
-            has_moov = true;
-        }
         let end = offset.saturating_add(size);
         if end > len {
             return Err(MediaError::Truncated(format!(
                 "the file is {len} bytes but its '{kind}' box needs {end}"
             )));
+        }
+        if kind == "moov" {
+            has_moov = true;
+            check_not_encrypted(&mut f, size)?;
         }
         offset = end;
     }
@@ -488,6 +620,30 @@ fn check_iso_boxes(path: &Path, len: u64) -> Result<(), MediaError> {
         ));
     }
     Ok(())
+}
+
+/// Encrypted tracks use the sample entries `encv`/`enca` (Common Encryption) or
+/// `drmi`/`drms` (old iTunes FairPlay); the index that names them is in `moov`, which the
+/// reader is positioned just inside.
+fn check_not_encrypted(f: &mut File, moov_size: u64) -> Result<(), MediaError> {
+    // A phone clip's index is kilobytes to a few megabytes; an enormous one is not read.
+    const MAX_INDEX: u64 = 64 * 1024 * 1024;
+    if moov_size > MAX_INDEX {
+        return Ok(());
+    }
+    let mut index = Vec::new();
+    f.take(moov_size.saturating_sub(8))
+        .read_to_end(&mut index)?;
+    let scheme = [b"encv", b"enca", b"drmi", b"drms"]
+        .into_iter()
+        .find(|tag| index.windows(4).any(|w| w == *tag));
+    match scheme {
+        Some(tag) => Err(MediaError::Encrypted(format!(
+            "its tracks are encrypted ('{}' in its index), as purchased or streamed videos are",
+            String::from_utf8_lossy(tag)
+        ))),
+        None => Ok(()),
+    }
 }
 
 fn open_error(e: ff::Error, container: &str) -> MediaError {

@@ -2,8 +2,11 @@
 //! the thumbnails. ffmpeg-next and image stay inside this module (and, later, `render`).
 
 mod clip;
+mod colour;
+mod heif;
 mod photo;
 mod sniff;
+mod tonemap;
 
 use std::fmt;
 use std::io;
@@ -13,10 +16,18 @@ use image::{imageops, RgbImage};
 use serde::{Deserialize, Serialize};
 
 pub(crate) use clip::{frame_to_image, image_to_frame};
-pub use sniff::{mime, sniff, Sniffed};
+pub use clip::{look as clip_look, Look};
+pub use colour::srgb_icc;
+pub use photo::load as load_photo;
+pub use sniff::{mime, sniff, PhotoFormat, Sniffed};
+pub(crate) use tonemap::use_bt709;
+pub use tonemap::{ToSdr, VideoColour};
 
 /// Long side of photo thumbnails and clip posters, in pixels.
 pub const THUMB_SIZE: u32 = 512;
+/// Long side of the JPEG rendition shown in place of photos a webview cannot decode
+/// (HEIC, AVIF, TIFF).
+pub const DISPLAY_SIZE: u32 = 2048;
 /// Height of each frame in a clip's filmstrip.
 pub const FILMSTRIP_HEIGHT: u32 = 128;
 pub const FILMSTRIP_FRAMES: usize = 8;
@@ -66,7 +77,21 @@ pub struct MediaInfo {
     pub captured_at: Option<String>,
     pub camera_make: Option<String>,
     pub camera_model: Option<String>,
+    /// Photos and clips: location recorded in the file (EXIF GPS, QuickTime `©xyz`).
     pub has_gps: bool,
+    /// A wide-gamut colour space the picture is converted from ("Display P3"), if not sRGB.
+    #[serde(default)]
+    pub colour_profile: Option<String>,
+    /// Clips: transfer, primaries and bit depth as recorded in the stream.
+    #[serde(default)]
+    pub transfer: Option<String>,
+    #[serde(default)]
+    pub primaries: Option<String>,
+    #[serde(default)]
+    pub bit_depth: Option<u8>,
+    /// Clips in HLG or PQ: tone-mapped to SDR wherever Chorus shows or renders them.
+    #[serde(default)]
+    pub hdr: bool,
 }
 
 /// A probed file: its metadata and its pictures, already oriented as a viewer sees them.
@@ -76,6 +101,9 @@ pub struct Probed {
     pub poster: RgbImage,
     /// Clips only: `FILMSTRIP_FRAMES` frames side by side.
     pub filmstrip: Option<RgbImage>,
+    /// Photos the webview cannot show (HEIC, AVIF, TIFF): an upright sRGB rendition at most
+    /// `DISPLAY_SIZE` on the long side, shown in their place.
+    pub display: Option<RgbImage>,
 }
 
 /// Resource limits, so that a crafted header cannot make Chorus allocate without bound.
@@ -115,6 +143,8 @@ pub enum MediaError {
     Unsupported(String),
     TooLarge(String),
     Timeout(String),
+    /// Protected by DRM (a purchased or streamed video): the pixels cannot be read.
+    Encrypted(String),
     Unreadable(io::Error),
 }
 
@@ -128,6 +158,7 @@ impl MediaError {
             MediaError::Unsupported(_) => "unsupported",
             MediaError::TooLarge(_) => "too_large",
             MediaError::Timeout(_) => "timeout",
+            MediaError::Encrypted(_) => "encrypted",
             MediaError::Unreadable(_) => "unreadable",
         }
     }
@@ -153,6 +184,10 @@ impl fmt::Display for MediaError {
             MediaError::Timeout(why) => write!(
                 f,
                 "timeout: {why}; the file is probably damaged or crafted, ask the contributor to export it again"
+            ),
+            MediaError::Encrypted(why) => write!(
+                f,
+                "encrypted (DRM): {why}; Chorus cannot read protected video, so ask the contributor for the clip as their phone recorded it"
             ),
             MediaError::Unreadable(e) => write!(
                 f,
@@ -191,7 +226,7 @@ pub fn probe(path: &Path, sniffed: &Sniffed, limits: &Limits) -> Result<Probed, 
         Sniffed::Clip(container) => clip::probe(path, container, limits),
         Sniffed::Unknown => clip::probe(path, "unknown", limits).map_err(|e| match e {
             MediaError::Unsupported(_) | MediaError::Corrupt(_) => MediaError::Unsupported(
-                "not a photo or video format Chorus recognises (supported: JPEG, PNG, WebP, GIF, TIFF, MP4, MOV, WebM, MKV, AVI, 3GP)".into(),
+                "not a photo or video format Chorus recognises (supported: JPEG, HEIC/HEIF, AVIF, PNG, WebP, GIF, TIFF, MP4, MOV, WebM, MKV, AVI, 3GP)".into(),
             ),
             other => other,
         }),
@@ -233,6 +268,15 @@ pub fn fit_within(img: &RgbImage, max: u32) -> RgbImage {
     imageops::thumbnail(img, nw, nh)
 }
 
+/// `fit_within` for a picture the caller no longer needs: no copy when it already fits.
+pub fn fit_within_owned(img: RgbImage, max: u32) -> RgbImage {
+    if img.width() <= max && img.height() <= max {
+        img
+    } else {
+        fit_within(&img, max)
+    }
+}
+
 /// Dimensions of a `w`×`h` picture scaled to fit `max` on its long side.
 pub fn fit_dims(w: u32, h: u32, max: u32) -> (u32, u32) {
     if w >= h {
@@ -251,6 +295,35 @@ pub fn encode_jpeg(img: &RgbImage, quality: u8) -> Vec<u8> {
     // Encoding RGB8 into a Vec cannot fail.
     let _ = enc.encode_image(img);
     out
+}
+
+/// Encodes a finished still (JPEG quality 90, PNG, lossless WebP) with an sRGB ICC
+/// profile, so every viewer reads its colours as Chorus made them.
+pub fn encode_srgb(img: &RgbImage, format: image::ImageFormat) -> Result<Vec<u8>, String> {
+    use image::ImageEncoder;
+    let mut out = Vec::new();
+    let (w, h) = img.dimensions();
+    let icc = colour::srgb_icc();
+    let result = match format {
+        image::ImageFormat::Jpeg => {
+            let mut enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90);
+            let _ = enc.set_icc_profile(icc);
+            enc.write_image(img.as_raw(), w, h, image::ExtendedColorType::Rgb8)
+        }
+        image::ImageFormat::Png => {
+            let mut enc = image::codecs::png::PngEncoder::new(&mut out);
+            let _ = enc.set_icc_profile(icc);
+            enc.write_image(img.as_raw(), w, h, image::ExtendedColorType::Rgb8)
+        }
+        image::ImageFormat::WebP => {
+            let mut enc = image::codecs::webp::WebPEncoder::new_lossless(&mut out);
+            let _ = enc.set_icc_profile(icc);
+            enc.write_image(img.as_raw(), w, h, image::ExtendedColorType::Rgb8)
+        }
+        other => return Err(format!("Chorus does not write {other:?} stills")),
+    };
+    result.map_err(|e| e.to_string())?;
+    Ok(out)
 }
 
 #[cfg(test)]

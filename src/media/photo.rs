@@ -1,8 +1,9 @@
-//! Photos: dimensions, EXIF (kamadak-exif) and an oriented thumbnail.
+//! Photos: dimensions, EXIF (kamadak-exif), colour space and an oriented thumbnail.
 //!
-//! JPEGs, the bulk of what customers send, decode through jpeg-decoder at a reduced DCT
+//! JPEGs, the bulk of what customers send, decode through libjpeg-turbo at a reduced DCT
 //! scale (1/2, 1/4, 1/8): a 12 MP photo never exists in memory at full size just to make
-//! a 512 px thumbnail. The other formats decode through `image` under allocation limits.
+//! a 512 px thumbnail. HEIC/HEIF and AVIF decode through libheif, the other formats through
+//! `image` under allocation limits. Every picture leaves here upright and in sRGB.
 
 use std::fs;
 use std::io::Cursor;
@@ -11,13 +12,86 @@ use std::path::Path;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, RgbImage};
 
-use super::{Limits, MediaError, MediaInfo, Probed, THUMB_SIZE};
+use super::colour::{self, SourceColour};
+use super::sniff::PhotoFormat;
+use super::{heif, Limits, MediaError, MediaInfo, Probed, DISPLAY_SIZE, THUMB_SIZE};
 
 pub(super) fn probe(
     path: &Path,
-    format: ImageFormat,
+    format: PhotoFormat,
     limits: &Limits,
 ) -> Result<Probed, MediaError> {
+    let bytes = read(path, limits)?;
+    check_complete(&bytes, format)?;
+
+    let mut info = MediaInfo {
+        kind: Some(super::Kind::Photo),
+        format: format.name().to_string(),
+        ..MediaInfo::default()
+    };
+    read_exif(&bytes, &mut info);
+
+    // Formats the webview cannot show get a JPEG rendition for the asset panel, so decode
+    // them large enough for that; the rest only as large as the thumbnail needs.
+    let display = !format.webview_shows();
+    let fit = if display { DISPLAY_SIZE } else { THUMB_SIZE };
+    let decoded = decode(&bytes, format, limits, Some(fit))?;
+    info.colour_profile = decoded.colour.as_ref().map(|c| c.name.clone());
+    if decoded.upright {
+        // HEIF's own geometry is already applied; its EXIF Orientation says the same.
+        info.exif_orientation = None;
+    }
+    let orientation = orientation_of(info.exif_orientation);
+    let (stored_w, stored_h) = decoded.stored;
+    (info.width, info.height) = if swaps(orientation) {
+        (stored_h, stored_w)
+    } else {
+        (stored_w, stored_h)
+    };
+    let picture = decoded.into_srgb();
+    // Shrink first, then turn: turning the thumbnail is cheaper than the decoded picture.
+    let (rendition, thumb) = if display {
+        let shown = upright(super::fit_within(&picture, DISPLAY_SIZE), orientation);
+        let thumb = super::fit_within(&shown, THUMB_SIZE);
+        (Some(shown), thumb)
+    } else {
+        (
+            None,
+            upright(super::fit_within(&picture, THUMB_SIZE), orientation),
+        )
+    };
+    Ok(Probed {
+        info,
+        poster: thumb,
+        filmstrip: None,
+        display: rendition,
+    })
+}
+
+/// A photo at full resolution, upright and in sRGB: what renders and stills are made of.
+/// Orientation comes from the file itself, never from the catalog.
+pub fn load(path: &Path, limits: &Limits) -> Result<RgbImage, MediaError> {
+    let bytes = read(path, limits)?;
+    let format = match super::sniff(&bytes[..bytes.len().min(512)]) {
+        super::Sniffed::Photo(f) => f,
+        _ => {
+            return Err(MediaError::Unsupported(
+                "the file is not a photo format Chorus decodes".into(),
+            ))
+        }
+    };
+    let mut info = MediaInfo::default();
+    read_exif(&bytes, &mut info);
+    let decoded = decode(&bytes, format, limits, None)?;
+    let orientation = if decoded.upright {
+        Orientation::NoTransforms
+    } else {
+        orientation_of(info.exif_orientation)
+    };
+    Ok(upright(decoded.into_srgb(), orientation))
+}
+
+fn read(path: &Path, limits: &Limits) -> Result<Vec<u8>, MediaError> {
     let size = fs::metadata(path)?.len();
     if size == 0 {
         return Err(MediaError::Empty);
@@ -29,63 +103,185 @@ pub(super) fn probe(
             limits.max_photo_bytes / 1_000_000
         )));
     }
-    let bytes = fs::read(path)?;
-    check_complete(&bytes, format)?;
+    Ok(fs::read(path)?)
+}
 
-    let mut info = MediaInfo {
-        kind: Some(super::Kind::Photo),
-        format: format_name(format).to_string(),
-        ..MediaInfo::default()
-    };
-    read_exif(&bytes, &mut info);
+fn orientation_of(tag: Option<u8>) -> Orientation {
+    tag.and_then(Orientation::from_exif)
+        .unwrap_or(Orientation::NoTransforms)
+}
 
-    let (stored_w, stored_h, img) = match format {
-        ImageFormat::Jpeg => decode_jpeg_scaled(&bytes, limits)?,
-        _ => decode_with_image(&bytes, format, limits)?,
-    };
-    let orientation = info
-        .exif_orientation
-        .and_then(Orientation::from_exif)
-        .unwrap_or(Orientation::NoTransforms);
-    // Shrink first, then turn: rotating the thumbnail is cheaper than the decoded picture.
-    let mut thumb = image::DynamicImage::ImageRgb8(super::fit_within(&img.into_rgb8(), THUMB_SIZE));
-    thumb.apply_orientation(orientation);
-    let swaps = matches!(
+fn swaps(orientation: Orientation) -> bool {
+    matches!(
         orientation,
         Orientation::Rotate90
             | Orientation::Rotate270
             | Orientation::Rotate90FlipH
             | Orientation::Rotate270FlipH
-    );
-    (info.width, info.height) = if swaps {
-        (stored_h, stored_w)
-    } else {
-        (stored_w, stored_h)
-    };
-    let poster = thumb.into_rgb8();
-    Ok(Probed {
-        info,
-        poster,
-        filmstrip: None,
-    })
+    )
 }
 
-fn format_name(format: ImageFormat) -> &'static str {
-    match format {
-        ImageFormat::Jpeg => "jpeg",
-        ImageFormat::Png => "png",
-        ImageFormat::Gif => "gif",
-        ImageFormat::WebP => "webp",
-        ImageFormat::Tiff => "tiff",
-        _ => "image",
+fn upright(img: RgbImage, orientation: Orientation) -> RgbImage {
+    if orientation == Orientation::NoTransforms {
+        return img;
     }
+    let mut img = DynamicImage::ImageRgb8(img);
+    img.apply_orientation(orientation);
+    img.into_rgb8()
+}
+
+/// A decoded photo before colour conversion and orientation.
+struct Decoded {
+    /// Size as stored, before EXIF orientation (HEIF: as displayed).
+    stored: (u32, u32),
+    image: RgbImage,
+    colour: Option<SourceColour>,
+    /// The decoder already applied the file's geometry (HEIF).
+    upright: bool,
+}
+
+impl Decoded {
+    fn into_srgb(self) -> RgbImage {
+        let mut img = self.image;
+        if let Some(c) = &self.colour {
+            colour::to_srgb(&mut img, c);
+        }
+        img
+    }
+}
+
+/// Decodes a photo, at least `fit` pixels on its long side when a reduced decode is
+/// possible (JPEG's DCT scaling), and never larger than needed for `fit` otherwise.
+fn decode(
+    bytes: &[u8],
+    format: PhotoFormat,
+    limits: &Limits,
+    fit: Option<u32>,
+) -> Result<Decoded, MediaError> {
+    let shrink = |img: RgbImage| match fit {
+        Some(max) => super::fit_within_owned(img, max),
+        None => img,
+    };
+    match format {
+        PhotoFormat::Jpeg => {
+            let (w, h, img) = decode_jpeg(bytes, limits, fit)?;
+            Ok(Decoded {
+                stored: (w, h),
+                image: shrink(img),
+                colour: colour::jpeg_icc(bytes).and_then(|icc| colour::from_icc(&icc)),
+                upright: false,
+            })
+        }
+        PhotoFormat::Heif | PhotoFormat::Avif => {
+            let what = if format == PhotoFormat::Avif {
+                "AVIF"
+            } else {
+                "HEIC"
+            };
+            let d = heif::decode(bytes, limits, what)?;
+            Ok(Decoded {
+                stored: d.image.dimensions(),
+                image: shrink(d.image),
+                colour: d.colour,
+                upright: true,
+            })
+        }
+        _ => {
+            let (w, h, img, icc) = decode_with_image(bytes, format, limits)?;
+            Ok(Decoded {
+                stored: (w, h),
+                image: shrink(img.into_rgb8()),
+                colour: icc.and_then(|icc| colour::from_icc(&icc)),
+                upright: false,
+            })
+        }
+    }
+}
+
+fn image_format(format: PhotoFormat) -> ImageFormat {
+    match format {
+        PhotoFormat::Png => ImageFormat::Png,
+        PhotoFormat::Gif => ImageFormat::Gif,
+        PhotoFormat::WebP => ImageFormat::WebP,
+        PhotoFormat::Tiff => ImageFormat::Tiff,
+        PhotoFormat::Avif => ImageFormat::Avif,
+        PhotoFormat::Jpeg | PhotoFormat::Heif => ImageFormat::Jpeg,
+    }
+}
+
+/// JPEG through libjpeg-turbo at the smallest DCT scale that still covers `fit`; CMYK
+/// JPEGs and anything turbo refuses (it stops at damage jpeg-decoder reads past) go
+/// through jpeg-decoder, which also words the errors.
+fn decode_jpeg(
+    bytes: &[u8],
+    limits: &Limits,
+    fit: Option<u32>,
+) -> Result<(u32, u32, RgbImage), MediaError> {
+    if let Some(done) = decode_turbo(bytes, limits, fit)? {
+        return Ok(done);
+    }
+    let (w, h, img) = decode_jpeg_scaled(bytes, limits, fit)?;
+    Ok((w, h, img.into_rgb8()))
+}
+
+fn decode_turbo(
+    bytes: &[u8],
+    limits: &Limits,
+    fit: Option<u32>,
+) -> Result<Option<(u32, u32, RgbImage)>, MediaError> {
+    let Ok(mut dec) = turbojpeg::Decompressor::new() else {
+        return Ok(None);
+    };
+    let Ok(header) = dec.read_header(bytes) else {
+        return Ok(None);
+    };
+    if matches!(
+        header.colorspace,
+        turbojpeg::Colorspace::CMYK | turbojpeg::Colorspace::YCCK
+    ) {
+        return Ok(None);
+    }
+    let (w, h) = (header.width as u32, header.height as u32);
+    check_pixels(w, h, limits)?;
+    let long = w.max(h) as usize;
+    let factor = fit
+        .map(|max| {
+            [
+                turbojpeg::ScalingFactor::ONE_EIGHTH,
+                turbojpeg::ScalingFactor::ONE_QUARTER,
+                turbojpeg::ScalingFactor::ONE_HALF,
+            ]
+            .into_iter()
+            .find(|f| f.scale(long) >= max as usize)
+            .unwrap_or(turbojpeg::ScalingFactor::ONE)
+        })
+        .unwrap_or(turbojpeg::ScalingFactor::ONE);
+    if dec.set_scaling_factor(factor).is_err() {
+        return Ok(None);
+    }
+    let scaled = header.scaled(factor);
+    let pitch = scaled.width * 3;
+    let mut image = turbojpeg::Image {
+        pixels: vec![0u8; pitch * scaled.height],
+        width: scaled.width,
+        pitch,
+        height: scaled.height,
+        format: turbojpeg::PixelFormat::RGB,
+    };
+    if dec.decompress(bytes, image.as_deref_mut()).is_err() {
+        return Ok(None);
+    }
+    Ok(
+        RgbImage::from_raw(scaled.width as u32, scaled.height as u32, image.pixels)
+            .map(|img| (w, h, img)),
+    )
 }
 
 /// Formats with an end marker tell us when a file was cut short, which decoders often
 /// forgive silently (a grey lower half is still "decoded").
-fn check_complete(bytes: &[u8], format: ImageFormat) -> Result<(), MediaError> {
+fn check_complete(bytes: &[u8], format: PhotoFormat) -> Result<(), MediaError> {
     match format {
-        ImageFormat::Jpeg => {
+        PhotoFormat::Jpeg => {
             // Motion photos append a video after the JPEG, so look for the end-of-image
             // marker anywhere after the start of the scan, not only at the very end.
             let sos = find(bytes, &[0xFF, 0xDA]).ok_or_else(|| {
@@ -98,7 +294,7 @@ fn check_complete(bytes: &[u8], format: ImageFormat) -> Result<(), MediaError> {
                 ));
             }
         }
-        ImageFormat::Png => {
+        PhotoFormat::Png => {
             let tail = &bytes[bytes.len().saturating_sub(64)..];
             if find(tail, b"IEND").is_none() {
                 return Err(MediaError::Truncated("the PNG has no IEND chunk".into()));
@@ -113,7 +309,7 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
-fn check_pixels(w: u32, h: u32, limits: &Limits) -> Result<(), MediaError> {
+pub(super) fn check_pixels(w: u32, h: u32, limits: &Limits) -> Result<(), MediaError> {
     let pixels = w as u64 * h as u64;
     if pixels > limits.max_photo_pixels {
         return Err(MediaError::TooLarge(format!(
@@ -133,6 +329,7 @@ fn check_pixels(w: u32, h: u32, limits: &Limits) -> Result<(), MediaError> {
 fn decode_jpeg_scaled(
     bytes: &[u8],
     limits: &Limits,
+    fit: Option<u32>,
 ) -> Result<(u32, u32, DynamicImage), MediaError> {
     let mut dec = jpeg_decoder::Decoder::new(Cursor::new(bytes));
     dec.read_info().map_err(jpeg_error)?;
@@ -141,9 +338,8 @@ fn decode_jpeg_scaled(
         .ok_or_else(|| MediaError::Corrupt("the JPEG header is unreadable".into()))?;
     let (w, h) = (u32::from(meta.width), u32::from(meta.height));
     check_pixels(w, h, limits)?;
-    let (sw, sh) = dec
-        .scale(THUMB_SIZE as u16, THUMB_SIZE as u16)
-        .map_err(jpeg_error)?;
+    let want = fit.map_or(u16::MAX, |f| f.min(u32::from(u16::MAX)) as u16);
+    let (sw, sh) = dec.scale(want, want).map_err(jpeg_error)?;
     let (sw, sh) = (u32::from(sw), u32::from(sh));
     let pixels = dec.decode().map_err(jpeg_error)?;
     let img = match meta.pixel_format {
@@ -184,21 +380,25 @@ fn jpeg_error(e: jpeg_decoder::Error) -> MediaError {
     }
 }
 
+/// Stored width and height, the picture, its ICC profile.
+type Generic = (u32, u32, DynamicImage, Option<Vec<u8>>);
+
 fn decode_with_image(
     bytes: &[u8],
-    format: ImageFormat,
+    format: PhotoFormat,
     limits: &Limits,
-) -> Result<(u32, u32, DynamicImage), MediaError> {
-    let name = format_name(format).to_uppercase();
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+) -> Result<Generic, MediaError> {
+    let name = format.name().to_uppercase();
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), image_format(format));
     let mut lim = image::Limits::default();
     lim.max_alloc = Some(limits.max_photo_pixels.saturating_mul(4));
     reader.limits(lim);
-    let decoder = reader.into_decoder().map_err(|e| image_error(e, &name))?;
+    let mut decoder = reader.into_decoder().map_err(|e| image_error(e, &name))?;
     let (w, h) = decoder.dimensions();
     check_pixels(w, h, limits)?;
+    let icc = decoder.icc_profile().ok().flatten();
     let img = DynamicImage::from_decoder(decoder).map_err(|e| image_error(e, &name))?;
-    Ok((w, h, img))
+    Ok((w, h, img, icc))
 }
 
 fn image_error(e: ImageError, name: &str) -> MediaError {

@@ -1,11 +1,45 @@
 //! Type detection by content (magic bytes), never by file name: customers rename files,
 //! phones mislabel them, and a `.jpg` may be anything.
 
-use image::ImageFormat;
+/// The photo formats Chorus decodes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PhotoFormat {
+    Jpeg,
+    Png,
+    Gif,
+    WebP,
+    Tiff,
+    /// HEIC/HEIF (HEVC-coded, the iPhone's default).
+    Heif,
+    /// AVIF (AV1-coded HEIF).
+    Avif,
+}
+
+impl PhotoFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            PhotoFormat::Jpeg => "jpeg",
+            PhotoFormat::Png => "png",
+            PhotoFormat::Gif => "gif",
+            PhotoFormat::WebP => "webp",
+            PhotoFormat::Tiff => "tiff",
+            PhotoFormat::Heif => "heic",
+            PhotoFormat::Avif => "avif",
+        }
+    }
+
+    /// Whether a webview shows this format itself; the others get a JPEG rendition.
+    pub fn webview_shows(self) -> bool {
+        matches!(
+            self,
+            PhotoFormat::Jpeg | PhotoFormat::Png | PhotoFormat::Gif | PhotoFormat::WebP
+        )
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Sniffed {
-    Photo(ImageFormat),
+    Photo(PhotoFormat),
     /// A video container, with a short name of what it looks like.
     Clip(&'static str),
     /// Recognised, and not something Chorus can use; the text says what it is.
@@ -19,28 +53,34 @@ pub fn sniff(head: &[u8]) -> Sniffed {
     let at = |off: usize, sig: &[u8]| head.get(off..off + sig.len()) == Some(sig);
 
     if starts(&[0xFF, 0xD8, 0xFF]) {
-        return Sniffed::Photo(ImageFormat::Jpeg);
+        return Sniffed::Photo(PhotoFormat::Jpeg);
     }
     if starts(b"\x89PNG\r\n\x1a\n") {
-        return Sniffed::Photo(ImageFormat::Png);
+        return Sniffed::Photo(PhotoFormat::Png);
     }
     if starts(b"GIF87a") || starts(b"GIF89a") {
-        return Sniffed::Photo(ImageFormat::Gif);
+        return Sniffed::Photo(PhotoFormat::Gif);
     }
     if starts(b"RIFF") && at(8, b"WEBP") {
-        return Sniffed::Photo(ImageFormat::WebP);
+        return Sniffed::Photo(PhotoFormat::WebP);
     }
     if starts(b"II*\0") || starts(b"MM\0*") {
-        return Sniffed::Photo(ImageFormat::Tiff);
+        return Sniffed::Photo(PhotoFormat::Tiff);
     }
     if at(4, b"ftyp") {
         let brand = head.get(8..12).unwrap_or_default();
         return match brand {
-            b"heic" | b"heix" | b"hevc" | b"hevx" | b"heim" | b"heis" | b"mif1" | b"msf1" => {
-                Sniffed::NotMedia("HEIC/HEIF photo (the iPhone default); this build of Chorus cannot decode HEIC: ask the contributor to send it as JPEG (iPhone: Settings > Camera > Formats > Most Compatible), or convert it first")
+            b"heic" | b"heix" | b"heim" | b"heis" | b"mif1" | b"mif2" => {
+                // `mif1` is the generic HEIF brand; AVIF files often lead with it too.
+                if brand == b"mif1" && compatible_brand(head, b"avif") {
+                    Sniffed::Photo(PhotoFormat::Avif)
+                } else {
+                    Sniffed::Photo(PhotoFormat::Heif)
+                }
             }
-            b"avif" | b"avis" => Sniffed::NotMedia(
-                "AVIF image; this build of Chorus cannot decode AVIF: convert it to JPEG or PNG first",
+            b"avif" => Sniffed::Photo(PhotoFormat::Avif),
+            b"hevc" | b"hevx" | b"msf1" | b"avis" => Sniffed::NotMedia(
+                "an image sequence (burst or animation in HEIF/AVIF); export the photo you want as a single image and import that",
             ),
             b"qt  " => Sniffed::Clip("mov"),
             b"3gp4" | b"3gp5" | b"3gp6" | b"3g2a" | b"3ge6" | b"3gs7" => Sniffed::Clip("3gp"),
@@ -98,6 +138,17 @@ pub fn sniff(head: &[u8]) -> Sniffed {
     Sniffed::Unknown
 }
 
+/// Whether the `ftyp` box at the start lists `brand` among its compatible brands.
+fn compatible_brand(head: &[u8], brand: &[u8; 4]) -> bool {
+    let size = head
+        .get(0..4)
+        .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize)
+        .unwrap_or(0)
+        .min(head.len());
+    head.get(16..size)
+        .is_some_and(|list| list.chunks_exact(4).any(|c| c == brand))
+}
+
 fn looks_like_text(head: &[u8]) -> bool {
     if head.is_empty() {
         return false;
@@ -120,11 +171,13 @@ fn looks_like_text(head: &[u8]) -> bool {
 /// The Content-Type to serve a file as, from its first bytes.
 pub fn mime(head: &[u8]) -> &'static str {
     match sniff(head) {
-        Sniffed::Photo(ImageFormat::Jpeg) => "image/jpeg",
-        Sniffed::Photo(ImageFormat::Png) => "image/png",
-        Sniffed::Photo(ImageFormat::Gif) => "image/gif",
-        Sniffed::Photo(ImageFormat::WebP) => "image/webp",
-        Sniffed::Photo(ImageFormat::Tiff) => "image/tiff",
+        Sniffed::Photo(PhotoFormat::Jpeg) => "image/jpeg",
+        Sniffed::Photo(PhotoFormat::Png) => "image/png",
+        Sniffed::Photo(PhotoFormat::Gif) => "image/gif",
+        Sniffed::Photo(PhotoFormat::WebP) => "image/webp",
+        Sniffed::Photo(PhotoFormat::Tiff) => "image/tiff",
+        Sniffed::Photo(PhotoFormat::Heif) => "image/heic",
+        Sniffed::Photo(PhotoFormat::Avif) => "image/avif",
         Sniffed::Clip("mov") => "video/quicktime",
         Sniffed::Clip("mp4") | Sniffed::Clip("3gp") => "video/mp4",
         Sniffed::Clip("webm") => "video/webm",
@@ -143,12 +196,21 @@ mod tests {
     fn detects_by_content() {
         assert_eq!(
             sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]),
-            Sniffed::Photo(ImageFormat::Jpeg)
+            Sniffed::Photo(PhotoFormat::Jpeg)
         );
         assert_eq!(sniff(b"\0\0\0\x20ftypisom\0\0\0\0"), Sniffed::Clip("mp4"));
         assert_eq!(sniff(b"\0\0\0\x14ftypqt  \0\0\0\0"), Sniffed::Clip("mov"));
-        assert!(
-            matches!(sniff(b"\0\0\0\x18ftypheic\0\0\0\0"), Sniffed::NotMedia(m) if m.contains("HEIC"))
+        assert_eq!(
+            sniff(b"\0\0\0\x18ftypheic\0\0\0\0mif1heic"),
+            Sniffed::Photo(PhotoFormat::Heif)
+        );
+        assert_eq!(
+            sniff(b"\0\0\0\x1cftypmif1\0\0\0\0mif1avifmiaf"),
+            Sniffed::Photo(PhotoFormat::Avif)
+        );
+        assert_eq!(
+            sniff(b"\0\0\0\x18ftypmif1\0\0\0\0mif1heic"),
+            Sniffed::Photo(PhotoFormat::Heif)
         );
         assert!(
             matches!(sniff(b"Dear team, here is my photo\n"), Sniffed::NotMedia(m) if m.contains("text"))

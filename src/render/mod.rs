@@ -28,7 +28,10 @@ use crate::media::Kind;
 use crate::piece::{Content, Item, Montage, PieceDoc, Preset, TransitionKind, FPS};
 use crate::rights::ClearedForUse;
 
+pub use proxy::sdr_proxy;
+
 pub mod brand;
+mod proxy;
 mod scale;
 mod sound;
 mod stills;
@@ -229,6 +232,11 @@ impl Sink {
         v.set_width(width);
         v.set_height(height);
         v.set_format(Pixel::YUV420P);
+        // Say what the pixels are: players otherwise guess (BT.601 for some, by size).
+        v.set_color_primaries(ff::color::Primaries::BT709);
+        v.set_color_transfer_characteristic(ff::color::TransferCharacteristic::BT709);
+        v.set_colorspace(ff::color::Space::BT709);
+        v.set_color_range(ff::color::Range::MPEG);
         v.set_time_base(Rational(1, FPS as i32));
         v.set_frame_rate(Some(Rational(FPS as i32, 1)));
         if global {
@@ -554,7 +562,7 @@ fn render_to(
         // The catalog's kind, never the document's: a clip named a photo is still a clip.
         match src.kind {
             Kind::Photo => {
-                let picture = Yuv::from_rgb(&load_photo(src, &source)?)?;
+                let picture = Yuv::from_rgb(&load_photo(&source)?)?;
                 let zoom = if item.pan_zoom { PUSH_IN } else { 1.0 };
                 let picture = yuv::working_copy(picture, item.fit, width, height, zoom)?;
                 let whole = Rect::of(picture.width(), picture.height());
@@ -676,20 +684,14 @@ fn source_of(cleared: &ClearedForUse, asset: i64) -> Result<&Source, RenderError
     cleared.source(asset).ok_or(RenderError::NotCleared(asset))
 }
 
-fn load_photo(src: &Source, source: &Path) -> Result<RgbImage, RenderError> {
-    let orientation = src.exif_orientation;
-    let bytes = fs::read(source).map_err(|e| RenderError::Source {
-        path: source.to_path_buf(),
-        why: e.to_string(),
-    })?;
-    let mut img = image::load_from_memory(&bytes).map_err(|e| RenderError::Source {
-        path: source.to_path_buf(),
-        why: e.to_string(),
-    })?;
-    if let Some(o) = orientation.and_then(image::metadata::Orientation::from_exif) {
-        img.apply_orientation(o);
-    }
-    Ok(img.into_rgb8())
+/// A photo at full size, upright and in sRGB. Orientation is read from the file itself.
+fn load_photo(source: &Path) -> Result<RgbImage, RenderError> {
+    crate::media::load_photo(source, &crate::media::Limits::default()).map_err(|e| {
+        RenderError::Source {
+            path: source.to_path_buf(),
+            why: e.to_string(),
+        }
+    })
 }
 
 /// Decodes `item`'s trim of a clip: exactly `n` output frames (30 fps, repeating or
@@ -747,6 +749,9 @@ fn decode_range(
     let mut decoded = frame::Video::empty();
     let mut aframe = frame::Audio::empty();
 
+    // HDR (HLG, PQ) is tone-mapped to BT.709 SDR so it sits with the other footage.
+    let colour = crate::media::VideoColour::of_decoder(&vdec);
+    let mut to_sdr: Option<crate::media::ToSdr> = None;
     let mut handle_video = |decoded: &mut frame::Video,
                             emitted: &mut u64,
                             last: &mut Option<Yuv>|
@@ -759,7 +764,20 @@ fn decode_range(
             return Ok(());
         }
         // Taken, not copied: the decoder allocates a fresh frame for the next one.
-        let pic = Yuv::from_frame(std::mem::replace(decoded, frame::Video::empty()))?;
+        let taken = std::mem::replace(decoded, frame::Video::empty());
+        let pic = if colour.is_hdr() {
+            if to_sdr.is_none() {
+                let input = (taken.width(), taken.height(), taken.format());
+                to_sdr = Some(
+                    crate::media::ToSdr::new(input, &colour, Pixel::YUV420P, None)
+                        .map_err(src_err)?,
+                );
+            }
+            let sdr = to_sdr.as_mut().map(|t| t.run(&taken)).transpose();
+            Yuv::from_frame(sdr.map_err(src_err)?.unwrap_or(taken))?
+        } else {
+            Yuv::from_frame(taken)?
+        };
         // Output frames whose time this source frame covers.
         let local_ms = (pts_ms - item.in_ms as i64).max(0) as u64;
         let upto = ((local_ms * FPS) / 1000 + 1).min(n);

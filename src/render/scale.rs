@@ -50,7 +50,13 @@ pub fn with_scaler<R>(
             if map.len() > 64 {
                 map.clear();
             }
-            let ctx = scaling::Context::get(src, sw, sh, dst, w, h, flags).ok()?;
+            let mut ctx = scaling::Context::get(src, sw, sh, dst, w, h, flags).ok()?;
+            // Between RGB and limited-range YUV: HD video's BT.709 coefficients.
+            if (src == Pixel::RGB24) != (dst == Pixel::RGB24)
+                && ![src, dst].contains(&Pixel::YUVJ420P)
+            {
+                crate::media::use_bt709(&mut ctx);
+            }
             map.insert(key, ctx);
         }
         map.get_mut(&key).map(f)

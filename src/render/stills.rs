@@ -43,26 +43,17 @@ pub fn render_image(
         .and_then(|e| e.to_str())
         .unwrap_or_default()
         .to_lowercase();
-    let bytes = match ext.as_str() {
-        "jpg" | "jpeg" => crate::media::encode_jpeg(&picture, 90),
-        "png" | "webp" => {
-            let mut buf = std::io::Cursor::new(Vec::new());
-            let format = if ext == "png" {
-                image::ImageFormat::Png
-            } else {
-                image::ImageFormat::WebP
-            };
-            picture
-                .write_to(&mut buf, format)
-                .map_err(|e| RenderError::Encode(e.to_string()))?;
-            buf.into_inner()
-        }
+    let format = match ext.as_str() {
+        "jpg" | "jpeg" => image::ImageFormat::Jpeg,
+        "png" => image::ImageFormat::Png,
+        "webp" => image::ImageFormat::WebP,
         other => {
             return Err(RenderError::Encode(format!(
                 "'.{other}' is not an image format Chorus writes (jpg, png, webp)"
             )))
         }
     };
+    let bytes = crate::media::encode_srgb(&picture, format).map_err(RenderError::Encode)?;
     let partial = out.with_file_name(format!(
         ".{}.partial",
         out.file_name()
@@ -98,16 +89,12 @@ fn source_picture(
         path: path.clone(),
         why,
     };
-    let bytes = fs::read(&path).map_err(|e| err(e.to_string()))?;
-    let mut img = image::load_from_memory(&bytes).map_err(|e| err(e.to_string()))?;
     if src.kind == Kind::Photo {
-        if let Some(o) = src
-            .exif_orientation
-            .and_then(image::metadata::Orientation::from_exif)
-        {
-            img.apply_orientation(o);
-        }
+        return crate::media::load_photo(&path, &crate::media::Limits::default())
+            .map_err(|e| err(e.to_string()));
     }
+    let bytes = fs::read(&path).map_err(|e| err(e.to_string()))?;
+    let img = image::load_from_memory(&bytes).map_err(|e| err(e.to_string()))?;
     Ok(img.into_rgb8())
 }
 

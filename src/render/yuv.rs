@@ -3,8 +3,8 @@
 //! Video frames stay in the encoder's format from the decoder to x264, as in ffmpeg's own
 //! filter graphs: half the bytes of RGB, every resize on swscale's SIMD paths, and no
 //! colour conversion per frame (the RGB compositor this replaced spent most of a render
-//! converting; see BENCHMARKS.md). Colours are BT.601 limited range, swscale's default
-//! for RGB sources. Every picture has an even width and height and everything placed on
+//! converting; see BENCHMARKS.md). Colours are BT.709 limited range (HD video's), and the
+//! encoder tags them so; HDR sources arrive already tone-mapped (`media::ToSdr`). Every picture has an even width and height and everything placed on
 //! one sits at even coordinates, so each chroma sample covers whole 2×2 blocks.
 
 use ff::format::Pixel;
@@ -64,12 +64,13 @@ pub fn even(v: u32) -> u32 {
 /// Black in limited range.
 pub const BLACK: [u8; 3] = [16, 128, 128];
 
-/// The YUV (BT.601, limited range) of an RGB colour, as swscale converts it.
+/// The YUV (BT.709, limited range) of an RGB colour, as swscale converts it.
 pub fn colour(rgb: [u8; 3]) -> [u8; 3] {
     let [r, g, b] = rgb.map(f32::from);
-    let y = 16.0 + (65.481 * r + 128.553 * g + 24.966 * b) / 255.0;
-    let u = 128.0 + (-37.797 * r - 74.203 * g + 112.0 * b) / 255.0;
-    let v = 128.0 + (112.0 * r - 93.786 * g - 18.214 * b) / 255.0;
+    // Kr = 0.2126, Kb = 0.0722; luma scaled to 219 levels, chroma to 224.
+    let y = 16.0 + (46.559 * r + 156.629 * g + 15.812 * b) / 255.0;
+    let u = 128.0 + (-25.664 * r - 86.336 * g + 112.0 * b) / 255.0;
+    let v = 128.0 + (112.0 * r - 101.730 * g - 10.270 * b) / 255.0;
     [y, u, v].map(|c| c.round().clamp(0.0, 255.0) as u8)
 }
 

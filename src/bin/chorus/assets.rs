@@ -252,6 +252,7 @@ fn print_detail(d: &catalog::AssetDetail) {
     if !camera.is_empty() {
         line("camera", camera);
     }
+    line("colour", a.colour.clone());
     line(
         "gps",
         if a.has_gps {

@@ -61,11 +61,13 @@ describe("AssetPanel", () => {
     fake.assetView.mockResolvedValue(view());
   });
 
-  it("shows the original photo, its details and its rights status", async () => {
+  it("shows the photo as the library renders it, its details and its rights status", async () => {
     render(AssetPanel, { id: 12 });
     await waitFor(() => expect(byId("rights-status")?.textContent).toBe("unrequested"));
     const img = byId("viewer") as HTMLImageElement;
-    expect(img.getAttribute("src")).toBe(`media://localhost/original/${asset(12).hash}`);
+    expect(img.getAttribute("src")).toBe(`media://localhost/view/${asset(12).hash}`);
+    expect(byId("meta-colour")?.textContent).toBe("Display P3: shown and rendered converted to sRGB");
+    expect(byId("meta-location")?.textContent?.trim()).toBe("none");
     expect(byId("player")).toBeNull();
     expect(byId("meta-dimensions")?.textContent).toBe("3024 × 4032");
     expect(byId("meta-camera")?.textContent).toBe("Apple iPhone 15");

@@ -108,6 +108,18 @@ export type Asset = {
 	camera_make: string | null,
 	camera_model: string | null,
 	has_gps: boolean,
+	/**  Wide-gamut colour profile of a photo ("Display P3"), shown converted to sRGB. */
+	colour_profile: string | null,
+	/**  Clips: "HLG", "PQ" or an SDR transfer's name; primaries; bits per sample. */
+	transfer: string | null,
+	primaries: string | null,
+	bit_depth: number | null,
+	hdr: boolean,
+	/**
+	 *  The above in plain words, for people: "HDR (HLG, BT.2020, 10-bit): shown and
+	 *  rendered tone-mapped to SDR", "Display P3: shown converted to sRGB".
+	 */
+	colour: string,
 	rating: number,
 	curation: Curation,
 	near_duplicate_of: number | null,

@@ -2,7 +2,9 @@
 // files from the open library only. WebView2 (Windows) exposes custom schemes as
 // http://<scheme>.localhost; the other platforms use <scheme>://localhost.
 
-export type MediaRoute = "thumb" | "original" | "filmstrip";
+/** `view` is what a photo looks like on screen: its original, or the JPEG rendition the
+ * library keeps of a HEIC, AVIF or TIFF (the webview cannot decode those). */
+export type MediaRoute = "thumb" | "original" | "filmstrip" | "view";
 
 /** Frames side by side in a clip's filmstrip image. */
 export const FILMSTRIP_FRAMES = 8;

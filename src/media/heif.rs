@@ -1,0 +1,82 @@
+//! HEIC/HEIF and AVIF photos through libheif (built with the crate: Debian 12's is too old).
+//!
+//! libheif applies the file's own geometry (`irot`, `imir`, `clap`) while decoding, so the
+//! picture comes out as the phone showed it. The EXIF Orientation an iPhone also writes
+//! describes the same turn and must not be applied a second time.
+
+use libheif_rs::{
+    ColorSpace, HeifContext, HeifError, HeifErrorCode, LibHeif, RgbChroma, SecurityLimits,
+};
+
+use super::colour::{self, SourceColour};
+use super::{Limits, MediaError};
+use image::RgbImage;
+
+/// A decoded HEIF picture: upright, 8-bit RGB, in the colour space it was stored in.
+pub(super) struct Decoded {
+    pub image: RgbImage,
+    pub colour: Option<SourceColour>,
+}
+
+pub(super) fn decode(bytes: &[u8], limits: &Limits, what: &str) -> Result<Decoded, MediaError> {
+    let lib = LibHeif::new();
+    let mut ctx = HeifContext::new().map_err(|e| heif_error(e, what))?;
+    let mut sec = SecurityLimits::new();
+    sec.set_max_image_size_pixels(limits.max_photo_pixels);
+    ctx.set_security_limits(&sec)
+        .map_err(|e| heif_error(e, what))?;
+    ctx.read_bytes(bytes).map_err(|e| heif_error(e, what))?;
+    let handle = ctx
+        .primary_image_handle()
+        .map_err(|e| heif_error(e, what))?;
+    super::photo::check_pixels(handle.width(), handle.height(), limits)?;
+    let colour = handle
+        .color_profile_raw()
+        .and_then(|raw| colour::from_icc(&raw.data))
+        .or_else(|| {
+            handle
+                .color_profile_nclx()
+                .and_then(|n| colour::from_primaries(n.color_primaries() as u16))
+        });
+    let img = lib
+        .decode(&handle, ColorSpace::Rgb(RgbChroma::Rgb), None)
+        .map_err(|e| heif_error(e, what))?;
+    let planes = img.planes();
+    let plane = planes
+        .interleaved
+        .ok_or_else(|| MediaError::Corrupt(format!("the {what} decoded to no picture")))?;
+    let (w, h) = (plane.width, plane.height);
+    let row = w as usize * 3;
+    let mut buf = Vec::with_capacity(row * h as usize);
+    for y in 0..h as usize {
+        let line = plane
+            .data
+            .get(y * plane.stride..y * plane.stride + row)
+            .ok_or_else(|| MediaError::Corrupt(format!("the {what} decoded short")))?;
+        buf.extend_from_slice(line);
+    }
+    let image = RgbImage::from_raw(w, h, buf)
+        .ok_or_else(|| MediaError::Corrupt(format!("the {what} decoded short")))?;
+    Ok(Decoded { image, colour })
+}
+
+fn heif_error(e: HeifError, what: &str) -> MediaError {
+    let detail = e.message.trim().to_string();
+    match e.code {
+        HeifErrorCode::MemoryAllocationError => MediaError::TooLarge(format!(
+            "decoding this {what} would need more memory than Chorus allows for one photo ({detail})"
+        )),
+        HeifErrorCode::UnsupportedFileType | HeifErrorCode::UnsupportedFeature => {
+            MediaError::Unsupported(format!(
+                "a {what} variant Chorus cannot decode ({detail}); ask the contributor to send it as JPEG"
+            ))
+        }
+        HeifErrorCode::DecoderPluginError => MediaError::Corrupt(format!(
+            "the {what} picture data is damaged ({detail})"
+        )),
+        _ if detail.to_ascii_lowercase().contains("end of") => {
+            MediaError::Truncated(format!("the {what} ends in the middle of its data"))
+        }
+        _ => MediaError::Corrupt(format!("the {what} is damaged ({detail})")),
+    }
+}
