@@ -20,11 +20,9 @@ use super::{
 };
 
 const AV_TIME_BASE: i64 = 1_000_000;
-/// Seeking is worth it when the next frame we want is at least this far ahead.
-const SEEK_GAP_MS: i64 = 300;
-/// Seeks that land on a keyframe already used before the clip is read forward instead
-/// (a long keyframe interval: seeking would decode the same stretch again and again).
-const MAX_WASTED_SEEKS: usize = 2;
+/// Reading forward, decoding on is cheaper than seeking when the next frame we want is this
+/// close.
+const SEEK_GAP_SECONDS: i64 = 4;
 
 pub(crate) fn init() {
     static INIT: Once = Once::new();
@@ -99,7 +97,7 @@ pub(super) fn probe(path: &Path, container: &str, limits: &Limits) -> Result<Pro
     // Thumbnails need neither deblocking nor every B-frame: skipping them roughly halves
     // the decode work, and a poster a frame or two later looks the same.
     opening.skip_loop_filter(ff::codec::discard::Discard::All);
-    opening.skip_frame(ff::codec::discard::Discard::NonReference);
+    // (Which frames are skipped is set per pass in `grab_frames`.)
     let mut decoder = opening.video().map_err(|_| {
         MediaError::Unsupported(format!(
             "video codec {} has no decoder in this FFmpeg",
@@ -296,9 +294,10 @@ fn rotate(img: RgbImage, rotation: u16) -> RgbImage {
 }
 
 /// Keeps one frame near each target time. Phones write a keyframe every second or so, so
-/// seeking to the keyframe at or before each target and taking it costs one frame decode
-/// per picture; where that keyframe was already used (long keyframe intervals), the clip is
-/// decoded forward to the target instead, and after a few such seeks no more are tried.
+/// the cheap way is to seek to the keyframe at or before each target (or, when that one is
+/// already used, the one after) and decode only keyframes: one frame per picture. A clip
+/// whose keyframes are too far apart for that (a screen recording, a long-GOP encode) is
+/// decoded forward instead, skipping non-reference frames, seeking only across long gaps.
 fn grab_frames(
     ictx: &mut ff::format::context::Input,
     decoder: &mut ff::decoder::Video,
@@ -310,102 +309,84 @@ fn grab_frames(
 ) -> Result<Vec<(usize, RgbImage)>, MediaError> {
     let mut out = Vec::with_capacity(targets.len());
     let mut pictures = Pictures::new(*colour);
-    let mut decoded = frame::Video::empty();
-    let mut last: Option<frame::Video> = None;
-    // Timestamp of the latest decoded frame, and of the latest one kept.
-    let mut position: i64 = i64::MIN;
-    let mut kept: i64 = i64::MIN;
-    let mut wasted_seeks = 0usize;
-    let mut errors = 0usize;
-    let mut eof = false;
+    let mut reader = Reader {
+        vindex,
+        deadline,
+        errors: 0,
+        eof: false,
+    };
     let num = i64::from(time_base.numerator().max(1));
     let den = i64::from(time_base.denominator().max(1));
     let to_us = |ts: i64| ts.saturating_mul(num).saturating_mul(AV_TIME_BASE) / den;
-    let seek_gap = SEEK_GAP_MS * 1000 * den / (num * AV_TIME_BASE);
+    let seek_gap = SEEK_GAP_SECONDS * den / num;
+    // Timestamp of the latest frame kept.
+    let mut kept: i64 = i64::MIN;
+    let mut keyframes_only = true;
 
-    for &(target, slot) in targets {
-        let mut just_sought = false;
-        if wasted_seeks < MAX_WASTED_SEEKS
-            && (position == i64::MIN || target.saturating_sub(position) > seek_gap)
-        {
+    let mut targets = targets.iter().copied().peekable();
+    while let Some((target, slot)) = targets.peek().copied() {
+        if !keyframes_only {
+            break;
+        }
+        let us = to_us(target);
+        let mut taken = None;
+        for forward in [false, true] {
+            let sought = if forward {
+                ictx.seek(us, us..)
+            } else {
+                ictx.seek(us, ..us)
+            };
+            if sought.is_err() {
+                continue;
+            }
+            decoder.flush();
+            if let Some((pts, frame)) = reader.keyframe(ictx, decoder)? {
+                if pts > kept {
+                    taken = Some((pts, frame));
+                    break;
+                }
+            }
+        }
+        match taken {
+            Some((pts, frame)) => {
+                out.push((slot, pictures.convert(&frame)?));
+                kept = pts;
+                targets.next();
+            }
+            None => {
+                // No unused keyframe near this target: read the rest forward from here.
+                keyframes_only = false;
+                set_skip(decoder, ff::ffi::AVDiscard::AVDISCARD_NONREF);
+                if ictx.seek(us, ..us).is_ok() {
+                    decoder.flush();
+                    reader.eof = false;
+                }
+            }
+        }
+    }
+
+    let mut position = kept;
+    let mut last: Option<ff::util::frame::Video> = None;
+    for (target, slot) in targets {
+        if position != i64::MIN && target - position > seek_gap {
             let us = to_us(target);
             if ictx.seek(us, ..us).is_ok() {
                 decoder.flush();
-                eof = false;
-                just_sought = true;
+                reader.eof = false;
             }
         }
         let mut got = false;
-        loop {
-            match decoder.receive_frame(&mut decoded) {
-                Ok(()) => {
-                    let pts = decoded
-                        .timestamp()
-                        .or(decoded.pts())
-                        .unwrap_or(position.saturating_add(1));
-                    position = pts;
-                    // The first frame after a seek is the keyframe at or before the target:
-                    // good enough for a thumbnail, unless it is one we already have.
-                    let take = if just_sought {
-                        just_sought = false;
-                        if pts > kept {
-                            true
-                        } else {
-                            wasted_seeks += 1;
-                            pts >= target
-                        }
-                    } else {
-                        pts >= target
-                    };
-                    if take {
-                        out.push((slot, pictures.convert(&decoded)?));
-                        kept = pts;
-                        got = true;
-                        last = Some(decoded.clone());
-                        break;
-                    }
-                    // Keep the latest frame in case the stream ends before the target.
-                    last = Some(std::mem::replace(&mut decoded, frame::Video::empty()));
-                    continue;
-                }
-                Err(ff::Error::Eof) => break,
-                Err(ff::Error::Other { errno }) if errno == ff::util::error::EAGAIN => {}
-                Err(_) => {
-                    errors += 1;
-                }
-            }
-            if eof {
+        while let Some((pts, frame)) = reader.next(ictx, decoder)? {
+            position = pts;
+            if pts >= target && pts > kept {
+                out.push((slot, pictures.convert(&frame)?));
+                kept = pts;
+                got = true;
+                last = Some(frame);
                 break;
             }
-            if Instant::now() > deadline {
-                return Err(MediaError::Timeout(
-                    "decoding its frames took too long".into(),
-                ));
-            }
-            // av_read_frame overwrites the packet without releasing it: start from an
-            // empty one (the old one is unreferenced on drop) or every packet leaks.
-            let mut packet = ff::Packet::empty();
-            match packet.read(ictx) {
-                Ok(()) => {
-                    if packet.stream() != vindex {
-                        continue;
-                    }
-                    if decoder.send_packet(&packet).is_err() {
-                        errors += 1;
-                    }
-                }
-                Err(ff::Error::Eof) => {
-                    eof = true;
-                    let _ = decoder.send_eof();
-                }
-                Err(_) => {
-                    errors += 1;
-                    if errors > 1000 {
-                        eof = true;
-                        let _ = decoder.send_eof();
-                    }
-                }
-            }
+            // Kept in case the stream ends before the target.
+            last = Some(frame);
         }
         if !got {
             // The stream ended before this target: use the last frame we saw.
@@ -415,12 +396,135 @@ fn grab_frames(
             }
         }
     }
-    if out.is_empty() && errors > 0 {
+    if out.is_empty() && reader.errors > 0 {
         return Err(MediaError::Corrupt(format!(
-            "the video data could not be decoded ({errors} damaged packets or frames)"
+            "the video data could not be decoded ({} damaged packets or frames)",
+            reader.errors
         )));
     }
     Ok(out)
+}
+
+/// Which frames the decoder may skip; changed between passes (FFmpeg reads it per frame).
+fn set_skip(decoder: &mut ff::decoder::Video, discard: ff::ffi::AVDiscard) {
+    // SAFETY: the context is open and owned by `decoder`; `skip_frame` is a plain field
+    // the decoder consults for each packet.
+    unsafe { (*decoder.as_mut_ptr()).skip_frame = discard };
+}
+
+/// Feeds the video stream's packets to the decoder until it gives a frame.
+struct Reader {
+    vindex: usize,
+    deadline: Instant,
+    errors: usize,
+    eof: bool,
+}
+
+impl Reader {
+    /// The next keyframe on its own: its packet alone is decoded and the decoder drained,
+    /// so it comes out at once instead of after the frames a decoder holds for reordering
+    /// (with B-frames, that would mean decoding the next keyframe too). The decoder is
+    /// flushed afterwards, ready for a seek.
+    fn keyframe(
+        &mut self,
+        ictx: &mut ff::format::context::Input,
+        decoder: &mut ff::decoder::Video,
+    ) -> Result<Option<(i64, ff::util::frame::Video)>, MediaError> {
+        loop {
+            if Instant::now() > self.deadline {
+                return Err(MediaError::Timeout(
+                    "decoding its frames took too long".into(),
+                ));
+            }
+            let mut packet = ff::Packet::empty();
+            match packet.read(ictx) {
+                Ok(()) => {}
+                Err(ff::Error::Eof) => return Ok(None),
+                Err(_) => {
+                    self.errors += 1;
+                    if self.errors > 1000 {
+                        return Ok(None);
+                    }
+                    continue;
+                }
+            }
+            if packet.stream() != self.vindex || !packet.is_key() {
+                continue;
+            }
+            if decoder.send_packet(&packet).is_err() {
+                self.errors += 1;
+                continue;
+            }
+            let _ = decoder.send_eof();
+            let mut decoded = frame::Video::empty();
+            let got = decoder.receive_frame(&mut decoded).is_ok();
+            decoder.flush();
+            if got {
+                let pts = decoded
+                    .timestamp()
+                    .or(decoded.pts())
+                    .or(packet.pts())
+                    .unwrap_or(i64::MIN + 1);
+                return Ok(Some((pts, decoded)));
+            }
+            self.errors += 1;
+        }
+    }
+
+    /// The next decoded frame and its timestamp; `None` at the end of the stream.
+    fn next(
+        &mut self,
+        ictx: &mut ff::format::context::Input,
+        decoder: &mut ff::decoder::Video,
+    ) -> Result<Option<(i64, ff::util::frame::Video)>, MediaError> {
+        let mut decoded = frame::Video::empty();
+        loop {
+            match decoder.receive_frame(&mut decoded) {
+                Ok(()) => {
+                    let pts = decoded
+                        .timestamp()
+                        .or(decoded.pts())
+                        .unwrap_or(i64::MIN + 1);
+                    return Ok(Some((pts, decoded)));
+                }
+                Err(ff::Error::Eof) => return Ok(None),
+                Err(ff::Error::Other { errno }) if errno == ff::util::error::EAGAIN => {}
+                Err(_) => self.errors += 1,
+            }
+            if self.eof {
+                return Ok(None);
+            }
+            if Instant::now() > self.deadline {
+                return Err(MediaError::Timeout(
+                    "decoding its frames took too long".into(),
+                ));
+            }
+            // av_read_frame overwrites the packet without releasing it: start from an
+            // empty one (the old one is unreferenced on drop) or every packet leaks.
+            let mut packet = ff::Packet::empty();
+            match packet.read(ictx) {
+                Ok(()) => {
+                    if packet.stream() != self.vindex {
+                        continue;
+                    }
+                    if decoder.send_packet(&packet).is_err() {
+                        self.errors += 1;
+                    }
+                }
+                Err(ff::Error::Eof) => {
+                    self.eof = true;
+                    let _ = decoder.send_eof();
+                }
+                Err(_) => {
+                    self.errors += 1;
+                    if self.errors > 1000 {
+                        self.eof = true;
+                        let _ = decoder.send_eof();
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Decoded frames to thumbnail-sized RGB: through swscale (BT.709 maths for HD), or, for

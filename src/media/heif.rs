@@ -4,6 +4,8 @@
 //! picture comes out as the phone showed it. The EXIF Orientation an iPhone also writes
 //! describes the same turn and must not be applied a second time.
 
+use std::sync::OnceLock;
+
 use libheif_rs::{
     ColorSpace, HeifContext, HeifError, HeifErrorCode, LibHeif, RgbChroma, SecurityLimits,
 };
@@ -18,8 +20,15 @@ pub(super) struct Decoded {
     pub colour: Option<SourceColour>,
 }
 
+/// libheif registers its decoders on first initialisation and drops them when the last
+/// handle goes: one handle for the process keeps that from happening per photo.
+fn libheif() -> &'static LibHeif {
+    static LIB: OnceLock<LibHeif> = OnceLock::new();
+    LIB.get_or_init(LibHeif::new)
+}
+
 pub(super) fn decode(bytes: &[u8], limits: &Limits, what: &str) -> Result<Decoded, MediaError> {
-    let lib = LibHeif::new();
+    let lib = libheif();
     let mut ctx = HeifContext::new().map_err(|e| heif_error(e, what))?;
     let mut sec = SecurityLimits::new();
     sec.set_max_image_size_pixels(limits.max_photo_pixels);

@@ -198,14 +198,15 @@ fn decode(
     }
 }
 
-fn image_format(format: PhotoFormat) -> ImageFormat {
+/// The `image` crate's name for the formats it decodes here (JPEG, HEIF and AVIF have
+/// their own decoders above).
+fn image_format(format: PhotoFormat) -> Option<ImageFormat> {
     match format {
-        PhotoFormat::Png => ImageFormat::Png,
-        PhotoFormat::Gif => ImageFormat::Gif,
-        PhotoFormat::WebP => ImageFormat::WebP,
-        PhotoFormat::Tiff => ImageFormat::Tiff,
-        PhotoFormat::Avif => ImageFormat::Avif,
-        PhotoFormat::Jpeg | PhotoFormat::Heif => ImageFormat::Jpeg,
+        PhotoFormat::Png => Some(ImageFormat::Png),
+        PhotoFormat::Gif => Some(ImageFormat::Gif),
+        PhotoFormat::WebP => Some(ImageFormat::WebP),
+        PhotoFormat::Tiff => Some(ImageFormat::Tiff),
+        PhotoFormat::Jpeg | PhotoFormat::Heif | PhotoFormat::Avif => None,
     }
 }
 
@@ -389,7 +390,9 @@ fn decode_with_image(
     limits: &Limits,
 ) -> Result<Generic, MediaError> {
     let name = format.name().to_uppercase();
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), image_format(format));
+    let image_format = image_format(format)
+        .ok_or_else(|| MediaError::Unsupported(format!("no {name} decoder here")))?;
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), image_format);
     let mut lim = image::Limits::default();
     lim.max_alloc = Some(limits.max_photo_pixels.saturating_mul(4));
     reader.limits(lim);
