@@ -5,10 +5,10 @@ set -euo pipefail
 
 # Build: ffmpeg-next (bindgen + FFmpeg 5.1 headers); libheif-rs builds its own libheif
 # (Debian's 1.15 is too old) with cmake against Debian's HEVC (libde265) and AV1 (dav1d)
-# decoders; turbojpeg builds libjpeg-turbo 3 with cmake and nasm (SIMD).
+# decoders (C++, g++); turbojpeg builds libjpeg-turbo 3 with cmake and nasm (SIMD).
 BUILD_PKGS="pkg-config clang libclang-dev libavcodec-dev libavformat-dev libavutil-dev
 libavfilter-dev libavdevice-dev libswscale-dev libswresample-dev
-cmake nasm libde265-dev libdav1d-dev"
+cmake nasm g++ libde265-dev libdav1d-dev"
 # Build: the Tauri v2 desktop shell (WebKitGTK 4.1 webview); GStreamer plugins let the
 # webview play MP4/MOV (qtdemux) with H.264/AAC (libav).
 DESKTOP_PKGS="libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libxdo-dev libssl-dev
