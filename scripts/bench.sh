@@ -200,12 +200,12 @@ make_set() {
   wait "$p2"
   add_exif "$1" 40
 }
-make_clips() {
-  # Two encodes at a time: the lavfi sources and filters are single-threaded, so one x264
-  # alone leaves a core partly idle.
-  local i pids=()
-  for ((i = 0; i < N_CLIPS; i++)); do
-    gen_clip "$1" "$i" &
+# two_at_a_time N CMD...: runs `CMD... I` for I in 0..N-1, two at a time.
+two_at_a_time() {
+  local n=$1 i pids=()
+  shift
+  for ((i = 0; i < n; i++)); do
+    "$@" "$i" &
     pids+=($!)
     if ((${#pids[@]} == 2)); then
       wait "${pids[0]}"
@@ -214,20 +214,21 @@ make_clips() {
   done
   for i in "${pids[@]}"; do wait "$i"; done
 }
+make_clips() {
+  # Two encodes at a time: the lavfi sources and filters are single-threaded, so one x264
+  # alone leaves a core partly idle.
+  two_at_a_time "$N_CLIPS" gen_clip "$1"
+}
 
+# heic_from DIR I: the I-th photo as HEIC.
+heic_from() {
+  local src
+  src=$(find "$CORPUS/photos" -type f -name '*.jpg' | sort | sed -n "$(($2 + 1))p")
+  vips copy "$src" "$1/$(printf 'HEIC_%04d.heic' "$(($2 + 1))")[Q=50,strip]"
+}
 make_heics() {
   # x265 is slow: two encodes at a time.
-  local i src pids=()
-  mapfile -t src < <(find "$CORPUS/photos" -type f -name '*.jpg' | sort | head -n "$N_HEICS")
-  for ((i = 0; i < N_HEICS; i++)); do
-    vips copy "${src[$i]}" "$1/$(printf 'HEIC_%04d.heic' "$((i + 1))")[Q=50,strip]" &
-    pids+=($!)
-    if ((${#pids[@]} == 2)); then
-      wait "${pids[0]}"
-      pids=("${pids[@]:1}")
-    fi
-  done
-  for i in "${pids[@]}"; do wait "$i"; done
+  two_at_a_time "$N_HEICS" heic_from "$1"
 }
 make_hdr() {
   local size=3840x2160 secs=5

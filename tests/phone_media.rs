@@ -35,6 +35,38 @@ fn ffmpeg(args: &[&str]) {
     );
 }
 
+/// A one-second H.264 test pattern, as a camera app without metadata would write it.
+fn test_clip(out: &Path) {
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=320x240:rate=30:duration=1",
+        "-c:v",
+        "libx264",
+        "-pix_fmt",
+        "yuv420p",
+        out.to_str().unwrap(),
+    ]);
+}
+
+/// The frame of `clip` at `at` seconds through the filters `vf`, as the ffmpeg CLI reads it.
+fn frame_of(clip: &Path, at: &str, vf: &str, dir: &Path) -> RgbImage {
+    let png = dir.join("frame-of.png");
+    ffmpeg(&[
+        "-ss",
+        at,
+        "-i",
+        clip.to_str().unwrap(),
+        "-frames:v",
+        "1",
+        "-vf",
+        vf,
+        png.to_str().unwrap(),
+    ]);
+    image::open(&png).unwrap().to_rgb8()
+}
+
 fn tool_output(tool: &str, args: &[&str]) -> String {
     let out = Command::new(tool).args(args).output().expect(tool);
     assert!(out.status.success(), "{tool} {args:?}");
@@ -291,18 +323,26 @@ fn a_display_p3_photo_is_converted_to_srgb() {
 /// Makes a 10-bit HLG HEVC clip from a still of colour bars (so every frame is alike and
 /// the poster's time does not matter), as the RECIPES say phones' files look.
 fn hlg_clip(dir: &Path) -> PathBuf {
-    let out = dir.join("hlg.mp4");
+    hdr_clip(dir, "hlg.mp4", "arib-std-b67")
+}
+
+/// The same in any HDR transfer FFmpeg names (`arib-std-b67` is HLG, `smpte2084` PQ).
+fn hdr_clip(dir: &Path, name: &str, transfer: &str) -> PathBuf {
+    let out = dir.join(name);
     ffmpeg(&[
         "-f",
         "lavfi",
         "-i",
         "smptehdbars=size=640x360:rate=30:duration=2",
         "-vf",
-        "zscale=t=arib-std-b67:p=bt2020:m=bt2020nc:r=tv:tin=bt709:pin=bt709:min=bt709,format=yuv420p10le",
+        &format!(
+            "zscale=t={transfer}:p=bt2020:m=bt2020nc:r=tv:tin=bt709:pin=bt709:min=bt709,\
+             format=yuv420p10le"
+        ),
         "-c:v",
         "libx265",
         "-x265-params",
-        "colorprim=bt2020:transfer=arib-std-b67:colormatrix=bt2020nc:log-level=error",
+        &format!("colorprim=bt2020:transfer={transfer}:colormatrix=bt2020nc:log-level=error"),
         "-tag:v",
         "hvc1",
         out.to_str().unwrap(),
@@ -358,17 +398,8 @@ fn an_hlg_clip_is_tone_mapped_like_the_reference_in_posters_and_renders() {
         "poster luma {l:.1} sat {sat:.3}, reference {rl:.1} {rsat:.3}"
     );
     // The same frame read as if it were SDR is far off: this test can fail.
-    let naive = dir.path().join("naive.png");
-    ffmpeg(&[
-        "-i",
-        clip.to_str().unwrap(),
-        "-frames:v",
-        "1",
-        "-vf",
-        "scale=512:288,format=rgb24",
-        naive.to_str().unwrap(),
-    ]);
-    let (nl, nsat) = luma_and_saturation(&image::open(&naive).unwrap().to_rgb8());
+    let naive = frame_of(&clip, "0", "scale=512:288,format=rgb24", dir.path());
+    let (nl, nsat) = luma_and_saturation(&naive);
     assert!(
         (nl - rl).abs() > 6.0 || (nsat - rsat).abs() > 0.05,
         "untone-mapped luma {nl:.1} sat {nsat:.3} is indistinguishable from the reference"
@@ -382,19 +413,13 @@ fn an_hlg_clip_is_tone_mapped_like_the_reference_in_posters_and_renders() {
     );
     let out = dir.path().join("mixed.mp4");
     render::render_video(&s.lib, &cleared, &doc, &out, &mut |_| true).unwrap();
-    let frame = dir.path().join("frame.png");
-    ffmpeg(&[
-        "-ss",
+    let frame = frame_of(
+        &out,
         "0.5",
-        "-i",
-        out.to_str().unwrap(),
-        "-frames:v",
-        "1",
-        "-vf",
         "scale=512:288:in_color_matrix=bt709",
-        frame.to_str().unwrap(),
-    ]);
-    let (fl, fsat) = luma_and_saturation(&image::open(&frame).unwrap().to_rgb8());
+        dir.path(),
+    );
+    let (fl, fsat) = luma_and_saturation(&frame);
     assert!(
         (fl - rl).abs() <= 6.0 && (fsat - rsat).abs() <= 0.06,
         "rendered HLG luma {fl:.1} sat {fsat:.3}, reference {rl:.1} {rsat:.3}"
@@ -423,22 +448,34 @@ fn an_hlg_clip_is_tone_mapped_like_the_reference_in_posters_and_renders() {
     }
 }
 
+/// Phones that record PQ (some Android models, HDR10) get the same treatment.
+#[test]
+fn a_pq_clip_is_recognised_and_tone_mapped_like_the_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    let clip = hdr_clip(dir.path(), "pq.mp4", "smpte2084");
+    let s = ingest(&[&clip], None);
+    let a = asset_named(&s.lib, "pq.mp4");
+    assert!(a.hdr);
+    assert_eq!(a.transfer.as_deref(), Some("PQ"));
+    assert!(
+        a.colour.starts_with("HDR (PQ, BT.2020, 10-bit)"),
+        "{}",
+        a.colour
+    );
+    let (l, sat) = luma_and_saturation(&thumb(&s, &a.hash));
+    let (rl, rsat) = luma_and_saturation(&reference_tonemap(&clip, dir.path(), "512:288"));
+    assert!(
+        (l - rl).abs() <= 6.0 && (sat - rsat).abs() <= 0.05,
+        "PQ poster luma {l:.1} sat {sat:.3}, reference {rl:.1} {rsat:.3}"
+    );
+}
+
 #[test]
 fn location_in_clips_is_catalogued_and_never_exported() {
     let dir = tempfile::tempdir().unwrap();
     let plain = dir.path().join("plain.mov");
     let located = dir.path().join("located.mov");
-    ffmpeg(&[
-        "-f",
-        "lavfi",
-        "-i",
-        "testsrc2=size=320x240:rate=30:duration=1",
-        "-c:v",
-        "libx264",
-        "-pix_fmt",
-        "yuv420p",
-        plain.to_str().unwrap(),
-    ]);
+    test_clip(&plain);
     ffmpeg(&[
         "-i",
         plain.to_str().unwrap(),
@@ -477,17 +514,7 @@ fn location_in_clips_is_catalogued_and_never_exported() {
 fn an_encrypted_clip_is_named_as_drm_not_as_damage() {
     let dir = tempfile::tempdir().unwrap();
     let clear = dir.path().join("clear.mp4");
-    ffmpeg(&[
-        "-f",
-        "lavfi",
-        "-i",
-        "testsrc2=size=320x240:rate=30:duration=1",
-        "-c:v",
-        "libx264",
-        "-pix_fmt",
-        "yuv420p",
-        clear.to_str().unwrap(),
-    ]);
+    test_clip(&clear);
     // What Common Encryption does to the index: the sample entry becomes `encv`.
     let mut bytes = std::fs::read(&clear).unwrap();
     let stsd = bytes.windows(4).position(|w| w == b"stsd").unwrap();

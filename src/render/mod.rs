@@ -592,7 +592,10 @@ fn render_to(
                     &source,
                     item,
                     n,
-                    true,
+                    Picture::Frames {
+                        size: (width, height),
+                        rotation,
+                    },
                     &mut |pic, repeats| {
                         // Composed once however many output frames this source frame
                         // covers (a 25 fps clip in a 30 fps piece repeats one in five).
@@ -694,6 +697,37 @@ fn load_photo(source: &Path) -> Result<RgbImage, RenderError> {
     })
 }
 
+/// What a pass over a clip wants: its sound only, or its frames for an output of `size`,
+/// to be turned `rotation`° clockwise (HDR frames are tone-mapped no larger than needed).
+#[derive(Clone, Copy)]
+enum Picture {
+    SoundOnly,
+    Frames { size: (u32, u32), rotation: u16 },
+}
+
+/// The long side a stored `w`×`h` frame needs, turned `rotation`°, to fill `size` with
+/// `fit`, when that is less than it has.
+fn needed_long_side(
+    (w, h): (u32, u32),
+    rotation: u16,
+    (ow, oh): (u32, u32),
+    fit: crate::piece::Fit,
+) -> Option<u32> {
+    let (dw, dh) = match rotation {
+        90 | 270 => (f64::from(h), f64::from(w)),
+        _ => (f64::from(w), f64::from(h)),
+    };
+    let (ow, oh) = (f64::from(ow), f64::from(oh));
+    let need = match fit {
+        // Cropping fills the frame: the larger ratio.
+        crate::piece::Fit::Crop => (ow / dw).max(oh / dh),
+        // Letterbox and blurred fill show it whole: the smaller (the blurred copy behind
+        // needs far less).
+        _ => (ow / dw).min(oh / dh),
+    };
+    (need < 1.0).then(|| (dw.max(dh) * need).ceil() as u32)
+}
+
 /// Decodes `item`'s trim of a clip: exactly `n` output frames (30 fps, repeating or
 /// dropping source frames as the rates differ) to `emit`, each source frame once with the
 /// number of output frames it covers, and its audio as 48 kHz stereo. Frames come as
@@ -702,10 +736,11 @@ fn decode_range(
     source: &Path,
     item: &Item,
     n: u64,
-    video: bool,
+    picture: Picture,
     emit: &mut dyn FnMut(&Yuv, u64) -> Result<(), RenderError>,
     audio: &mut Vec<[f32; 2]>,
 ) -> Result<(), RenderError> {
+    let video = matches!(picture, Picture::Frames { .. });
     let src_err = |why: String| RenderError::Source {
         path: source.to_path_buf(),
         why,
@@ -718,7 +753,15 @@ fn decode_range(
     let vidx = vstream.index();
     let vtb = vstream.time_base();
     let mut vdec = ff::codec::context::Context::from_parameters(vstream.parameters())
-        .and_then(|c| c.decoder().video())
+        .and_then(|mut c| {
+            // Phones' 4K HEVC is too slow to decode on one core; FFmpeg picks the count.
+            c.set_threading(ff::codec::threading::Config {
+                kind: ff::codec::threading::Type::Frame,
+                count: 0,
+                safe: false,
+            });
+            c.decoder().video()
+        })
         .map_err(|e| src_err(e.to_string()))?;
     let astream = ictx
         .streams()
@@ -767,10 +810,22 @@ fn decode_range(
         let taken = std::mem::replace(decoded, frame::Video::empty());
         let pic = if colour.is_hdr() {
             if to_sdr.is_none() {
-                let input = (taken.width(), taken.height(), taken.format());
+                let (w, h) = (taken.width(), taken.height());
+                // The float stage is the costly one: shrink first to what the output needs.
+                let max_side = match picture {
+                    Picture::Frames { size, rotation } => {
+                        needed_long_side((w, h), rotation, size, item.fit)
+                    }
+                    Picture::SoundOnly => None,
+                };
                 to_sdr = Some(
-                    crate::media::ToSdr::new(input, &colour, Pixel::YUV420P, None)
-                        .map_err(src_err)?,
+                    crate::media::ToSdr::new(
+                        (w, h, taken.format()),
+                        &colour,
+                        Pixel::YUV420P,
+                        max_side,
+                    )
+                    .map_err(src_err)?,
                 );
             }
             let sdr = to_sdr.as_mut().map(|t| t.run(&taken)).transpose();
@@ -865,4 +920,40 @@ fn decode_range(
     }
     audio.truncate(wanted_samples);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::needed_long_side;
+    use crate::piece::Fit;
+
+    /// HDR frames are tone-mapped at the size the output needs, never smaller.
+    #[test]
+    fn an_hdr_frame_is_shrunk_only_to_what_the_output_needs() {
+        // 4K landscape into 1080p landscape: half size.
+        assert_eq!(
+            needed_long_side((3840, 2160), 0, (1920, 1080), Fit::Crop),
+            Some(1920)
+        );
+        // 4K landscape cropped into a vertical 1080×1920: the height must stay 1920.
+        assert_eq!(
+            needed_long_side((3840, 2160), 0, (1080, 1920), Fit::Crop),
+            Some(3414)
+        );
+        // An iPhone's portrait clip, stored landscape and turned 90°, into a vertical cut.
+        assert_eq!(
+            needed_long_side((3840, 2160), 90, (1080, 1920), Fit::Crop),
+            Some(1920)
+        );
+        // Letterboxed into a square: the long side fits the frame.
+        assert_eq!(
+            needed_long_side((3840, 2160), 0, (1080, 1080), Fit::Letterbox),
+            Some(1080)
+        );
+        // Smaller than the output: left alone.
+        assert_eq!(
+            needed_long_side((1280, 720), 0, (1920, 1080), Fit::Crop),
+            None
+        );
+    }
 }

@@ -10,7 +10,7 @@ use std::fs;
 use std::path::Path;
 
 use super::yuv::{self, Rect};
-use super::{decode_range, Quality, RenderError, Sink, SAMPLES_PER_FRAME};
+use super::{decode_range, Picture, Quality, RenderError, Sink, SAMPLES_PER_FRAME};
 use crate::piece::{Fit, Item, FPS};
 
 /// Long side of a proxy.
@@ -44,14 +44,21 @@ pub fn sdr_proxy(
     let result = (|| {
         let mut sink = Sink::open(&partial, size, Quality::Preview)?;
         let mut sound = Vec::new();
-        decode_range(source, &item, n, false, &mut |_, _| Ok(()), &mut sound)?;
+        decode_range(
+            source,
+            &item,
+            n,
+            Picture::SoundOnly,
+            &mut |_, _| Ok(()),
+            &mut sound,
+        )?;
         sound.resize(n as usize * SAMPLES_PER_FRAME, [0.0, 0.0]);
         sink.encode_sound(sound)?;
         decode_range(
             source,
             &item,
             n,
-            true,
+            Picture::Frames { size, rotation },
             &mut |pic, repeats| {
                 let crop = match rotation {
                     90 | 270 => Rect::of(pic.height(), pic.width()),

@@ -10,7 +10,7 @@ use ff::ChannelLayout;
 use ffmpeg_next as ff;
 
 use super::{
-    crossfade_frames, decode_range, dip_frames, dip_gain, RenderError, SAMPLES_PER_FRAME,
+    crossfade_frames, decode_range, dip_frames, dip_gain, Picture, RenderError, SAMPLES_PER_FRAME,
     SAMPLE_RATE,
 };
 use crate::library::Library;
@@ -164,7 +164,7 @@ fn arrange(
                 &store.original(&src.hash),
                 item,
                 n,
-                false,
+                Picture::SoundOnly,
                 &mut |_, _| Ok(()),
                 &mut audio,
             )?;
