@@ -204,8 +204,10 @@ fn write_all(
         if i == 0 && !dir.join("poster.jpg").exists() {
             if let Some(poster) = &done.poster {
                 let path = dir.join("poster.jpg");
-                // Our own pixels only: no metadata from any customer file is carried over.
-                fs::write(&path, crate::media::encode_jpeg(poster, 90)).map_err(io(&path))?;
+                // Our own pixels only (no metadata from any customer file), tagged sRGB.
+                let jpeg = crate::media::encode_srgb(poster, image::ImageFormat::Jpeg)
+                    .unwrap_or_else(|_| crate::media::encode_jpeg(poster, 90));
+                fs::write(&path, jpeg).map_err(io(&path))?;
             }
         }
         outputs.push(OutputFile {
