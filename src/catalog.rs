@@ -146,8 +146,8 @@ pub struct Source {
     pub kind: Kind,
     pub width: u32,
     pub height: u32,
-    pub exif_orientation: Option<u8>,
-    /// Display-matrix rotation of a clip, clockwise, in degrees (0, 90, 180, 270).
+    /// Display-matrix rotation of a clip, clockwise, in degrees (0, 90, 180, 270). (A
+    /// photo's orientation is read from the file itself when it is decoded.)
     pub rotation: u16,
     pub duration_ms: Option<u64>,
 }
@@ -187,11 +187,11 @@ pub fn sources(conn: &Connection, ids: &[i64]) -> Result<Vec<Source>> {
         if !matches!(rotation, 0 | 90 | 180 | 270) {
             return Err(damaged(format!("rotation {rotation}")));
         }
-        let exif_orientation = match orientation {
-            None => None,
-            Some(o @ 1..=8) => Some(o as u8),
-            Some(o) => return Err(damaged(format!("EXIF orientation {o}"))),
-        };
+        // Not used to decode (the file says), but a value the catalog never writes is
+        // still a sign of hands on the database.
+        if let Some(o) = orientation.filter(|o| !(1..=8).contains(o)) {
+            return Err(damaged(format!("EXIF orientation {o}")));
+        }
         let duration_ms = match (kind, duration) {
             (Kind::Clip, Some(d)) if d > 0 => Some(d as u64),
             (Kind::Clip, d) => return Err(damaged(format!("clip duration {d:?}"))),
@@ -203,7 +203,6 @@ pub fn sources(conn: &Connection, ids: &[i64]) -> Result<Vec<Source>> {
             kind,
             width,
             height,
-            exif_orientation,
             rotation: rotation as u16,
             duration_ms,
         });

@@ -191,6 +191,42 @@ mod tests {
         assert_eq!(r.headers()[header::CONTENT_TYPE], "image/jpeg");
     }
 
+    /// `/view/` shows what the webview can decode and nothing else: a JPEG original as it
+    /// is, a HEIC's JPEG rendition in its place, and a HEIC without one not at all.
+    #[test]
+    fn view_serves_a_rendition_in_place_of_what_the_webview_cannot_decode() {
+        let (_t, root) = library();
+        let store = Store::new(&root);
+        let jpeg = chorus::library::ContentHash::parse(HASH).unwrap();
+        assert_eq!(
+            resolve(&root, &format!("/view/{HASH}")).unwrap(),
+            store.original(&jpeg).canonicalize().unwrap()
+        );
+        let heic_hash = "cd".repeat(32);
+        let heic = chorus::library::ContentHash::parse(&heic_hash).unwrap();
+        let original = store.original(&heic);
+        std::fs::create_dir_all(original.parent().unwrap()).unwrap();
+        std::fs::write(&original, b"\0\0\0\x18ftypheic\0\0\0\0mif1heic").unwrap();
+        assert_eq!(
+            resolve(&root, &format!("/view/{heic_hash}")),
+            Err(Refusal::NotFound),
+            "never the HEIC itself"
+        );
+        let view = store.display(&heic);
+        std::fs::create_dir_all(view.parent().unwrap()).unwrap();
+        std::fs::write(&view, b"\xFF\xD8\xFFview").unwrap();
+        let r = respond(Some(&root), &format!("/view/{heic_hash}"), None);
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.headers()[header::CONTENT_TYPE], "image/jpeg");
+        for bad in [
+            "/view/../secret.txt",
+            "/view/%2e%2e%2fsecret.txt",
+            "/view/ABC",
+        ] {
+            assert!(resolve(&root, bad).is_err(), "{bad}");
+        }
+    }
+
     #[test]
     fn refuses_traversal_however_it_is_spelled() {
         let (_t, root) = library();

@@ -75,12 +75,17 @@ pub fn playable(store: &Store, hash: &ContentHash) -> Result<PathBuf> {
             }
         }
         _ => {
+            // The player asks in many ranges: a copy already made answers without a probe
+            // (only HDR clips ever get one).
+            let proxy = store.sdr_proxy(hash);
+            if proxy.is_file() {
+                return Ok(proxy);
+            }
             let look = media::clip_look(&original)
                 .map_err(|e| Error::new(ErrorKind::Invalid, e.to_string()))?;
             if !look.colour.is_hdr() {
                 return Ok(original);
             }
-            let proxy = store.sdr_proxy(hash);
             // One maker at a time: the player asks for a clip in several ranges at once.
             static MAKING: Mutex<()> = Mutex::new(());
             let _turn = MAKING.lock().unwrap_or_else(|p| p.into_inner());

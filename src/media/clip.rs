@@ -619,6 +619,7 @@ fn has_location(meta: &ff::DictionaryRef) -> bool {
 }
 
 fn looks_like_iso6709(v: &str) -> bool {
+    // A latitude then a longitude, each signed: "+48.8584+002.2945/", "-33.86+151.21+5.0/".
     let v = v.trim();
     let mut chars = v.chars();
     matches!(chars.next(), Some('+' | '-'))
@@ -764,5 +765,26 @@ fn open_error(e: ff::Error, container: &str) -> MediaError {
             MediaError::Unreadable(std::io::Error::from_raw_os_error(errno))
         }
         other => MediaError::Corrupt(format!("FFmpeg cannot open it ({other})")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_like_iso6709;
+
+    /// Only an ISO 6709 position counts as a location: a camera app's free text under the
+    /// same key ("Home", an empty string, a lone sign) does not flag a clip as located.
+    #[test]
+    fn only_iso_6709_positions_count_as_a_location() {
+        for yes in [
+            "+48.8584+002.2945/",
+            "-33.8688+151.2093+025.000/",
+            " +35.03+135.95/ ",
+        ] {
+            assert!(looks_like_iso6709(yes), "{yes}");
+        }
+        for no in ["", "+", "Home", "48.8584,2.2945", "+abc", "-", "++"] {
+            assert!(!looks_like_iso6709(no), "{no}");
+        }
     }
 }

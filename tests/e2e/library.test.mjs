@@ -275,6 +275,8 @@ test("an iPhone's HEIC photo shows upright, with its colour and location in word
   assert.match(await text(driver, '#meta-colour'), /Display P3/);
   assert.match(await text(driver, '#meta-location'), /GPS/);
   await shot(driver, '11-heic-photo');
+  await driver.executeScript(() => document.querySelector('#meta-colour').scrollIntoView({ block: 'center' }));
+  await shot(driver, '11b-heic-details');
   await (await $(driver, '#asset-close')).click();
 });
 
@@ -287,5 +289,7 @@ test('an HDR phone clip plays from its SDR copy, upright', async () => {
   const seen = await playsPast(driver, 'video#player', 0.05, 'the HDR clip to play');
   assert.deepEqual([seen.width, seen.height], [720, 1280], 'played upright');
   await shot(driver, '12-hdr-clip');
+  await driver.executeScript(() => document.querySelector('#meta-colour').scrollIntoView({ block: 'center' }));
+  await shot(driver, '12b-hdr-details');
   await (await $(driver, '#asset-close')).click();
 });
