@@ -26,6 +26,7 @@ fn item(s: &Ingested, name: &str, in_ms: u64, out_ms: u64) -> piece::Item {
         fit: piece::Fit::BlurredFill,
         transition: piece::Transition::default(),
         credit: a.contributor.and_then(|c| c.handle).unwrap_or_default(),
+        sound: Default::default(),
     }
 }
 

@@ -8,31 +8,15 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use chorus::api::rights::GrantForm;
-use chorus::campaign;
 use chorus::ingest::Status;
 use chorus::library::ContentHash;
-use chorus::piece::{self, Fit, Transition};
+use chorus::piece;
 use chorus::render;
-use chorus::rights::{self, Age, Channel, Usage};
 use common::*;
 use image::RgbImage;
 
 fn phone() -> PathBuf {
     repo().join("tests/fixtures/phone")
-}
-
-fn ffmpeg(args: &[&str]) {
-    let out = Command::new("ffmpeg")
-        .args(["-y", "-hide_banner", "-loglevel", "error"])
-        .args(args)
-        .output()
-        .expect("ffmpeg runs (scripts/bootstrap.sh test installs it)");
-    assert!(
-        out.status.success(),
-        "ffmpeg {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// A one-second H.264 test pattern, as a camera app without metadata would write it.
@@ -86,72 +70,9 @@ fn luma_and_saturation(img: &RgbImage) -> (f64, f64) {
     (luma / n, sat / n)
 }
 
-/// Ingests `files` with a form export naming their contributor (no consent on it: the
-/// tests record the grant themselves).
-fn ingest_from_someone(files: &[&Path]) -> Ingested {
-    let dir = tempfile::tempdir().unwrap();
-    let csv = dir.path().join("form.csv");
-    let mut rows = String::from("Submitted At,Handle,Full Name,Email,File\n");
-    for f in files {
-        let name = f.file_name().unwrap().to_string_lossy();
-        rows.push_str(&format!(
-            "2026-11-01T10:00:00Z,@phone.tester,Pat Tester,pat@example.com,{name}\n"
-        ));
-    }
-    std::fs::write(&csv, rows).unwrap();
-    ingest(files, Some(&csv))
-}
-
 fn thumb(s: &Ingested, hash: &str) -> RgbImage {
     let hash = ContentHash::parse(hash).unwrap();
     image::open(s.lib.store().thumb(&hash)).unwrap().to_rgb8()
-}
-
-/// A montage of whole clips, cleared for the web in the US for 2027.
-fn cleared_montage(
-    s: &mut Ingested,
-    items: Vec<piece::Item>,
-) -> (piece::PieceDoc, rights::ClearedForUse) {
-    let ids: Vec<i64> = items.iter().map(|i| i.asset_id).collect();
-    chorus::api::rights::grant(
-        &mut s.lib,
-        &GrantForm {
-            asset_ids: ids.clone(),
-            contributor_id: None,
-            channels: vec![Channel::Web],
-            territories: vec!["US".into()],
-            valid_from: None,
-            valid_until: None,
-            age: Age::Adult,
-            guardian: None,
-            evidence: "Yes, use my photos and clips on your website.".into(),
-            source: "release".into(),
-        },
-    )
-    .unwrap();
-    let usage = Usage {
-        channels: [Channel::Web].into(),
-        territories: ["US".to_string()].into(),
-        starts_on: campaign::parse_date("2027-03-01").unwrap(),
-        ends_on: campaign::parse_date("2027-03-31").unwrap(),
-    };
-    let c = campaign::create(s.lib.conn(), "Phones", &usage).unwrap();
-    let cleared = rights::require_cleared(s.lib.conn(), &c, &ids).unwrap();
-    (montage("phones", piece::Preset::Hero16x9, items), cleared)
-}
-
-fn clip_item(id: i64, in_ms: u64, out_ms: u64) -> piece::Item {
-    piece::Item {
-        asset_id: id,
-        source_hash: String::new(),
-        kind: chorus::media::Kind::Clip,
-        in_ms,
-        out_ms,
-        pan_zoom: false,
-        fit: Fit::Crop,
-        transition: Transition::default(),
-        credit: String::new(),
-    }
 }
 
 #[test]

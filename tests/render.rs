@@ -109,6 +109,7 @@ fn a_rotated_clip_in_a_wide_frame_is_upright_over_a_blurred_fill() {
         fit,
         transition: piece::Transition::default(),
         credit: "@benskates".into(),
+        sound: Default::default(),
     };
     let doc = |fit| montage("one", piece::Preset::Hero16x9, vec![item(fit)]);
     let cleared = rights::require_cleared(s.lib.conn(), &c, &[clip.id]).unwrap();
@@ -229,6 +230,7 @@ fn credit_lines_show_and_a_dip_goes_through_black() {
         fit: piece::Fit::Letterbox,
         transition,
         credit: credit.into(),
+        sound: Default::default(),
     };
     let dip = piece::Transition {
         kind: piece::TransitionKind::DipToBlack,
@@ -274,34 +276,6 @@ fn credit_lines_show_and_a_dip_goes_through_black() {
         edge * 5 < mid,
         "fading out to black at the cut: {edge} vs {mid}"
     );
-}
-
-/// A file's audio decoded again through ffmpeg-next: the left and right channels, after
-/// checking it is 48 kHz stereo.
-fn decoded_audio(path: &Path) -> (Vec<f32>, Vec<f32>) {
-    use ffmpeg_next as ff;
-    let mut ictx = ff::format::input(&path).unwrap();
-    let stream = ictx.streams().best(ff::media::Type::Audio).unwrap();
-    let index = stream.index();
-    let mut dec = ff::codec::context::Context::from_parameters(stream.parameters())
-        .unwrap()
-        .decoder()
-        .audio()
-        .unwrap();
-    let (mut left, mut right) = (Vec::new(), Vec::new());
-    let mut frame = ff::util::frame::Audio::empty();
-    for (s, p) in ictx.packets() {
-        if s.index() != index {
-            continue;
-        }
-        dec.send_packet(&p).unwrap();
-        while dec.receive_frame(&mut frame).is_ok() {
-            assert_eq!((frame.rate(), frame.channels()), (48_000, 2));
-            left.extend_from_slice(frame.plane::<f32>(0));
-            right.extend_from_slice(frame.plane::<f32>(1));
-        }
-    }
-    (left, right)
 }
 
 /// Integrated loudness (LUFS) of a file's audio, measured again from the file.
@@ -368,6 +342,7 @@ fn silent_mono_low_rate_and_rotated_clips_all_render() {
             fit: piece::Fit::Crop,
             transition: piece::Transition::default(),
             credit: String::new(),
+            sound: Default::default(),
         }
     })
     .collect();
@@ -401,6 +376,7 @@ fn a_crossfade_overlaps_two_items_by_its_length() {
             fit: piece::Fit::Letterbox,
             transition,
             credit: String::new(),
+            sound: Default::default(),
         }
     };
     let xfade = piece::Transition {
@@ -617,6 +593,7 @@ fn the_music_bed_fills_silence_and_the_whole_mix_meets_the_target() {
         fit: piece::Fit::Crop,
         transition: piece::Transition::default(),
         credit: String::new(),
+        sound: Default::default(),
     };
     let items = vec![item(&photo), item(&clip)];
     let cleared = rights::require_cleared(s.lib.conn(), &c, &[photo.id, clip.id]).unwrap();
@@ -641,10 +618,11 @@ fn the_music_bed_fills_silence_and_the_whole_mix_meets_the_target() {
     // The loudness target holds for the whole mix, bed included.
     let loud = loudness_of(&a);
     assert!((loud + 14.0).abs() <= 1.0, "mix at {loud:.2} LUFS");
-    // The voice stays on top: the clip section is louder than the bed alone.
+    // The voice stays on top, the bed close under it: the clip section is louder than the
+    // bed alone, but not by so much that the piece jumps between them.
     let voice_section = level_db(&a, 3700, 5300);
     assert!(
-        voice_section > bed_level + 6.0,
+        (1.0..=6.0).contains(&(voice_section - bed_level)),
         "voice {voice_section:.1} vs bed {bed_level:.1}"
     );
 }

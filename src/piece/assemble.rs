@@ -169,6 +169,7 @@ pub fn auto_montage(
                 fit: Fit::BlurredFill,
                 transition: Transition::default(),
                 credit: credit(a),
+                sound: Default::default(),
             }
         })
         .collect();
@@ -183,6 +184,7 @@ pub fn auto_montage(
             card_ms: CARD_MS,
             music_bed: true,
             target_lufs: -14.0,
+            bed_db: 0.0,
             target_ms: length_s * 1000,
         }),
     };

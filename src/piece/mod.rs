@@ -115,6 +115,28 @@ pub struct Item {
     pub transition: Transition,
     /// The on-screen credit, "@handle" unless edited.
     pub credit: String,
+    /// How the item's own sound sits in the mix.
+    #[serde(default)]
+    pub sound: ItemSound,
+}
+
+/// An item's sound in the mix, on top of the automatic levelling that brings every clip
+/// to one dialogue level. A photo has no sound: its fields stay at their defaults.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ItemSound {
+    /// Extra gain after levelling, in dB (`SOUND_GAIN_DB`).
+    #[serde(default)]
+    pub gain_db: f64,
+    /// No sound from this item at all.
+    #[serde(default)]
+    pub mute: bool,
+    /// J-cut: the sound starts this long before the picture (taken from before the trim).
+    #[serde(default)]
+    pub lead_ms: u64,
+    /// L-cut: the sound runs on this long after the picture (taken from after the trim).
+    #[serde(default)]
+    pub trail_ms: u64,
 }
 
 impl Item {
@@ -134,6 +156,9 @@ pub struct Montage {
     pub music_bed: bool,
     /// Integrated loudness the render normalises to (EBU R128), e.g. -14 for web.
     pub target_lufs: f64,
+    /// The bed's level in dB against where Chorus sets it (just under the voices).
+    #[serde(default)]
+    pub bed_db: f64,
     /// The length the piece is meant to run (auto-assemble's 6, 15, 30 or 60 s); 0 when
     /// none was set. Editors show the running total against it.
     #[serde(default)]
@@ -350,6 +375,19 @@ pub const MAX_ANIMATED_MS: u64 = 5 * 60 * 1000;
 pub const MAX_CREDIT_CHARS: usize = 120;
 pub const MAX_NAME_CHARS: usize = 120;
 pub const LUFS_RANGE: (f64, f64) = (-40.0, -5.0);
+/// An item's or the bed's gain against the automatic level, in dB.
+pub const SOUND_GAIN_DB: (f64, f64) = (-24.0, 12.0);
+/// How far sound may lead or trail its picture (J- and L-cuts).
+pub const MAX_SOUND_SHIFT_MS: u64 = 2_000;
+
+fn check_gain(what: &str, db: f64, problems: &mut Vec<String>) {
+    let (lo, hi) = SOUND_GAIN_DB;
+    if !(lo..=hi).contains(&db) {
+        problems.push(format!(
+            "{what} is {db} dB; it must be from {lo} to {hi} dB (0 is the automatic level)"
+        ));
+    }
+}
 
 fn limit(what: &str, v: u64, min: u64, max: u64, unit: &str, problems: &mut Vec<String>) {
     if v < min || v > max {
@@ -418,6 +456,7 @@ impl Montage {
             problems,
         );
         check_lufs(self.target_lufs, problems);
+        check_gain("the bed's level", self.bed_db, problems);
         for (n, item) in self.items.iter().enumerate() {
             let at = format!("item {}", n + 1);
             limit(
@@ -445,6 +484,32 @@ impl Montage {
                 problems,
             );
             check_credit(&at, &item.credit, problems);
+            check_gain(
+                &format!("{at}: the sound level"),
+                item.sound.gain_db,
+                problems,
+            );
+            for (what, ms) in [
+                ("leads", item.sound.lead_ms),
+                ("trails", item.sound.trail_ms),
+            ] {
+                if ms > MAX_SOUND_SHIFT_MS {
+                    problems.push(format!(
+                        "{at}: the sound {what} the picture by {ms} ms; at most {MAX_SOUND_SHIFT_MS} ms"
+                    ));
+                }
+            }
+            if item.kind == Kind::Photo && (item.sound.lead_ms > 0 || item.sound.trail_ms > 0) {
+                problems.push(format!(
+                    "{at}: a photo has no sound to lead or trail its picture"
+                ));
+            }
+            if item.sound.lead_ms > item.in_ms {
+                problems.push(format!(
+                    "{at}: the sound leads by {} ms but the trim starts {} ms into the clip; trim later or lead less",
+                    item.sound.lead_ms, item.in_ms
+                ));
+            }
             if item.out_ms <= item.in_ms {
                 problems.push(format!(
                     "{at}: ends ({} ms) before it starts ({} ms)",
@@ -473,6 +538,12 @@ impl Montage {
                         problems.push(format!(
                             "{at}: trim ends at {} ms but the clip lasts {d} ms",
                             item.out_ms
+                        ));
+                    } else if item.out_ms.saturating_add(item.sound.trail_ms) > *d {
+                        problems.push(format!(
+                            "{at}: the sound trails by {} ms but the clip ends {} ms after the trim; trim earlier or trail less",
+                            item.sound.trail_ms,
+                            d - item.out_ms
                         ));
                     }
                 }

@@ -39,6 +39,7 @@ pub fn sdr_proxy(
         fit: Fit::Letterbox,
         transition: Default::default(),
         credit: String::new(),
+        sound: Default::default(),
     };
     let partial = out.with_extension("mp4.partial");
     let result = (|| {

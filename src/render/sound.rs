@@ -34,10 +34,22 @@ pub const KEYS: &[(&str, &str)] = &[
     ),
 ];
 
-/// The bed sits this far under the clips' sound (LU), and dips this far more (dB) while
-/// someone speaks.
-const BED_UNDER_VOICES_LU: f64 = 9.0;
-const DUCK_DB: f32 = -10.0;
+/// Every clip's sound is brought to this loudness (EBU R128 over what the piece uses)
+/// before the mix, so a shouted clip and a whispered one sit at one level.
+const DIALOGUE_LUFS: f64 = -23.0;
+/// Levelling boosts a quiet clip by at most this much (more would be all hiss) and cuts a
+/// loud one by at most the other.
+const LEVEL_DB: (f64, f64) = (-30.0, 15.0);
+/// The bed fills the gaps this far under the voices (LU), and dips this far more (dB)
+/// while someone speaks.
+const BED_UNDER_VOICES_LU: f64 = 3.0;
+const DUCK_DB: f32 = -9.0;
+/// Every edge of a clip's sound fades over this long, so no cut clicks.
+const EDGE_FADE: usize = SAMPLE_RATE as usize / 100;
+/// The limiter keeps sample peaks under this, leaving room for the peaks between samples
+/// (true peak, measured afterwards, must stay at or under -1 dBTP).
+const LIMIT_DBFS: f64 = -1.5;
+const TRUE_PEAK_DBTP: f64 = -1.0;
 /// Band energy (RMS, 300-3400 Hz) above which a 20 ms block counts as voice.
 const VOICE_RMS: f32 = 0.008;
 const BLOCK: usize = (SAMPLE_RATE / 50) as usize;
@@ -79,24 +91,26 @@ pub fn soundtrack(
     montage: &Montage,
     frames: u64,
 ) -> Result<Vec<Stereo>, RenderError> {
-    let voices = arrange(lib, cleared, montage)?;
-    mix(lib, voices, montage.music_bed, montage.target_lufs, frames)
+    let voices = arrange(lib, cleared, montage, frames)?;
+    let bed = montage.music_bed.then_some(montage.bed_db);
+    mix(lib, voices, bed, montage.target_lufs, frames)
 }
 
-/// Lays the bed (if wanted) under `voices`, ducked wherever they speak, and brings the
-/// whole mix to `target_lufs`. The result is exactly `frames` frames long. Mixed in
-/// place, the bed read sample by sample: one piece-length buffer in all.
+/// Lays the bed (if `bed` gives its level against the automatic one) under `voices`,
+/// ducked wherever they speak, and brings the whole mix to `target_lufs` with true peak
+/// at most -1 dBTP. The result is exactly `frames` frames long. Mixed in place, the bed
+/// read sample by sample: one piece-length buffer in all.
 pub fn mix(
     lib: &Library,
     voices: Vec<Stereo>,
-    music_bed: bool,
+    bed: Option<f64>,
     target_lufs: f64,
     frames: u64,
 ) -> Result<Vec<Stereo>, RenderError> {
     let len = frames as usize * SAMPLES_PER_FRAME;
     let mut mix = voices;
     mix.resize(len, [0.0; 2]);
-    if music_bed {
+    if let Some(bed_db) = bed {
         let path = bed_path(lib)?;
         let one = decode_audio(&path)?;
         if one.is_empty() {
@@ -106,10 +120,10 @@ pub fn mix(
             });
         }
         let bed = Looped::new(&one, len);
-        // Level the bed against the voices (if any), then duck it wherever they speak.
-        let bed_gain = match (loudness(&mix)?, measure(len, |j| bed.at(j))?) {
-            (Some((lv, _)), Some((lb, _))) => db_to_gain(lv - BED_UNDER_VOICES_LU - lb),
-            _ => 1.0,
+        // The bed just under the voices (if any), then ducked wherever they speak.
+        let bed_gain = match (integrated(&mix)?, measure(len, |j| bed.at(j), false)?) {
+            (Some(lv), Some((lb, _))) => db_to_gain(lv - BED_UNDER_VOICES_LU - lb + bed_db),
+            _ => db_to_gain(bed_db),
         };
         let duck = duck_envelope(&mix);
         for (j, (m, g)) in mix.iter_mut().zip(&duck).enumerate() {
@@ -118,97 +132,193 @@ pub fn mix(
             m[1] += b[1] * k;
         }
     }
-    let gain = match loudness(&mix)? {
-        Some((lufs, peak)) => {
-            let mut g = 10f64.powf((target_lufs - lufs) / 20.0);
-            let ceiling = 10f64.powf(-1.0 / 20.0);
-            if peak > 0.0 && peak * g > ceiling {
-                g = ceiling / peak;
-            }
-            g as f32
-        }
-        // Silence stays silence.
-        None => 1.0,
-    };
-    for s in &mut mix {
-        s[0] *= gain;
-        s[1] *= gain;
-    }
+    normalise(&mut mix, target_lufs)?;
     Ok(mix)
+}
+
+/// Brings `mix` to `target_lufs`, a look-ahead limiter holding the peaks that the gain
+/// would push over the ceiling; then, should a true peak still poke over -1 dBTP, pulls
+/// the whole down by that much. Silence stays silence.
+fn normalise(mix: &mut [Stereo], target_lufs: f64) -> Result<(), RenderError> {
+    for _ in 0..2 {
+        let Some(lufs) = integrated(mix)? else {
+            return Ok(());
+        };
+        let g = db_to_gain(target_lufs - lufs);
+        for s in mix.iter_mut() {
+            s[0] *= g;
+            s[1] *= g;
+        }
+        limit(mix, db_to_gain(LIMIT_DBFS));
+        // A second round makes up what the limiter took off the loudness.
+        if (target_lufs - lufs).abs() < 0.1 {
+            break;
+        }
+    }
+    if let Some((_, peak)) = loudness(mix)? {
+        let ceiling = f64::from(db_to_gain(TRUE_PEAK_DBTP));
+        if peak > ceiling {
+            let g = (ceiling / peak) as f32 * 0.995;
+            for s in mix.iter_mut() {
+                s[0] *= g;
+                s[1] *= g;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A look-ahead peak limiter: the gain at each sample is at most what keeps every sample
+/// within 5 ms either side under `ceiling`, smoothed over 5 ms (so it ramps down before a
+/// peak, never after it) and released over 150 ms.
+fn limit(mix: &mut [Stereo], ceiling: f32) {
+    let look = SAMPLE_RATE as usize / 200;
+    let need: Vec<f32> = mix
+        .iter()
+        .map(|s| {
+            let p = s[0].abs().max(s[1].abs());
+            if p > ceiling {
+                ceiling / p
+            } else {
+                1.0
+            }
+        })
+        .collect();
+    if need.iter().all(|g| *g >= 1.0) {
+        return;
+    }
+    // Sliding minimum over [j - look, j + look] (a monotonic deque of indices).
+    let mut floor = vec![1.0f32; mix.len()];
+    let mut window = std::collections::VecDeque::new();
+    for k in 0..mix.len() + look {
+        if k < mix.len() {
+            while window.back().is_some_and(|&b: &usize| need[b] >= need[k]) {
+                window.pop_back();
+            }
+            window.push_back(k);
+        }
+        if k >= look {
+            let j = k - look;
+            while window.front().is_some_and(|&f| f + look < j) {
+                window.pop_front();
+            }
+            if let Some(&f) = window.front() {
+                floor[j] = need[f];
+            }
+        }
+    }
+    // The mean of `floor` over [j - look, j]: each term is at most need[j], so the mean is.
+    let release = 1.0 - (-1.0 / (0.150 * SAMPLE_RATE as f32)).exp();
+    let (mut sum, mut g) = (0.0f64, 1.0f32);
+    for j in 0..mix.len() {
+        sum += f64::from(floor[j]);
+        if j > look {
+            sum -= f64::from(floor[j - look - 1]);
+        }
+        let smooth = (sum / (j.min(look) + 1) as f64) as f32;
+        g = smooth.min(g + (1.0 - g) * release);
+        mix[j][0] *= g;
+        mix[j][1] *= g;
+    }
 }
 
 fn db_to_gain(db: f64) -> f32 {
     10f64.powf(db / 20.0) as f32
 }
 
-/// The clips' sound on the piece's timeline: silence under cards and photos, dips to black
-/// as fades, crossfades as overlaps, exactly as the picture is cut.
+/// The clips' sound on the piece's timeline, `frames` long: each clip levelled to the
+/// dialogue level (and its own gain), leading or trailing its picture as the item says,
+/// with dips to black as fades, crossfades as overlaps and a short fade at every other
+/// edge; silence under cards and photos.
 fn arrange(
     lib: &Library,
     cleared: &ClearedForUse,
     montage: &Montage,
+    frames: u64,
 ) -> Result<Vec<Stereo>, RenderError> {
+    let spf = SAMPLES_PER_FRAME;
+    let len = frames as usize * spf;
+    let mut out: Vec<Stereo> = vec![[0.0; 2]; len];
     let card = (montage.card_ms * FPS + 500) / 1000;
-    let mut out: Vec<Stereo> = Vec::new();
-    if montage.intro_card {
-        out.resize(card as usize * SAMPLES_PER_FRAME, [0.0; 2]);
-    }
+    // Where the current item's picture starts, in frames.
+    let mut at = if montage.intro_card { card } else { 0 };
     let store = lib.store();
-    let mut held: Vec<Stereo> = Vec::new();
     for (index, item) in montage.items.iter().enumerate() {
         let n = (item.len_ms() * FPS + 500) / 1000;
-        let mut audio = Vec::new();
+        at = at.saturating_sub(crossfade_frames(montage, index));
         let src = super::source_of(cleared, item.asset_id)?;
-        if src.kind == Kind::Clip {
-            decode_range(
-                &store.original(&src.hash),
-                item,
-                n,
-                Picture::SoundOnly,
-                &mut |_, _| Ok(()),
-                &mut audio,
-            )?;
+        if src.kind != Kind::Clip || item.sound.mute {
+            at += n;
+            continue;
         }
-        audio.resize(n as usize * SAMPLES_PER_FRAME, [0.0; 2]);
-        let (fade_in, fade_out) = (dip_frames(montage, index), dip_frames(montage, index + 1));
-        for (f, chunk) in audio.chunks_mut(SAMPLES_PER_FRAME).enumerate() {
-            let g = dip_gain(f as u64, n, fade_in, fade_out);
-            for s in chunk {
-                s[0] *= g;
-                s[1] *= g;
+        // J- and L-cuts in whole frames, inside the clip and the piece.
+        let to_frames = |ms: u64| (ms * FPS + 500) / 1000;
+        let lead = to_frames(item.sound.lead_ms).min(at);
+        let trail = to_frames(item.sound.trail_ms).min(frames.saturating_sub(at + n));
+        let mut span = item.clone();
+        span.in_ms = item.in_ms.saturating_sub(crate::piece::ms_of(lead));
+        span.out_ms = item.out_ms + crate::piece::ms_of(trail);
+        let total = lead + n + trail;
+        let mut audio = Vec::new();
+        decode_range(
+            &store.original(&src.hash),
+            &span,
+            total,
+            Picture::SoundOnly,
+            &mut |_, _| Ok(()),
+            &mut audio,
+        )?;
+        audio.resize(total as usize * spf, [0.0; 2]);
+        let level = match integrated(&audio)? {
+            Some(lufs) => (DIALOGUE_LUFS - lufs).clamp(LEVEL_DB.0, LEVEL_DB.1),
+            None => 0.0,
+        };
+        let gain = db_to_gain(level + item.sound.gain_db);
+        // Dips to black fade the sound with the picture (over the picture's frames).
+        let (dip_in, dip_out) = (dip_frames(montage, index), dip_frames(montage, index + 1));
+        let k_in = (crossfade_frames(montage, index) as usize * spf).max(EDGE_FADE);
+        let k_out = (crossfade_frames(montage, index + 1) as usize * spf).max(EDGE_FADE);
+        let samples = audio.len();
+        let start = (at - lead) as usize * spf;
+        for (j, s) in audio.iter().enumerate() {
+            let f = (j / spf) as u64;
+            let picture_f = f.saturating_sub(lead).min(n.saturating_sub(1));
+            let mut g = gain * dip_gain(picture_f, n, dip_in, dip_out);
+            g *= ((j + 1) as f32 / k_in as f32).min(1.0);
+            g *= ((samples - j) as f32 / k_out as f32).min(1.0);
+            if let Some(o) = out.get_mut(start + j) {
+                o[0] += s[0] * g;
+                o[1] += s[1] * g;
             }
         }
-        let k_in = crossfade_frames(montage, index) as usize * SAMPLES_PER_FRAME;
-        let fade = k_in.min(held.len());
-        for (j, (new, old)) in audio.iter_mut().zip(&held).take(fade).enumerate() {
-            let a = (j + 1) as f32 / (fade + 1) as f32;
-            *new = [
-                old[0] * (1.0 - a) + new[0] * a,
-                old[1] * (1.0 - a) + new[1] * a,
-            ];
-        }
-        let k_out = crossfade_frames(montage, index + 1) as usize * SAMPLES_PER_FRAME;
-        let keep = audio.len() - k_out.min(audio.len());
-        held = audio.split_off(keep);
-        out.extend_from_slice(&audio);
-    }
-    if montage.outro_card {
-        out.resize(out.len() + card as usize * SAMPLES_PER_FRAME, [0.0; 2]);
+        at += n;
     }
     Ok(out)
 }
 
 /// Integrated loudness (LUFS) and true peak (linear) of a stereo buffer; `None` if silent.
 pub fn loudness(samples: &[Stereo]) -> Result<Option<(f64, f64)>, RenderError> {
-    measure(samples.len(), |j| samples[j])
+    measure(samples.len(), |j| samples[j], true)
 }
 
-/// `loudness` of `len` samples read one by one.
-fn measure(len: usize, at: impl Fn(usize) -> Stereo) -> Result<Option<(f64, f64)>, RenderError> {
+/// Integrated loudness alone (no true peak, which costs four times the work).
+fn integrated(samples: &[Stereo]) -> Result<Option<f64>, RenderError> {
+    Ok(measure(samples.len(), |j| samples[j], false)?.map(|(lufs, _)| lufs))
+}
+
+/// `loudness` of `len` samples read one by one; the peak is 0 unless `true_peak`.
+fn measure(
+    len: usize,
+    at: impl Fn(usize) -> Stereo,
+    true_peak: bool,
+) -> Result<Option<(f64, f64)>, RenderError> {
     let err = |e: ebur128::Error| RenderError::Encode(format!("loudness meter: {e:?}"));
-    let mut meter =
-        ebur128::EbuR128::new(2, SAMPLE_RATE, ebur128::Mode::I | ebur128::Mode::TRUE_PEAK)
-            .map_err(err)?;
+    let mode = if true_peak {
+        ebur128::Mode::I | ebur128::Mode::TRUE_PEAK
+    } else {
+        ebur128::Mode::I
+    };
+    let mut meter = ebur128::EbuR128::new(2, SAMPLE_RATE, mode).map_err(err)?;
     let second = SAMPLE_RATE as usize;
     let mut interleaved = Vec::with_capacity(2 * second);
     for start in (0..len).step_by(second) {
@@ -221,6 +331,7 @@ fn measure(len: usize, at: impl Fn(usize) -> Stereo) -> Result<Option<(f64, f64)
         return Ok(None);
     }
     let peak = (0..2)
+        .filter(|_| true_peak)
         .filter_map(|c| meter.true_peak(c).ok())
         .fold(0.0f64, f64::max);
     Ok(Some((lufs, peak)))

@@ -239,7 +239,13 @@ pub(super) fn animate_mosaic(
     let total = doc.duration_frames().max(1);
     let kit = brand::load(lib)?;
     let tiles = tiles(lib, cleared, m, width, height)?;
-    let soundtrack = sound::mix(lib, Vec::new(), m.music_bed, m.target_lufs, total)?;
+    let soundtrack = sound::mix(
+        lib,
+        Vec::new(),
+        m.music_bed.then_some(0.0),
+        m.target_lufs,
+        total,
+    )?;
     let mut out = Output::open(path, (width, height), quality, soundtrack)?;
     let reveal = (total * 6 / 10).max(1);
     let start =

@@ -3,11 +3,15 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
+use chorus::api::rights::GrantForm;
+use chorus::campaign;
 use chorus::catalog::{self, Asset, Filter};
 use chorus::ingest::{self, FileResult, Progress, Summary};
 use chorus::library::Library;
-use chorus::piece;
+use chorus::piece::{self, Fit, Transition};
+use chorus::rights::{self, Age, Channel, Usage};
 
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -108,7 +112,114 @@ pub fn montage(name: &str, preset: piece::Preset, items: Vec<piece::Item>) -> pi
             card_ms: 0,
             music_bed: false,
             target_lufs: -14.0,
+            bed_db: 0.0,
             target_ms: 0,
         }),
     }
+}
+
+/// Runs the ffmpeg CLI (test inputs and reference outputs), failing with its message.
+pub fn ffmpeg(args: &[&str]) {
+    let out = Command::new("ffmpeg")
+        .args(["-y", "-hide_banner", "-loglevel", "error"])
+        .args(args)
+        .output()
+        .expect("ffmpeg runs (scripts/bootstrap.sh test installs it)");
+    assert!(
+        out.status.success(),
+        "ffmpeg {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Ingests `files` with a form export naming their contributor (no consent on it: the
+/// tests record the grant themselves).
+pub fn ingest_from_someone(files: &[&Path]) -> Ingested {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("form.csv");
+    let mut rows = String::from("Submitted At,Handle,Full Name,Email,File\n");
+    for f in files {
+        let name = f.file_name().unwrap().to_string_lossy();
+        rows.push_str(&format!(
+            "2026-11-01T10:00:00Z,@phone.tester,Pat Tester,pat@example.com,{name}\n"
+        ));
+    }
+    std::fs::write(&csv, rows).unwrap();
+    ingest(files, Some(&csv))
+}
+
+/// A montage of whole clips, cleared for the web in the US for 2027.
+pub fn cleared_montage(
+    s: &mut Ingested,
+    items: Vec<piece::Item>,
+) -> (piece::PieceDoc, rights::ClearedForUse) {
+    let ids: Vec<i64> = items.iter().map(|i| i.asset_id).collect();
+    chorus::api::rights::grant(
+        &mut s.lib,
+        &GrantForm {
+            asset_ids: ids.clone(),
+            contributor_id: None,
+            channels: vec![Channel::Web],
+            territories: vec!["US".into()],
+            valid_from: None,
+            valid_until: None,
+            age: Age::Adult,
+            guardian: None,
+            evidence: "Yes, use my photos and clips on your website.".into(),
+            source: "release".into(),
+        },
+    )
+    .unwrap();
+    let usage = Usage {
+        channels: [Channel::Web].into(),
+        territories: ["US".to_string()].into(),
+        starts_on: campaign::parse_date("2027-03-01").unwrap(),
+        ends_on: campaign::parse_date("2027-03-31").unwrap(),
+    };
+    let c = campaign::create(s.lib.conn(), "Phones", &usage).unwrap();
+    let cleared = rights::require_cleared(s.lib.conn(), &c, &ids).unwrap();
+    (montage("phones", piece::Preset::Hero16x9, items), cleared)
+}
+
+pub fn clip_item(id: i64, in_ms: u64, out_ms: u64) -> piece::Item {
+    piece::Item {
+        asset_id: id,
+        source_hash: String::new(),
+        kind: chorus::media::Kind::Clip,
+        in_ms,
+        out_ms,
+        pan_zoom: false,
+        fit: Fit::Crop,
+        transition: Transition::default(),
+        credit: String::new(),
+        sound: Default::default(),
+    }
+}
+
+/// A file's audio decoded again through ffmpeg-next: the left and right channels, after
+/// checking it is 48 kHz stereo.
+pub fn decoded_audio(path: &Path) -> (Vec<f32>, Vec<f32>) {
+    use ffmpeg_next as ff;
+    let mut ictx = ff::format::input(&path).unwrap();
+    let stream = ictx.streams().best(ff::media::Type::Audio).unwrap();
+    let index = stream.index();
+    let mut dec = ff::codec::context::Context::from_parameters(stream.parameters())
+        .unwrap()
+        .decoder()
+        .audio()
+        .unwrap();
+    let (mut left, mut right) = (Vec::new(), Vec::new());
+    let mut frame = ff::util::frame::Audio::empty();
+    for (s, p) in ictx.packets() {
+        if s.index() != index {
+            continue;
+        }
+        dec.send_packet(&p).unwrap();
+        while dec.receive_frame(&mut frame).is_ok() {
+            assert_eq!((frame.rate(), frame.channels()), (48_000, 2));
+            left.extend_from_slice(frame.plane::<f32>(0));
+            right.extend_from_slice(frame.plane::<f32>(1));
+        }
+    }
+    (left, right)
 }

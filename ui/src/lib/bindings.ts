@@ -376,6 +376,23 @@ export type Item = {
 	transition?: Transition,
 	/**  The on-screen credit, "@handle" unless edited. */
 	credit: string,
+	/**  How the item's own sound sits in the mix. */
+	sound?: ItemSound,
+};
+
+/**
+ *  An item's sound in the mix, on top of the automatic levelling that brings every clip
+ *  to one dialogue level. A photo has no sound: its fields stay at their defaults.
+ */
+export type ItemSound = {
+	/**  Extra gain after levelling, in dB (`SOUND_GAIN_DB`). */
+	gain_db?: number | null,
+	/**  No sound from this item at all. */
+	mute?: boolean,
+	/**  J-cut: the sound starts this long before the picture (taken from before the trim). */
+	lead_ms?: number,
+	/**  L-cut: the sound runs on this long after the picture (taken from after the trim). */
+	trail_ms?: number,
 };
 
 /**  A job ended: finished, cancelled, or failed as a whole (`error`). */
@@ -416,6 +433,8 @@ export type Montage = {
 	music_bed: boolean,
 	/**  Integrated loudness the render normalises to (EBU R128), e.g. -14 for web. */
 	target_lufs: number | null,
+	/**  The bed's level in dB against where Chorus sets it (just under the voices). */
+	bed_db?: number | null,
 	/**
 	 *  The length the piece is meant to run (auto-assemble's 6, 15, 30 or 60 s); 0 when
 	 *  none was set. Editors show the running total against it.
