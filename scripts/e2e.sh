@@ -24,7 +24,7 @@ work=$(mktemp -d)
 trap '[[ -n "${E2E_KEEP:-}" ]] || rm -rf "$work"' EXIT
 export CHORUS_E2E_APP="$target/debug/chorus-desktop"
 export CHORUS_E2E_SHOTS="$root/target/e2e-shots"
-export CHORUS_E2E_SAMPLES="$root/assets/samples"
+export CHORUS_E2E_SAMPLES="$root/tests/fixtures/samples"
 export CHORUS_E2E_BAD="$root/tests/fixtures/bad"
 export CHORUS_E2E_PHONE="$root/tests/fixtures/phone"
 export CHORUS_E2E_WORK="$work"

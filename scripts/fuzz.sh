@@ -19,8 +19,8 @@ mkdir -p "$CORPUS/links"
 ln -s ../links "$CORPUS/links/loop"
 ln -s /etc/hostname "$CORPUS/links/outside.jpg"
 ln -s nowhere "$CORPUS/links/dangling.jpg"
-cp assets/samples/party.gif "$CORPUS/$(printf 'caf\xe9-non-utf8.gif')"
-cp assets/samples/scan.tiff "$CORPUS/$(printf 'x%.0s' $(seq 1 240)).tiff"
+cp tests/fixtures/samples/party.gif "$CORPUS/$(printf 'caf\xe9-non-utf8.gif')"
+cp tests/fixtures/samples/scan.tiff "$CORPUS/$(printf 'x%.0s' $(seq 1 240)).tiff"
 
 LIB=$OUT/lib
 python3 - "$BIN" "$CORPUS" "$LIB" "$OUT" <<'PY'
@@ -71,7 +71,7 @@ PY
 if [ "$MINUTES" != "0" ]; then
   command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
   mkdir -p fuzz/corpus/probe
-  cp -n "$CORPUS"/*.* assets/samples/*.* fuzz/corpus/probe/ 2>/dev/null || true
+  cp -n "$CORPUS"/*.* tests/fixtures/samples/*.* fuzz/corpus/probe/ 2>/dev/null || true
   # cargo-fuzz wants nightly flags; RUSTC_BOOTSTRAP lets the one stable toolchain accept them.
   (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run probe corpus/probe -- \
       -max_total_time=$((MINUTES * 60)) -rss_limit_mb=2048 -timeout=30) 2>&1 | tail -20

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates the hostile corpus: what customers (and now and then an attacker) send.
 
-From every file in assets/samples and tests/fixtures/bad it writes
+From every file in tests/fixtures/samples and tests/fixtures/bad it writes
   - truncations at many offsets (uploads cut off mid-way),
   - bit-flipped copies (damaged storage, bad transfers),
 and, from scratch or by patching samples,
@@ -151,7 +151,7 @@ def corpus():
                 flipped[i] ^= 1 << rng.randrange(8)
             yield f"flip-{stem}-{k}{src.suffix}", bytes(flipped)
 
-    picnic = (ROOT / "assets/samples/family_picnic.jpg").read_bytes()
+    picnic = (ROOT / "tests/fixtures/samples/family_picnic.jpg").read_bytes()
     for w, h in [(65535, 65535), (65000, 1), (1, 65000), (0, 0), (40000, 40000)]:
         yield f"bomb-jpeg-{w}x{h}.jpg", jpeg_with_dims(picnic, w, h)
     for w, h in [(100000, 100000), (0x7FFFFFFF, 0x7FFFFFFF), (1, 0x7FFFFFFF), (0, 10), (30000, 30000)]:
@@ -164,7 +164,7 @@ def corpus():
         yield f"bomb-tiff-{w}x{h}.tiff", tiff(w, h)
 
     for clip in ["beach_day.mp4", "skate_trick.mov", "old_phone.3gp"]:
-        data = (ROOT / "assets/samples" / clip).read_bytes()
+        data = (ROOT / "tests/fixtures/samples" / clip).read_bytes()
         stem, ext = clip.rsplit(".", 1)
         yield f"duration-mvhd-{stem}.{ext}", patch_box(data, b"mvhd", absurd_duration)
         yield f"duration-mdhd-{stem}.{ext}", patch_box(data, b"mdhd", absurd_duration)

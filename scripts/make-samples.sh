@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Generates Chorus' demo submissions in assets/samples/ and the broken inputs in
+# Generates Chorus' demo submissions in tests/fixtures/samples/ and the broken inputs in
 # tests/fixtures/bad/, then checks every "truth" the Rust tests rely on.
 #
 #   scripts/make-samples.sh            # regenerate + verify (works from any cwd)
@@ -33,7 +33,7 @@ for tool in ffmpeg ffprobe exiftool python3; do
   command -v "$tool" >/dev/null 2>&1 || { echo "make-samples: '$tool' not found (run scripts/bootstrap.sh test)" >&2; exit 1; }
 done
 
-S=assets/samples
+S=tests/fixtures/samples
 B=tests/fixtures/bad
 rm -rf "$S" "$B"
 mkdir -p "$S/more" "$B"
@@ -555,8 +555,8 @@ for name in sorted(os.listdir(B)):
     check(os.path.isfile(p) and not os.path.islink(p), f"{name}: regular file")
 
 total = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(S) for f in fs)
-check(total < 10 * 1024 * 1024, f"assets/samples too big: {total}")
-print(f"  assets/samples total: {total} bytes")
+check(total < 10 * 1024 * 1024, f"tests/fixtures/samples too big: {total}")
+print(f"  tests/fixtures/samples total: {total} bytes")
 
 if failures:
     print(f"{len(failures)} check(s) FAILED")

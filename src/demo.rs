@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{Duration, NaiveDate};
+use serde::Deserialize;
 
 use crate::campaign::{self, Campaign};
 use crate::catalog::{self, Curation, Filter};
@@ -16,22 +17,55 @@ use crate::rights::{self, Channel, Decision, Evidence, Reply, RequestPlan, Scope
 
 pub const CAMPAIGN: &str = "Summer Stories";
 pub const ALWAYS_ON: &str = "Always On";
-const SELECTED: &[&str] = &[
-    "beach_day.mp4",
-    "unboxing_vertical.mp4",
-    "skate_trick.mov",
-    "family_picnic.jpg",
-    "sunset_silent.mp4",
-    "concert.webm",
-    "portrait_rotated.jpg",
-    "hiking_gps.jpg",
-    "fan_art.png",
-];
+/// The file in a sample folder that tells the demo what to do with it.
+pub const SCRIPT_FILE: &str = "demo.json";
+
+/// What the demo does, read from `demo.json` in its folder: the brand the submissions were
+/// sent to, the folder of files and the form export to import, which files the marketer
+/// selects, the one rated best, the one with a signed release that runs out soon, and the
+/// file of replies to the rights requests. Paths are relative to the script's folder.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Script {
+    pub brand_name: String,
+    pub files: PathBuf,
+    pub form: PathBuf,
+    pub replies: PathBuf,
+    pub select: Vec<String>,
+    pub best: String,
+    pub short_release: String,
+}
+
+impl Script {
+    /// Reads `demo.json` from `folder`, with its paths resolved against that folder.
+    pub fn load(folder: &Path) -> Result<Script, DemoError> {
+        let path = folder.join(SCRIPT_FILE);
+        let bad = |why: String| DemoError::Script {
+            path: path.clone(),
+            why,
+        };
+        let text = std::fs::read_to_string(&path).map_err(|e| bad(e.to_string()))?;
+        let mut script: Script = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+        for p in [&mut script.files, &mut script.form, &mut script.replies] {
+            *p = folder.join(&*p);
+        }
+        if !script.files.is_dir() {
+            return Err(bad(format!(
+                "no folder of files at {}",
+                script.files.display()
+            )));
+        }
+        rights::validate_setting("brand_name", &script.brand_name).map_err(bad)?;
+        Ok(script)
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
     #[error("the demo sample {0} is missing from the library")]
     MissingSample(String),
+    #[error("{path}: {why}")]
+    Script { path: PathBuf, why: String },
     #[error(transparent)]
     Catalog(#[from] catalog::CatalogError),
     #[error(transparent)]
@@ -53,12 +87,13 @@ pub struct DemoRights {
 
 /// Selects the demo assets, creates a campaign running from next week for three months
 /// (dates relative to today, so the demo never goes stale), asks for rights, reads the
-/// sample replies, and records one signed release that expires before the campaign ends.
+/// script's replies, and records one signed release that expires before the campaign ends.
 pub fn clear_rights(
     lib: &mut Library,
-    replies: &Path,
+    script: &Script,
     today: NaiveDate,
 ) -> Result<DemoRights, DemoError> {
+    lib.set_setting("brand_name", &script.brand_name)?;
     let assets = catalog::list(lib.conn(), &Filter::default())?;
     let id_of = |name: &str| {
         assets
@@ -67,12 +102,13 @@ pub fn clear_rights(
             .map(|a| a.id)
             .ok_or_else(|| DemoError::MissingSample(name.to_string()))
     };
-    let selected = SELECTED
+    let selected = script
+        .select
         .iter()
         .map(|n| id_of(n))
         .collect::<Result<Vec<_>, _>>()?;
     catalog::curate(lib, &selected, Curation::Selected)?;
-    catalog::rate(lib, &[id_of("beach_day.mp4")?], "5")?;
+    catalog::rate(lib, &[id_of(&script.best)?], "5")?;
 
     let usage = Usage {
         channels: [Channel::Web, Channel::Social, Channel::PaidSocial].into(),
@@ -90,11 +126,11 @@ pub fn clear_rights(
     let requests = rights::request(lib, &pending, &usage, Some(campaign.id), &settings)?;
     let requests_dir = lib.root().join("requests");
     rights::write_drafts(&requests, &requests_dir)?;
-    let replies = rights::import_replies(lib, replies, &settings)?;
+    let replies = rights::import_replies(lib, &script.replies, &settings)?;
 
-    // Dev signs a release that runs out three weeks from now: cleared today, due soon,
-    // and blocked for a campaign that outlasts it.
-    let concert = id_of("concert.webm")?;
+    // One contributor signs a release that runs out three weeks from now: cleared today,
+    // due soon, and blocked for a campaign that outlasts it.
+    let released = id_of(&script.short_release)?;
     let scope = Scope {
         channels: usage.channels.clone(),
         territories: usage.territories.clone(),
@@ -111,7 +147,7 @@ pub fn clear_rights(
     };
     rights::decide(
         lib,
-        &Target::Assets(vec![concert]),
+        &Target::Assets(vec![released]),
         Decision::Granted,
         &scope,
         &evidence,
@@ -143,7 +179,7 @@ pub fn assemble_pieces(
         ("Homepage hero", Preset::Hero16x9, 30),
         ("Story cut", Preset::Story9x16, 15),
     ] {
-        let doc = assemble::auto_montage(lib.conn(), &c, name, preset, length)?;
+        let doc = assemble::auto_montage(lib, &c, name, preset, length)?;
         pieces.push(piece::create(lib.conn(), &c, &doc)?);
     }
     // A wall of fans from everything the hero uses.

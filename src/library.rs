@@ -631,6 +631,16 @@ impl Store {
             .join(format!("{h}.sdr.mp4"))
     }
 
+    /// How lively each half second of a clip is (JSON, made the first time auto-assemble
+    /// trims the clip).
+    pub fn liveliness(&self, hash: &ContentHash) -> PathBuf {
+        let h = hash.as_str();
+        self.root
+            .join(THUMBS_DIR)
+            .join(&h[..2])
+            .join(format!("{h}.lively.json"))
+    }
+
     pub fn tmp_dir(&self) -> PathBuf {
         self.root.join(TMP_DIR)
     }

@@ -192,7 +192,9 @@ fn bad_files_do_not_change_the_exit_code() {
 fn demo_builds_a_library_and_shows_every_rights_state() {
     let dir = tempfile::tempdir().unwrap();
     let lib = dir.path().join("demo");
-    let out = chorus(&lib, &["demo", "--samples", samples().to_str().unwrap()]);
+    // The demo `make run` shows: real, licensed submissions (assets/samples).
+    let real = repo().join("assets/samples");
+    let out = chorus(&lib, &["demo", "--samples", real.to_str().unwrap()]);
     assert!(
         out.status.success(),
         "{}",
@@ -200,7 +202,8 @@ fn demo_builds_a_library_and_shows_every_rights_state() {
     );
     let text = stdout(&out);
     for expected in [
-        "15 ingested, 1 duplicate, 1 near-duplicate, 1 error",
+        "17 ingested, 0 duplicate, 0 near-duplicate, 1 error",
+        "ask Mateo Hernández to send it again",
         "cleared (grant",
         "the contributor said no",
         "rights requested, no answer yet",
@@ -215,12 +218,20 @@ fn demo_builds_a_library_and_shows_every_rights_state() {
             "demo output lacks '{expected}':\n{text}"
         );
     }
-    assert!(lib.join("requests/ana.surfs.txt").is_file());
-    // Running it again starts from a fresh library.
-    let again = chorus(&lib, &["demo", "--samples", samples().to_str().unwrap()]);
+    assert!(lib.join("requests/zoe_hoops.txt").is_file());
+    // Running it again (on the synthetic test submissions) starts from a fresh library.
+    let fixtures = repo().join("tests/fixtures/demo");
+    let again = chorus(&lib, &["demo", "--samples", fixtures.to_str().unwrap()]);
     assert!(
         again.status.success(),
         "{}",
         String::from_utf8_lossy(&again.stderr)
     );
+    let text = stdout(&again);
+    assert!(
+        text.contains("15 ingested, 1 duplicate, 1 near-duplicate, 1 error"),
+        "{text}"
+    );
+    assert!(lib.join("requests/ana.surfs.txt").is_file());
+    assert!(!lib.join("requests/zoe_hoops.txt").exists());
 }

@@ -105,7 +105,7 @@ fn only_an_affirmative_form_answer_is_consent() {
         "Yes, I agree",
         "I agree that BrandCo may use my submission in its marketing.",
         "I consent to BrandCo using my submission in its marketing.",
-        // The sample form's other statements (assets/samples/submissions.csv).
+        // The sample form's other statements (tests/fixtures/samples/submissions.csv).
         "Yes, I agree that BrandCo may use my submission in its marketing.",
         "I agree that BrandCo may use my submission in its marketing, including social media.",
     ];

@@ -1,7 +1,7 @@
 //! Form exports as they really arrive (issue 13, hole 7, and parts of 12): two people who
 //! both sent `IMG_0001.jpg`, names without folders, Windows-1252 and UTF-16 files from
 //! Excel, and contributors whose names a spreadsheet would run as formulas. The forms are
-//! in `tests/fixtures/forms`; the pictures are copies of `assets/samples` laid out in the
+//! in `tests/fixtures/forms`; the pictures are copies of `tests/fixtures/samples` laid out in the
 //! folders the forms describe, with the form inside the folder as a marketer gets it.
 
 mod common;

@@ -1,5 +1,5 @@
 //! Ingest of real customer-style files into a real library, checked against the known
-//! truth of `assets/samples` (see scripts/make-samples.sh) and `tests/fixtures/bad`.
+//! truth of `tests/fixtures/samples` (see scripts/make-samples.sh) and `tests/fixtures/bad`.
 
 mod common;
 

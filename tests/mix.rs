@@ -276,3 +276,115 @@ fn hand_edited_sound_settings_are_refused_with_the_range() {
     });
     assert_eq!(fade, "");
 }
+
+/// Output frames at which a montage cuts: the end of the intro card, every change of
+/// item, and the start of the outro card (the middle of its crossfade is not a cut).
+fn cut_frames(doc: &piece::PieceDoc) -> Vec<u64> {
+    let piece::Content::Montage(m) = &doc.content else {
+        panic!("a montage")
+    };
+    let frames = |ms: u64| (ms * piece::FPS + 500) / 1000;
+    let mut at = if m.intro_card { frames(m.card_ms) } else { 0 };
+    let mut cuts = vec![at];
+    for item in &m.items {
+        at += frames(item.len_ms());
+        cuts.push(at);
+    }
+    // The outro starts where the items' last crossfade begins.
+    if let Some(last) = cuts.last_mut() {
+        *last -= frames(m.outro_fade_ms);
+    }
+    cuts
+}
+
+fn assert_on_the_beat(doc: &piece::PieceDoc, grid: &chorus::media::beats::BeatGrid) {
+    let frame_ms = 1000.0 / piece::FPS as f64;
+    for cut in cut_frames(doc) {
+        let t = cut as f64 * frame_ms;
+        assert!(
+            grid.distance_ms(t) <= frame_ms,
+            "the cut at frame {cut} ({t:.0} ms) is {:.1} ms off the beat ({:.1} BPM)",
+            grid.distance_ms(t),
+            grid.bpm()
+        );
+    }
+}
+
+#[test]
+fn the_demo_hero_cuts_on_the_beat_and_holds_its_level() {
+    use chorus::{demo, rights};
+    let samples = repo().join("assets/samples");
+    let script = demo::Script::load(&samples).unwrap();
+    let mut s = ingest(&[&script.files], Some(&script.form));
+    let today = chorus::campaign::parse_date("2026-11-29").unwrap();
+    demo::clear_rights(&mut s.lib, &script, today).unwrap();
+    let (campaign, pieces) = demo::assemble_pieces(&s.lib, today).unwrap();
+    let grid = piece::bed::BUILT_IN_GRID;
+    for p in &pieces[..2] {
+        assert_on_the_beat(&p.document, &grid);
+        let piece::Content::Montage(m) = &p.document.content else {
+            panic!()
+        };
+        for item in &m.items {
+            let secs = item.len_ms() as f64 / 1000.0;
+            if item.kind == chorus::media::Kind::Photo {
+                assert!((1.5..=3.0).contains(&secs), "a photo held {secs} s");
+            }
+        }
+        assert!(m.outro_fade_ms > 0, "a crossfade into the outro");
+    }
+    let hero = &pieces[0].document;
+    let cleared = rights::require_cleared(s.lib.conn(), &campaign, &hero.asset_ids()).unwrap();
+    let out = s.dir.path().join("hero.mp4");
+    render::render_video(&s.lib, &cleared, hero, &out, &mut |_| true).unwrap();
+    let cuts: Vec<f64> = cut_frames(hero)
+        .iter()
+        .map(|f| *f as f64 / piece::FPS as f64)
+        .collect();
+    assert_holds_its_level(&out, -14.0, &cuts);
+}
+
+#[test]
+fn a_brands_own_bed_is_listened_to_for_its_beat() {
+    // A brand's bed at 120 BPM whose first kick comes at 0.25 s.
+    let dir = tempfile::tempdir().unwrap();
+    let bed = dir.path().join("brand-bed.m4a");
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "aevalsrc='if(gte(t,0.25),0.8*sin(2*PI*60*t)*exp(-30*mod(t-0.25,0.5))+0.1*sin(2*PI*6000*t)*exp(-80*mod(t,0.5)),0)':s=48000:d=40",
+        "-c:a",
+        "aac",
+        bed.to_str().unwrap(),
+    ]);
+    let mut s = ingest_samples();
+    s.lib
+        .set_setting("music_bed", bed.to_str().unwrap())
+        .unwrap();
+    let grid = piece::bed::beat_grid(&s.lib).expect("a beat in the brand's bed");
+    assert!((grid.bpm() - 120.0).abs() < 0.3, "{:.2} BPM", grid.bpm());
+    assert!(
+        grid.distance_ms(250.0) < 10.0,
+        "offset {:.1}",
+        grid.offset_ms
+    );
+    let ids: Vec<i64> = chorus::catalog::list(s.lib.conn(), &Default::default())
+        .unwrap()
+        .iter()
+        .map(|a| a.id)
+        .collect();
+    chorus::catalog::curate(&mut s.lib, &ids, chorus::catalog::Curation::Selected).unwrap();
+    // The sample form's consent covers the web.
+    let usage = chorus::rights::Usage {
+        channels: [chorus::rights::Channel::Web].into(),
+        territories: ["US".to_string()].into(),
+        starts_on: chorus::campaign::parse_date("2026-07-01").unwrap(),
+        ends_on: chorus::campaign::parse_date("2026-07-31").unwrap(),
+    };
+    let campaign = chorus::campaign::create(s.lib.conn(), "Brand bed", &usage).unwrap();
+    let doc =
+        piece::assemble::auto_montage(&s.lib, &campaign, "Brand", piece::Preset::Square1x1, 15)
+            .unwrap();
+    assert_on_the_beat(&doc, &grid);
+}

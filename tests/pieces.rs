@@ -68,7 +68,7 @@ fn auto_assemble_fills_the_length_exactly_from_cleared_selected_assets() {
         (piece::Preset::Hero16x9, 30),
         (piece::Preset::Square1x1, 6),
     ] {
-        let doc = assemble::auto_montage(conn, &c, "auto", preset, length).unwrap();
+        let doc = assemble::auto_montage(&s.lib, &c, "auto", preset, length).unwrap();
         assert_eq!(
             doc.duration_frames(),
             length * piece::FPS,
@@ -98,7 +98,7 @@ fn auto_assemble_fills_the_length_exactly_from_cleared_selected_assets() {
     }
 
     // Best first, then every contributor before anyone appears twice.
-    let doc = assemble::auto_montage(conn, &c, "auto", piece::Preset::Hero16x9, 30).unwrap();
+    let doc = assemble::auto_montage(&s.lib, &c, "auto", piece::Preset::Hero16x9, 30).unwrap();
     let piece::Content::Montage(m) = &doc.content else {
         panic!()
     };
@@ -116,7 +116,7 @@ fn auto_assemble_fills_the_length_exactly_from_cleared_selected_assets() {
     );
 
     // Not enough material is a sentence, not a short ad.
-    let err = assemble::auto_montage(conn, &c, "auto", piece::Preset::Hero16x9, 60)
+    let err = assemble::auto_montage(&s.lib, &c, "auto", piece::Preset::Hero16x9, 60)
         .unwrap_err()
         .to_string();
     assert!(

@@ -56,8 +56,7 @@ fn boxes(path: &Path) -> Vec<String> {
 #[test]
 fn an_auto_assembled_square_montage_renders_to_the_frame() {
     let (s, c) = setup();
-    let doc =
-        assemble::auto_montage(s.lib.conn(), &c, "Square", piece::Preset::Square1x1, 6).unwrap();
+    let doc = assemble::auto_montage(&s.lib, &c, "Square", piece::Preset::Square1x1, 6).unwrap();
     let cleared = rights::require_cleared(s.lib.conn(), &c, &doc.asset_ids()).unwrap();
     let out = s.dir.path().join("square.mp4");
     let mut seen = Vec::new();
@@ -146,8 +145,7 @@ fn a_rotated_clip_in_a_wide_frame_is_upright_over_a_blurred_fill() {
 #[test]
 fn uncovered_assets_and_cancelled_renders_leave_nothing() {
     let (s, c) = setup();
-    let doc =
-        assemble::auto_montage(s.lib.conn(), &c, "Square", piece::Preset::Square1x1, 6).unwrap();
+    let doc = assemble::auto_montage(&s.lib, &c, "Square", piece::Preset::Square1x1, 6).unwrap();
     let ids = doc.asset_ids();
     let out = s.dir.path().join("out.mp4");
 
@@ -289,8 +287,7 @@ fn loudness_of(path: &Path) -> f64 {
 #[test]
 fn the_mix_is_normalised_to_the_loudness_target() {
     let (s, c) = setup();
-    let base =
-        assemble::auto_montage(s.lib.conn(), &c, "Loud", piece::Preset::Square1x1, 6).unwrap();
+    let base = assemble::auto_montage(&s.lib, &c, "Loud", piece::Preset::Square1x1, 6).unwrap();
     assert!(base
         .asset_ids()
         .iter()

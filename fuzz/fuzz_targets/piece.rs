@@ -23,7 +23,7 @@ fn fixture() -> &'static Mutex<Fixture> {
     F.get_or_init(|| {
         let dir = std::env::temp_dir().join(format!("chorus-fuzz-piece-{}", std::process::id()));
         let mut lib = Library::open_or_create(&dir).expect("fuzz library");
-        let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/samples");
+        let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/samples");
         let mut opts = chorus::ingest::Options::new(vec![samples.clone()]);
         opts.manifest = Some(samples.join("submissions.csv"));
         chorus::ingest::run(&mut lib, &opts, &mut |_| true).expect("fuzz ingest");

@@ -895,7 +895,7 @@ mod tests {
 
     fn sample(name: &str) -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../assets/samples")
+            .join("../tests/fixtures/samples")
             .join(name)
     }
 

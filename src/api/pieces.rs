@@ -39,7 +39,7 @@ pub fn auto(
         return Err(Error::invalid("give the piece a name"));
     }
     let c = campaign::get(lib.conn(), &campaign.0.to_string())?;
-    let doc = piece::assemble::auto_montage(lib.conn(), &c, name, preset, seconds)?;
+    let doc = piece::assemble::auto_montage(lib, &c, name, preset, seconds)?;
     Ok(piece::create(lib.conn(), &c, &doc)?)
 }
 

@@ -1,9 +1,12 @@
 //! Everything that reads pixels or containers: type detection by content, metadata, and
 //! the thumbnails. ffmpeg-next and image stay inside this module (and, later, `render`).
 
+pub mod audio;
+pub mod beats;
 mod clip;
 mod colour;
 mod heif;
+pub mod lively;
 mod photo;
 mod sniff;
 mod tonemap;

@@ -1,27 +1,38 @@
-//! Auto-assemble: a montage of exactly the requested length from the campaign's selected
-//! assets that are cleared for its usage — best rated and best quality first, as many
-//! different contributors as possible before anyone appears twice.
+//! Auto-assemble, cut like an editor would: a montage of exactly the requested length from
+//! the campaign's selected assets that are cleared for its usage — best rated first, every
+//! contributor before anyone appears twice, photos and clips, wide and tall taking turns —
+//! each photo held 1.5-3 s, each clip trimmed to its liveliest stretch, every cut on a beat
+//! of the music bed, and a crossfade into the outro card.
 
 use std::collections::BTreeMap;
 
 use rusqlite::Connection;
 
-use super::{ms_of, Content, Fit, Item, Montage, PieceDoc, Preset, Transition, FORMAT, FPS};
+use super::{
+    ms_of, Content, Fit, Item, ItemSound, Montage, PieceDoc, Preset, Transition, FORMAT, FPS,
+};
 use crate::campaign::{Campaign, CampaignError};
 use crate::catalog::{self, Asset, Curation, Filter};
+use crate::library::{ContentHash, Library};
+use crate::media::beats::BeatGrid;
+use crate::media::lively::{self, Liveliness};
 use crate::media::Kind;
 use crate::rights;
 
 /// Length presets of the spec, in seconds.
 pub const LENGTHS: [u64; 4] = [6, 15, 30, 60];
-/// Brand cards only make sense when there is time for them.
-const CARD_MS: u64 = 1500;
+/// Brand cards only make sense when there is time for them; they last a whole number of
+/// beats, about 1.5 s.
+const CARD_FRAMES: (u64, u64, u64) = (FPS * 6 / 5, FPS * 3 / 2, 2 * FPS);
 const CARDS_FROM_SECONDS: u64 = 15;
-/// Photos hold for up to 5 s (with a slow pan and zoom); clips under 1.5 s are skipped.
-const PHOTO_MAX_FRAMES: u64 = 5 * FPS;
-const CLIP_MIN_FRAMES: u64 = FPS * 3 / 2;
-/// About one shot every three seconds reads well in a social ad.
-const SHOT_FRAMES: u64 = 3 * FPS;
+/// Shot lengths (shortest, preferred, longest) in frames: photos 1.5-3 s, clips 1.5-5 s.
+/// When the material cannot fill the piece that way, photos may hold up to 5 s.
+const PHOTO_FRAMES: (u64, u64, u64) = (FPS * 3 / 2, FPS * 12 / 5, 3 * FPS);
+const PHOTO_STRETCHED: (u64, u64, u64) = (FPS * 3 / 2, 3 * FPS, 5 * FPS);
+const CLIP_FRAMES: (u64, u64, u64) = (FPS * 3 / 2, 3 * FPS, 5 * FPS);
+const CLIP_MIN_FRAMES: u64 = CLIP_FRAMES.0;
+/// The crossfade into the outro card.
+const OUTRO_FADE_MS: u64 = 500;
 
 /// Rating first; at equal rating a clip beats a photo (a video ad is about motion), then
 /// more pixels, then sound.
@@ -85,9 +96,10 @@ fn ranked(conn: &Connection, campaign: &Campaign) -> Result<Vec<Asset>, Campaign
     Ok(out)
 }
 
-/// Builds (does not save) a montage of exactly `length_s` seconds.
+/// Builds (does not save) a montage of exactly `length_s` seconds, cut on the beat of the
+/// library's music bed.
 pub fn auto_montage(
-    conn: &Connection,
+    lib: &Library,
     campaign: &Campaign,
     name: &str,
     preset: Preset,
@@ -98,64 +110,50 @@ pub fn auto_montage(
             "length {length_s} s is not a preset (6, 15, 30 or 60)"
         )));
     }
+    let grid = super::bed::beat_grid(lib);
+    let total = length_s * FPS;
     let cards = length_s >= CARDS_FROM_SECONDS;
-    let card_frames = if cards { 2 * (CARD_MS * FPS / 1000) } else { 0 };
-    let content = length_s * FPS - card_frames;
-    let candidates = ranked(conn, campaign)?;
-    let wanted = (content / SHOT_FRAMES).max(1) as usize;
-    let picked: Vec<Asset> = candidates.into_iter().take(wanted).collect();
-    if picked.is_empty() {
+    let card = if cards {
+        let (lo, pref, hi) = CARD_FRAMES;
+        nearest_beat(grid.as_ref(), lo, hi, pref, |_| true).unwrap_or(pref)
+    } else {
+        0
+    };
+    let candidates = varied(ranked(lib.conn(), campaign)?);
+    if candidates.is_empty() {
         return Err(CampaignError::InvalidPiece(format!(
             "no selected asset is cleared for '{}': select some and clear their rights (`chorus rights status --campaign`)",
             campaign.name
         )));
     }
-    // Water-filling: every shot starts at an equal share; clips shorter than their share
-    // give the rest to the others, photos stretch up to their maximum.
-    let cap = |a: &Asset| -> u64 {
-        match a.kind {
-            Kind::Clip => a.duration_ms.unwrap_or(0).max(0) as u64 * FPS / 1000,
-            Kind::Photo => PHOTO_MAX_FRAMES,
-        }
-    };
-    let capacity: u64 = picked.iter().map(cap).sum();
-    if capacity < content {
-        return Err(CampaignError::InvalidPiece(format!(
-            "the cleared, selected assets fill only {:.1} s of the {:.1} s needed; select and clear more",
-            capacity as f64 / FPS as f64,
-            content as f64 / FPS as f64
-        )));
-    }
-    let mut alloc = vec![0u64; picked.len()];
-    let mut left = content;
-    let mut open: Vec<usize> = (0..picked.len()).collect();
-    while left > 0 && !open.is_empty() {
-        let share = (left / open.len() as u64).max(1);
-        let mut still_open = Vec::new();
-        for &i in &open {
-            if left == 0 {
-                break;
-            }
-            let give = share.min(cap(&picked[i]) - alloc[i]).min(left);
-            alloc[i] += give;
-            left -= give;
-            if alloc[i] < cap(&picked[i]) {
-                still_open.push(i);
-            }
-        }
-        open = still_open;
-    }
-    let items = picked
-        .iter()
-        .zip(&alloc)
-        .filter(|(_, f)| **f > 0)
-        .map(|(a, &f)| {
+    // The items run under the outro's crossfade, so they end that much after it starts.
+    let fade = if cards { frames_of(OUTRO_FADE_MS) } else { 0 };
+    let (start, end) = (card, total - card + fade);
+    let shots = plan(&candidates, grid.as_ref(), start, end, PHOTO_FRAMES)
+        .or_else(|| plan(&candidates, grid.as_ref(), start, end, PHOTO_STRETCHED))
+        .ok_or_else(|| {
+            let capacity: u64 = candidates
+                .iter()
+                .map(|a| shot_range(a, PHOTO_STRETCHED).2)
+                .sum();
+            CampaignError::InvalidPiece(format!(
+                "the cleared, selected assets fill only {:.1} s of the {:.1} s needed; select and clear more",
+                capacity as f64 / FPS as f64,
+                (end - start) as f64 / FPS as f64
+            ))
+        })?;
+    let items = shots
+        .into_iter()
+        .map(|(a, f)| {
             let (in_ms, out_ms) = match a.kind {
-                // The middle of the clip: phones start and stop on fumbles.
                 Kind::Clip => {
-                    let total = a.duration_ms.unwrap_or(0).max(0) as u64 * FPS / 1000;
-                    let start = (total - f) / 2;
-                    (ms_of(start), ms_of(start + f))
+                    let duration = a.duration_ms.unwrap_or(0).max(0) as u64;
+                    let len = ms_of(f);
+                    let start = liveliness(lib, a)
+                        .and_then(|l| l.best_start(len, duration))
+                        // Without a look at it, the middle: phones start and stop on fumbles.
+                        .unwrap_or((duration.saturating_sub(len)) / 2);
+                    (start, start + len)
                 }
                 Kind::Photo => (0, ms_of(f)),
             };
@@ -169,7 +167,7 @@ pub fn auto_montage(
                 fit: Fit::BlurredFill,
                 transition: Transition::default(),
                 credit: credit(a),
-                sound: Default::default(),
+                sound: ItemSound::default(),
             }
         })
         .collect();
@@ -181,13 +179,125 @@ pub fn auto_montage(
             items,
             intro_card: cards,
             outro_card: cards,
-            card_ms: CARD_MS,
+            card_ms: ms_of(card),
             music_bed: true,
             target_lufs: -14.0,
             bed_db: 0.0,
+            outro_fade_ms: ms_of(fade),
             target_ms: length_s * 1000,
         }),
     };
-    debug_assert_eq!(doc.duration_frames(), length_s * FPS);
+    debug_assert_eq!(doc.duration_frames(), total);
     Ok(doc)
+}
+
+fn frames_of(ms: u64) -> u64 {
+    (ms * FPS + 500) / 1000
+}
+
+/// (shortest, preferred, longest) frames the asset can be shown for.
+fn shot_range(a: &Asset, photo: (u64, u64, u64)) -> (u64, u64, u64) {
+    match a.kind {
+        Kind::Photo => photo,
+        Kind::Clip => {
+            let has = a.duration_ms.unwrap_or(0).max(0) as u64 * FPS / 1000;
+            let (lo, pref, hi) = CLIP_FRAMES;
+            (lo.min(has), pref.min(has), hi.min(has))
+        }
+    }
+}
+
+/// The beat frame in `[lo, hi]` nearest `pref` (the later on a tie) that `ok` accepts.
+fn nearest_beat(
+    grid: Option<&BeatGrid>,
+    lo: u64,
+    hi: u64,
+    pref: u64,
+    ok: impl Fn(u64) -> bool,
+) -> Option<u64> {
+    let grid = grid?;
+    let ms = |f: u64| f as f64 * 1000.0 / FPS as f64;
+    grid.beats_between(ms(lo) - 500.0 / FPS as f64, ms(hi) + 500.0 / FPS as f64)
+        .map(|t| (t * FPS as f64 / 1000.0).round() as u64)
+        .filter(|f| (lo..=hi).contains(f) && ok(*f))
+        .min_by_key(|f| (f.abs_diff(pref), u64::MAX - f))
+}
+
+/// Shot lengths filling `[start, end)` exactly, cut on beats, in candidate order; `None`
+/// when the candidates run out first.
+fn plan<'a>(
+    candidates: &'a [Asset],
+    grid: Option<&BeatGrid>,
+    start: u64,
+    end: u64,
+    photo: (u64, u64, u64),
+) -> Option<Vec<(&'a Asset, u64)>> {
+    let shortest = PHOTO_FRAMES.0.min(CLIP_FRAMES.0);
+    let mut shots = Vec::new();
+    let mut at = start;
+    for a in candidates {
+        if at >= end {
+            break;
+        }
+        let (lo, pref, hi) = shot_range(a, photo);
+        let left = end - at;
+        let len = if left <= hi {
+            // The last shot takes what is left (never less than a shot, see below).
+            left
+        } else {
+            // Never leave a sliver too short for a shot of its own.
+            let leaves_room = |f: u64| end - f == 0 || end - f >= shortest;
+            let cut =
+                nearest_beat(grid, at + lo, at + hi, at + pref, leaves_room).or_else(|| {
+                    (at + pref..=at + hi)
+                        .chain((at + lo..at + pref).rev())
+                        .find(|f| leaves_room(*f))
+                })?;
+            cut - at
+        };
+        if len < lo.min(left) {
+            continue;
+        }
+        shots.push((a, len));
+        at += len;
+    }
+    (at == end).then_some(shots)
+}
+
+/// The ranked candidates reordered a little for variety: after a photo, the next clip
+/// (and after a wide shot a tall one) comes forward if it is at most two places behind.
+fn varied(mut ranked: Vec<Asset>) -> Vec<Asset> {
+    let look = |a: &Asset| (a.kind, a.width >= a.height);
+    for i in 1..ranked.len() {
+        let previous = look(&ranked[i - 1]);
+        if look(&ranked[i]) != previous {
+            continue;
+        }
+        if let Some(j) = (i + 1..(i + 3).min(ranked.len())).find(|&j| look(&ranked[j]) != previous)
+        {
+            let a = ranked.remove(j);
+            ranked.insert(i, a);
+        }
+    }
+    ranked
+}
+
+/// A clip's liveliness, looked at once and kept beside its thumbnails; `None` if it
+/// cannot be read (the trim then falls back to the middle).
+fn liveliness(lib: &Library, a: &Asset) -> Option<Liveliness> {
+    let hash = ContentHash::parse(&a.hash).ok()?;
+    let store = lib.store();
+    let cached = store.liveliness(&hash);
+    if let Some(l) = std::fs::read(&cached)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Liveliness>(&b).ok())
+    {
+        return Some(l);
+    }
+    let l = lively::analyse(&store.original(&hash)).ok()?;
+    if let Ok(json) = serde_json::to_vec(&l) {
+        // A cache: failing to write it only means looking again next time.
+        let _ = store.write_derived(&cached, &json);
+    }
+    Some(l)
 }

@@ -3,6 +3,7 @@
 //! file, diffed, and rendered from the CLI.
 
 pub mod assemble;
+pub mod bed;
 
 use std::collections::BTreeSet;
 
@@ -159,6 +160,9 @@ pub struct Montage {
     /// The bed's level in dB against where Chorus sets it (just under the voices).
     #[serde(default)]
     pub bed_db: f64,
+    /// A crossfade from the last item into the outro card; 0 for a cut.
+    #[serde(default)]
+    pub outro_fade_ms: u64,
     /// The length the piece is meant to run (auto-assemble's 6, 15, 30 or 60 s); 0 when
     /// none was set. Editors show the running total against it.
     #[serde(default)]
@@ -273,7 +277,15 @@ impl PieceDoc {
                     .fold(0, u64::saturating_add);
                 let cards = (u64::from(m.intro_card) + u64::from(m.outro_card))
                     .saturating_mul(frames(m.card_ms));
-                items.saturating_add(cards).saturating_sub(overlaps)
+                let outro_fade = if m.outro_card {
+                    frames(m.outro_fade_ms)
+                } else {
+                    0
+                };
+                items
+                    .saturating_add(cards)
+                    .saturating_sub(overlaps)
+                    .saturating_sub(outro_fade)
             }
             Content::Mosaic(m) => frames(m.animated_ms),
             Content::Still(_) => 0,
@@ -457,6 +469,25 @@ impl Montage {
         );
         check_lufs(self.target_lufs, problems);
         check_gain("the bed's level", self.bed_db, problems);
+        limit(
+            "the crossfade into the outro",
+            self.outro_fade_ms,
+            0,
+            MAX_TRANSITION_MS,
+            " ms",
+            problems,
+        );
+        if self.outro_fade_ms > 0 {
+            let last = self.items.last().map_or(0, Item::len_ms);
+            if !self.outro_card {
+                problems.push("a crossfade into the outro needs an outro card".into());
+            } else if self.outro_fade_ms.saturating_mul(2) > last.min(self.card_ms) {
+                problems.push(format!(
+                    "a {} ms crossfade into the outro is longer than half the last item or the card",
+                    self.outro_fade_ms
+                ));
+            }
+        }
         for (n, item) in self.items.iter().enumerate() {
             let at = format!("item {}", n + 1);
             limit(

@@ -632,8 +632,14 @@ fn render_to(
     }
     if montage.outro_card {
         let outro = Yuv::from_rgb(&brand::card(&kit, width, height, "Thank you", &kit.name))?;
-        for _ in 0..card_frames {
-            out.push(outro.clone())?;
+        // The last item's final frames (held back for the crossfade) fade into the card.
+        let k = held.len();
+        for f in 0..card_frames {
+            let mut frame = outro.clone();
+            if let Some(old) = held.get(f as usize) {
+                frame.mix_over(old, (f + 1) as f32 / (k + 1) as f32);
+            }
+            out.push(frame)?;
             tick(&out, &mut done)?;
         }
     }
@@ -660,8 +666,12 @@ fn dip_frames(montage: &Montage, i: usize) -> u64 {
         .map_or(0, |it| (it.transition.duration_ms * FPS + 500) / 1000 / 2)
 }
 
-/// Frames by which item `i` overlaps the one before it (a crossfade), else zero.
+/// Frames by which item `i` overlaps the one before it (a crossfade), else zero. Item
+/// `items.len()` is the outro card.
 fn crossfade_frames(montage: &Montage, i: usize) -> u64 {
+    if i == montage.items.len() && montage.outro_card {
+        return (montage.outro_fade_ms * FPS + 500) / 1000;
+    }
     montage
         .items
         .get(i)

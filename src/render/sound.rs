@@ -3,11 +3,7 @@
 //! faded to length and ducked under the clips' voices, then the whole mix measured
 //! (EBU R128) and brought to the piece's loudness target with true peak at most -1 dBTP.
 
-use std::path::{Path, PathBuf};
-
-use ff::util::frame;
-use ff::ChannelLayout;
-use ffmpeg_next as ff;
+use std::path::PathBuf;
 
 use super::{
     crossfade_frames, decode_range, dip_frames, dip_gain, Picture, RenderError, SAMPLES_PER_FRAME,
@@ -15,12 +11,9 @@ use super::{
 };
 use crate::library::Library;
 use crate::media::Kind;
+use crate::piece::bed::BedError;
 use crate::piece::{Montage, FPS};
 use crate::rights::ClearedForUse;
-
-/// The demo brand kit's bed (an original loop made by `scripts/make-music-bed.py`), built
-/// in so every library has one; the `music_bed` setting names a file of the brand's own.
-const DEFAULT_BED: &[u8] = include_bytes!("../../assets/brand/music-bed.m4a");
 
 /// Settings the renderer reads, with what they mean.
 pub const KEYS: &[(&str, &str)] = &[
@@ -47,41 +40,25 @@ const DUCK_DB: f32 = -9.0;
 /// Every edge of a clip's sound fades over this long, so no cut clicks.
 const EDGE_FADE: usize = SAMPLE_RATE as usize / 100;
 /// The limiter keeps sample peaks under this, leaving room for the peaks between samples
-/// (true peak, measured afterwards, must stay at or under -1 dBTP).
-const LIMIT_DBFS: f64 = -1.5;
-const TRUE_PEAK_DBTP: f64 = -1.0;
+/// and for the AAC encoder's overshoot: the delivered file must measure at most -1 dBTP,
+/// so the mix is held to -1.5.
+const LIMIT_DBFS: f64 = -2.0;
+const TRUE_PEAK_DBTP: f64 = -1.5;
 /// Band energy (RMS, 300-3400 Hz) above which a 20 ms block counts as voice.
 const VOICE_RMS: f32 = 0.008;
 const BLOCK: usize = (SAMPLE_RATE / 50) as usize;
 
-pub type Stereo = [f32; 2];
+pub use crate::media::audio::Stereo;
 
-/// The bed file to use: the library's `music_bed` setting, else the built-in one (copied
-/// once into the library's tmp folder, since FFmpeg reads files).
+/// The bed file to use (`piece::bed::path`), as a render error.
 pub fn bed_path(lib: &Library) -> Result<PathBuf, RenderError> {
-    if let Some(p) = lib.setting("music_bed").ok().flatten() {
-        let path = PathBuf::from(p);
-        if !path.is_file() {
-            return Err(RenderError::Source {
-                path,
-                why: "the music bed file set in `music_bed` is missing; set another with `chorus settings set music_bed FILE`".into(),
-            });
-        }
-        return Ok(path);
-    }
-    let path = lib.store().tmp_dir().join(format!(
-        "music-bed-{}.m4a",
-        &blake3::hash(DEFAULT_BED).to_hex()[..16]
-    ));
-    if !path.is_file() {
-        lib.store()
-            .write_derived(&path, DEFAULT_BED)
-            .map_err(|source| RenderError::Write {
-                path: path.clone(),
-                source,
-            })?;
-    }
-    Ok(path)
+    crate::piece::bed::path(lib).map_err(|e| match e {
+        BedError::Missing(path) => RenderError::Source {
+            path,
+            why: "the music bed file set in `music_bed` is missing; set another with `chorus settings set music_bed FILE`".into(),
+        },
+        BedError::Write { path, source } => RenderError::Write { path, source },
+    })
 }
 
 /// Builds the soundtrack of `frames` video frames, normalised and ready to encode.
@@ -112,7 +89,10 @@ pub fn mix(
     mix.resize(len, [0.0; 2]);
     if let Some(bed_db) = bed {
         let path = bed_path(lib)?;
-        let one = decode_audio(&path)?;
+        let one = crate::media::audio::decode_stereo(&path).map_err(|why| RenderError::Source {
+            path: path.clone(),
+            why,
+        })?;
         if one.is_empty() {
             return Err(RenderError::Source {
                 path,
@@ -140,7 +120,7 @@ pub fn mix(
 /// would push over the ceiling; then, should a true peak still poke over -1 dBTP, pulls
 /// the whole down by that much. Silence stays silence.
 fn normalise(mix: &mut [Stereo], target_lufs: f64) -> Result<(), RenderError> {
-    for _ in 0..2 {
+    for _ in 0..3 {
         let Some(lufs) = integrated(mix)? else {
             return Ok(());
         };
@@ -150,8 +130,8 @@ fn normalise(mix: &mut [Stereo], target_lufs: f64) -> Result<(), RenderError> {
             s[1] *= g;
         }
         limit(mix, db_to_gain(LIMIT_DBFS));
-        // A second round makes up what the limiter took off the loudness.
-        if (target_lufs - lufs).abs() < 0.1 {
+        // Further rounds make up what the limiter took off the loudness.
+        if (target_lufs - lufs).abs() < 0.05 {
             break;
         }
     }
@@ -168,15 +148,16 @@ fn normalise(mix: &mut [Stereo], target_lufs: f64) -> Result<(), RenderError> {
     Ok(())
 }
 
-/// A look-ahead peak limiter: the gain at each sample is at most what keeps every sample
-/// within 5 ms either side under `ceiling`, smoothed over 5 ms (so it ramps down before a
-/// peak, never after it) and released over 150 ms.
+/// A look-ahead true-peak limiter: the gain at each sample is at most what keeps every
+/// peak within 5 ms either side under `ceiling` — peaks between samples included (4×
+/// oversampled, as the meter reads them) — smoothed over 5 ms, so it ramps down before a
+/// peak, never after it, and released over 150 ms.
 fn limit(mix: &mut [Stereo], ceiling: f32) {
     let look = SAMPLE_RATE as usize / 200;
-    let need: Vec<f32> = mix
-        .iter()
-        .map(|s| {
-            let p = s[0].abs().max(s[1].abs());
+    let kernels = quarter_sample_kernels();
+    let need: Vec<f32> = (0..mix.len())
+        .map(|j| {
+            let p = inter_sample_peak(mix, j, &kernels);
             if p > ceiling {
                 ceiling / p
             } else {
@@ -220,6 +201,49 @@ fn limit(mix: &mut [Stereo], ceiling: f32) {
         mix[j][0] *= g;
         mix[j][1] *= g;
     }
+}
+
+/// Taps either side of the point a windowed sinc interpolates.
+const TAPS: usize = 8;
+
+/// Windowed-sinc kernels for the points a quarter, a half and three quarters of the way
+/// from a sample to the next.
+fn quarter_sample_kernels() -> [[f32; 2 * TAPS]; 3] {
+    let mut k = [[0.0f32; 2 * TAPS]; 3];
+    for (q, kernel) in k.iter_mut().enumerate() {
+        let frac = (q + 1) as f64 / 4.0;
+        for (t, w) in kernel.iter_mut().enumerate() {
+            let x = t as f64 - (TAPS as f64 - 1.0) - frac;
+            let sinc = if x.abs() < 1e-9 {
+                1.0
+            } else {
+                (std::f64::consts::PI * x).sin() / (std::f64::consts::PI * x)
+            };
+            let hann = 0.5 + 0.5 * (std::f64::consts::PI * x / TAPS as f64).cos();
+            *w = (sinc * hann) as f32;
+        }
+    }
+    k
+}
+
+/// The largest magnitude at sample `j` or between it and the next, either channel.
+fn inter_sample_peak(mix: &[Stereo], j: usize, kernels: &[[f32; 2 * TAPS]; 3]) -> f32 {
+    let mut p = mix[j][0].abs().max(mix[j][1].abs());
+    if j + 1 < TAPS || j + TAPS >= mix.len() {
+        return p;
+    }
+    let from = j + 1 - TAPS;
+    for kernel in kernels {
+        for c in 0..2 {
+            let v: f32 = kernel
+                .iter()
+                .zip(&mix[from..from + 2 * TAPS])
+                .map(|(w, s)| w * s[c])
+                .sum();
+            p = p.max(v.abs());
+        }
+    }
+    p
 }
 
 fn db_to_gain(db: f64) -> f32 {
@@ -466,70 +490,6 @@ impl BiQuad {
         self.y = [y, self.y[0]];
         y
     }
-}
-
-/// Decodes a whole audio file to 48 kHz stereo.
-fn decode_audio(path: &Path) -> Result<Vec<Stereo>, RenderError> {
-    let err = |why: String| RenderError::Source {
-        path: path.to_path_buf(),
-        why,
-    };
-    crate::media::init_ffmpeg();
-    let mut ictx = ff::format::input(&path).map_err(|e| err(e.to_string()))?;
-    let (index, params) = ictx
-        .streams()
-        .best(ff::media::Type::Audio)
-        .map(|s| (s.index(), s.parameters()))
-        .ok_or_else(|| err("no audio stream".into()))?;
-    let mut dec = ff::codec::context::Context::from_parameters(params)
-        .and_then(|c| c.decoder().audio())
-        .map_err(|e| err(e.to_string()))?;
-    let mut resampler: Option<ff::software::resampling::Context> = None;
-    let mut out = Vec::new();
-    let mut decoded = frame::Audio::empty();
-    let planar = ff::format::Sample::F32(ff::format::sample::Type::Planar);
-    let mut take = |dec: &mut ff::decoder::Audio,
-                    resampler: &mut Option<ff::software::resampling::Context>,
-                    out: &mut Vec<Stereo>|
-     -> Result<(), RenderError> {
-        while dec.receive_frame(&mut decoded).is_ok() {
-            if resampler.is_none() {
-                let layout = if decoded.channel_layout().is_empty() {
-                    ChannelLayout::default(i32::from(decoded.channels()))
-                } else {
-                    decoded.channel_layout()
-                };
-                *resampler = Some(
-                    ff::software::resampling::Context::get(
-                        decoded.format(),
-                        layout,
-                        decoded.rate(),
-                        planar,
-                        ChannelLayout::STEREO,
-                        SAMPLE_RATE,
-                    )
-                    .map_err(|e| err(e.to_string()))?,
-                );
-            }
-            let mut converted =
-                frame::Audio::new(planar, decoded.samples() * 2 + 256, ChannelLayout::STEREO);
-            if let Some(rs) = resampler.as_mut() {
-                rs.run(&decoded, &mut converted)
-                    .map_err(|e| err(e.to_string()))?;
-                let (l, r) = (converted.plane::<f32>(0), converted.plane::<f32>(1));
-                out.extend(l.iter().zip(r).map(|(a, b)| [*a, *b]));
-            }
-        }
-        Ok(())
-    };
-    for (stream, packet) in ictx.packets() {
-        if stream.index() == index && dec.send_packet(&packet).is_ok() {
-            take(&mut dec, &mut resampler, &mut out)?;
-        }
-    }
-    let _ = dec.send_eof();
-    take(&mut dec, &mut resampler, &mut out)?;
-    Ok(out)
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! Shared helpers for the engine integration tests: real libraries in temp folders, real
-//! sample files from `assets/samples`.
+//! sample files from `tests/fixtures/samples` (made by scripts/make-samples.sh).
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -18,7 +18,7 @@ pub fn repo() -> PathBuf {
 }
 
 pub fn samples() -> PathBuf {
-    repo().join("assets/samples")
+    repo().join("tests/fixtures/samples")
 }
 
 pub fn bad_fixtures() -> PathBuf {
@@ -113,6 +113,7 @@ pub fn montage(name: &str, preset: piece::Preset, items: Vec<piece::Item>) -> pi
             music_bed: false,
             target_lufs: -14.0,
             bed_db: 0.0,
+            outro_fade_ms: 0,
             target_ms: 0,
         }),
     }

@@ -16,7 +16,7 @@ use crate::AnyError;
 
 #[derive(clap::Args)]
 pub(crate) struct DemoArgs {
-    /// Folder of sample submissions (with submissions.csv).
+    /// Folder with the demo script (demo.json: the files, form export and replies to use).
     #[arg(long, value_name = "DIR")]
     samples: Option<PathBuf>,
     /// Also render and export the pieces (takes a minute or two).
@@ -52,12 +52,13 @@ pub(crate) fn demo(dir: &Path, args: DemoArgs) -> Result<(), AnyError> {
         std::fs::remove_dir_all(dir).map_err(|e| format!("cannot clear {}: {e}", dir.display()))?;
     }
     let mut lib = Library::open_or_create(dir)?;
-    let mut opts = ingest::Options::new(vec![samples.clone()]);
-    let manifest = samples.join("submissions.csv");
-    opts.manifest = manifest.is_file().then_some(manifest);
+    let script = chorus::demo::Script::load(&samples)?;
+    let mut opts = ingest::Options::new(vec![script.files.clone()]);
+    opts.manifest = Some(script.form.clone());
     println!(
-        "Chorus demo: importing {} into {}",
-        samples.display(),
+        "Chorus demo: importing {} with the form export {} into {}",
+        script.files.display(),
+        script.form.display(),
         dir.display()
     );
     let (summary, results) = ingest_with_progress(&mut lib, &opts, false)?;
@@ -75,11 +76,8 @@ pub(crate) fn demo(dir: &Path, args: DemoArgs) -> Result<(), AnyError> {
         );
     }
 
-    let replies = Some(PathBuf::from("assets/demo/replies.csv"))
-        .filter(|p| p.is_file())
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/replies.csv"));
     let today = chrono::Local::now().date_naive();
-    let rights = chorus::demo::clear_rights(&mut lib, &replies, today)?;
+    let rights = chorus::demo::clear_rights(&mut lib, &script, today)?;
     let c = &rights.campaign;
     println!(
         "\nCampaign '{}': {}, {}",
@@ -92,7 +90,7 @@ pub(crate) fn demo(dir: &Path, args: DemoArgs) -> Result<(), AnyError> {
         rights.requests.drafts.len(),
         rights.requests_dir.display()
     );
-    println!("Replies read from {}:", replies.display());
+    println!("Replies read from {}:", script.replies.display());
     for r in &rights.replies {
         let what = match &r.outcome {
             chorus::rights::ReplyOutcome::Granted { .. } => "granted".to_string(),

@@ -435,6 +435,8 @@ export type Montage = {
 	target_lufs: number | null,
 	/**  The bed's level in dB against where Chorus sets it (just under the voices). */
 	bed_db?: number | null,
+	/**  A crossfade from the last item into the outro card; 0 for a cut. */
+	outro_fade_ms?: number,
 	/**
 	 *  The length the piece is meant to run (auto-assemble's 6, 15, 30 or 60 s); 0 when
 	 *  none was set. Editors show the running total against it.
