@@ -19,10 +19,15 @@ E2E_PKGS="xvfb xauth webkit2gtk-driver imagemagick curl"
 # generator); Chorus itself never shells out to them.
 TEST_PKGS="ffmpeg libimage-exiftool-perl libvips-tools time python3"
 
-want="$BUILD_PKGS $DESKTOP_PKGS"
+# Rendering: text on cards, credits and captions is shaped with the system's fonts (the
+# brand's own first): Noto covers Latin, Greek, Cyrillic, Arabic, Hebrew, Devanagari and
+# more (core), Chinese, Japanese and Korean (cjk), and emoji (color-emoji).
+FONT_PKGS="fontconfig fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji"
+
+want="$BUILD_PKGS $DESKTOP_PKGS $FONT_PKGS"
 case "${1:-build}" in
   build) ;;
-  test|bench) want="$BUILD_PKGS $DESKTOP_PKGS $E2E_PKGS $TEST_PKGS" ;;
+  test|bench) want="$BUILD_PKGS $DESKTOP_PKGS $FONT_PKGS $E2E_PKGS $TEST_PKGS" ;;
   *) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
 esac
 

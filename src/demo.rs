@@ -34,6 +34,9 @@ pub struct Script {
     pub select: Vec<String>,
     pub best: String,
     pub short_release: String,
+    /// The call to action the demo's montages end on.
+    #[serde(default)]
+    pub cta: Option<piece::Cta>,
 }
 
 impl Script {
@@ -165,6 +168,7 @@ pub fn clear_rights(
 /// 30 s homepage hero and a 15 s story (auto-assembled) and a wall of fans (mosaic).
 pub fn assemble_pieces(
     lib: &Library,
+    script: &Script,
     today: NaiveDate,
 ) -> Result<(Campaign, Vec<Piece>), DemoError> {
     let usage = Usage {
@@ -179,7 +183,10 @@ pub fn assemble_pieces(
         ("Homepage hero", Preset::Hero16x9, 30),
         ("Story cut", Preset::Story9x16, 15),
     ] {
-        let doc = assemble::auto_montage(lib, &c, name, preset, length)?;
+        let mut doc = assemble::auto_montage(lib, &c, name, preset, length)?;
+        if let piece::Content::Montage(m) = &mut doc.content {
+            m.cta = script.cta.clone();
+        }
         pieces.push(piece::create(lib.conn(), &c, &doc)?);
     }
     // A wall of fans from everything the hero uses.

@@ -197,6 +197,20 @@ fn write_all(
             }
         }
         let file = format!("{name}-{}.mp4", preset.name());
+        // The caption track beside the video, as WebVTT (web players) and SRT (social
+        // uploads), named like it so players pair them.
+        if let crate::piece::Content::Montage(m) = &doc.content {
+            let cues = crate::piece::captions::timeline(m);
+            if !cues.is_empty() {
+                for (ext, text) in [
+                    ("vtt", crate::piece::captions::to_vtt(&cues)),
+                    ("srt", crate::piece::captions::to_srt(&cues)),
+                ] {
+                    let path = dir.join(format!("{name}-{}.{ext}", preset.name()));
+                    fs::write(&path, text).map_err(io(&path))?;
+                }
+            }
+        }
         let share = 1.0 / presets.len() as f64;
         let done = render::render_video(lib, cleared, &doc, &dir.join(&file), &mut |f| {
             progress((i as f64 + f) * share)

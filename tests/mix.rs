@@ -318,7 +318,7 @@ fn the_demo_hero_cuts_on_the_beat_and_holds_its_level() {
     let mut s = ingest(&[&script.files], Some(&script.form));
     let today = chorus::campaign::parse_date("2026-11-29").unwrap();
     demo::clear_rights(&mut s.lib, &script, today).unwrap();
-    let (campaign, pieces) = demo::assemble_pieces(&s.lib, today).unwrap();
+    let (campaign, pieces) = demo::assemble_pieces(&s.lib, &script, today).unwrap();
     let grid = piece::bed::BUILT_IN_GRID;
     for p in &pieces[..2] {
         assert_on_the_beat(&p.document, &grid);

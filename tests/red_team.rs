@@ -43,6 +43,7 @@ fn item(s: &Ingested, name: &str, in_ms: u64, out_ms: u64) -> piece::Item {
         transition: piece::Transition::default(),
         credit: a.contributor.and_then(|c| c.handle).unwrap_or_default(),
         sound: Default::default(),
+        captions: Vec::new(),
     }
 }
 

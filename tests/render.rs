@@ -109,6 +109,7 @@ fn a_rotated_clip_in_a_wide_frame_is_upright_over_a_blurred_fill() {
         transition: piece::Transition::default(),
         credit: "@benskates".into(),
         sound: Default::default(),
+        captions: Vec::new(),
     };
     let doc = |fit| montage("one", piece::Preset::Hero16x9, vec![item(fit)]);
     let cleared = rights::require_cleared(s.lib.conn(), &c, &[clip.id]).unwrap();
@@ -229,6 +230,7 @@ fn credit_lines_show_and_a_dip_goes_through_black() {
         transition,
         credit: credit.into(),
         sound: Default::default(),
+        captions: Vec::new(),
     };
     let dip = piece::Transition {
         kind: piece::TransitionKind::DipToBlack,
@@ -340,6 +342,7 @@ fn silent_mono_low_rate_and_rotated_clips_all_render() {
             transition: piece::Transition::default(),
             credit: String::new(),
             sound: Default::default(),
+            captions: Vec::new(),
         }
     })
     .collect();
@@ -374,6 +377,7 @@ fn a_crossfade_overlaps_two_items_by_its_length() {
             transition,
             credit: String::new(),
             sound: Default::default(),
+            captions: Vec::new(),
         }
     };
     let xfade = piece::Transition {
@@ -591,6 +595,7 @@ fn the_music_bed_fills_silence_and_the_whole_mix_meets_the_target() {
         transition: piece::Transition::default(),
         credit: String::new(),
         sound: Default::default(),
+        captions: Vec::new(),
     };
     let items = vec![item(&photo), item(&clip)];
     let cleared = rights::require_cleared(s.lib.conn(), &c, &[photo.id, clip.id]).unwrap();

@@ -126,6 +126,38 @@ pub async fn piece_save(
     })
 }
 
+/// Reads the captions a contributor sent (SRT or WebVTT, a path on this machine) onto item
+/// `item` (from 0) of a montage, cut to its trim, saving the next version.
+#[tauri::command]
+#[specta::specta]
+pub async fn piece_captions_from_file(
+    state: State<'_, AppState>,
+    id: i64,
+    version: i64,
+    item: u32,
+    path: String,
+) -> Result<PieceView> {
+    state.with_library(|lib| {
+        api::pieces::captions_from_file(
+            lib,
+            PieceId(id),
+            version,
+            item as usize,
+            std::path::Path::new(&path),
+        )?;
+        Ok(views::piece_view(lib.conn(), id)?)
+    })
+}
+
+/// The beat of the library's music bed, for the storyboard's grid (`None` without one).
+#[tauri::command]
+#[specta::specta]
+pub async fn beat_grid(
+    state: State<'_, AppState>,
+) -> Result<Option<chorus::media::beats::BeatGrid>> {
+    state.with_library(|lib| Ok(api::pieces::beat_grid(lib)))
+}
+
 fn progress_event(
     app: &AppHandle,
     job: u32,

@@ -44,6 +44,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             campaigns::piece_auto,
             campaigns::piece_create,
             campaigns::piece_save,
+            campaigns::piece_captions_from_file,
+            campaigns::beat_grid,
             campaigns::preview_start,
             campaigns::export_start,
             campaigns::export_contents,

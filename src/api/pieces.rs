@@ -59,6 +59,50 @@ pub fn save(lib: &Library, id: PieceId, version: i64, doc: &PieceDoc) -> Result<
     Ok(piece::update(lib.conn(), &current, doc)?)
 }
 
+/// Reads the captions a contributor sent with a clip (SRT or WebVTT) onto item `item`
+/// (counted from 0) of a montage, cut to the item's trim, and saves the next version.
+pub fn captions_from_file(
+    lib: &Library,
+    id: PieceId,
+    version: i64,
+    item: usize,
+    path: &Path,
+) -> Result<Piece> {
+    let cues = piece::captions::read_file(path).map_err(|e| Error::invalid(e.to_string()))?;
+    let current = get(lib, id)?;
+    let mut doc = current.document.clone();
+    let piece::Content::Montage(m) = &mut doc.content else {
+        return Err(Error::invalid(format!(
+            "'{}' is a {}; captions go on montages",
+            doc.name,
+            doc.kind_name()
+        )));
+    };
+    let count = m.items.len();
+    let Some(it) = m.items.get_mut(item) else {
+        return Err(Error::invalid(format!(
+            "'{}' has {count} items; there is no item {}",
+            doc.name,
+            item + 1
+        )));
+    };
+    it.captions = piece::captions::for_trim(&cues, it.in_ms, it.out_ms);
+    if it.captions.is_empty() {
+        return Err(Error::invalid(format!(
+            "{}: no caption falls inside the item's trim ({} to {} ms of the clip)",
+            path.display(),
+            it.in_ms,
+            it.out_ms
+        )));
+    }
+    save(lib, id, version, &doc)
+}
+
+/// The beat of the library's music bed (the storyboard's grid), if it has one.
+pub fn beat_grid(lib: &Library) -> Option<crate::media::beats::BeatGrid> {
+    piece::bed::beat_grid(lib)
+}
+
 /// Reads a piece document from a file, refusing anything that is not one.
 pub fn read_document(path: &Path) -> Result<PieceDoc> {
     let io = |e: std::io::Error| {

@@ -168,6 +168,7 @@ pub fn auto_montage(
                 transition: Transition::default(),
                 credit: credit(a),
                 sound: ItemSound::default(),
+                captions: Vec::new(),
             }
         })
         .collect();
@@ -184,6 +185,10 @@ pub fn auto_montage(
             target_lufs: -14.0,
             bed_db: 0.0,
             outro_fade_ms: ms_of(fade),
+            cta: None,
+            corner_logo: false,
+            captions: Vec::new(),
+            burn_captions: true,
             target_ms: length_s * 1000,
         }),
     };
@@ -223,8 +228,10 @@ fn nearest_beat(
         .min_by_key(|f| (f.abs_diff(pref), u64::MAX - f))
 }
 
-/// Shot lengths filling `[start, end)` exactly, cut on beats, in candidate order; `None`
-/// when the candidates run out first.
+/// Shot lengths filling `[start, end)` exactly, in candidate order: as many shots as their
+/// preferred lengths need, each cut moved to the beat nearest its share (within what the
+/// shot can show and what the shots after it can still fill). `None` when the candidates
+/// cannot fill the span.
 fn plan<'a>(
     candidates: &'a [Asset],
     grid: Option<&BeatGrid>,
@@ -232,36 +239,48 @@ fn plan<'a>(
     end: u64,
     photo: (u64, u64, u64),
 ) -> Option<Vec<(&'a Asset, u64)>> {
-    let shortest = PHOTO_FRAMES.0.min(CLIP_FRAMES.0);
-    let mut shots = Vec::new();
-    let mut at = start;
-    for a in candidates {
-        if at >= end {
-            break;
-        }
-        let (lo, pref, hi) = shot_range(a, photo);
-        let left = end - at;
-        let len = if left <= hi {
-            // The last shot takes what is left (never less than a shot, see below).
-            left
-        } else {
-            // Never leave a sliver too short for a shot of its own.
-            let leaves_room = |f: u64| end - f == 0 || end - f >= shortest;
-            let cut =
-                nearest_beat(grid, at + lo, at + hi, at + pref, leaves_room).or_else(|| {
-                    (at + pref..=at + hi)
-                        .chain((at + lo..at + pref).rev())
-                        .find(|f| leaves_room(*f))
-                })?;
-            cut - at
-        };
-        if len < lo.min(left) {
-            continue;
-        }
-        shots.push((a, len));
-        at += len;
+    let content = end.checked_sub(start)?;
+    let ranges: Vec<(u64, u64, u64)> = candidates.iter().map(|a| shot_range(a, photo)).collect();
+    let sum = |n: usize, f: fn(&(u64, u64, u64)) -> u64| ranges[..n].iter().map(f).sum::<u64>();
+    let mut n = 0;
+    while n < ranges.len() && sum(n, |r| r.1) < content {
+        n += 1;
     }
-    (at == end).then_some(shots)
+    while n < ranges.len() && sum(n, |r| r.2) < content {
+        n += 1;
+    }
+    while n > 1 && sum(n, |r| r.0) > content {
+        n -= 1;
+    }
+    if n == 0 || sum(n, |r| r.2) < content || sum(n, |r| r.0) > content {
+        return None;
+    }
+    // Preferred lengths stretched or shrunk evenly to the span, then each cut on a beat.
+    let scale = content as f64 / sum(n, |r| r.1).max(1) as f64;
+    let mut shots = Vec::with_capacity(n);
+    let mut at = start;
+    for i in 0..n {
+        let (lo_len, pref, hi_len) = ranges[i];
+        let rest_min: u64 = ranges[i + 1..n].iter().map(|r| r.0).sum();
+        let rest_max: u64 = ranges[i + 1..n].iter().map(|r| r.2).sum();
+        let lo = (at + lo_len).max(end.saturating_sub(rest_max));
+        let hi = (at + hi_len).min(end.saturating_sub(rest_min));
+        if lo > hi {
+            return None;
+        }
+        let cut = if i + 1 == n {
+            end
+        } else {
+            let want = (at + (pref as f64 * scale).round() as u64).clamp(lo, hi);
+            nearest_beat(grid, lo, hi, want, |_| true).unwrap_or(want)
+        };
+        if !(lo..=hi).contains(&cut) {
+            return None;
+        }
+        shots.push((&candidates[i], cut - at));
+        at = cut;
+    }
+    Some(shots)
 }
 
 /// The ranked candidates reordered a little for variety: after a photo, the next clip

@@ -4,6 +4,7 @@
 
 pub mod assemble;
 pub mod bed;
+pub mod captions;
 
 use std::collections::BTreeSet;
 
@@ -119,6 +120,9 @@ pub struct Item {
     /// How the item's own sound sits in the mix.
     #[serde(default)]
     pub sound: ItemSound,
+    /// Captions while the item plays, timed from its first frame.
+    #[serde(default)]
+    pub captions: Vec<captions::Cue>,
 }
 
 /// An item's sound in the mix, on top of the automatic levelling that brings every clip
@@ -163,10 +167,83 @@ pub struct Montage {
     /// A crossfade from the last item into the outro card; 0 for a cut.
     #[serde(default)]
     pub outro_fade_ms: u64,
+    /// The call to action on the outro card (else "Thank you" and the brand's name).
+    #[serde(default)]
+    pub cta: Option<Cta>,
+    /// The brand's logo, small, in a corner over the footage.
+    #[serde(default)]
+    pub corner_logo: bool,
+    /// The piece's own captions, timed from its first frame (items carry their own too).
+    #[serde(default)]
+    pub captions: Vec<captions::Cue>,
+    /// Captions are drawn into the picture (they are always written beside the video).
+    #[serde(default = "default_true")]
+    pub burn_captions: bool,
     /// The length the piece is meant to run (auto-assemble's 6, 15, 30 or 60 s); 0 when
     /// none was set. Editors show the running total against it.
     #[serde(default)]
     pub target_ms: u64,
+}
+
+/// A call to action: what the viewer should do, and where (shown as written, e.g.
+/// "lumio.example/summer" or "https://lumio.example/summer").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Cta {
+    pub text: String,
+    #[serde(default)]
+    pub url: String,
+}
+
+pub const MAX_CTA_CHARS: usize = 60;
+pub const MAX_URL_CHARS: usize = 120;
+
+impl Cta {
+    fn check(&self, problems: &mut Vec<String>) {
+        let text = self.text.trim();
+        if text.is_empty() {
+            problems.push("the call to action needs words (or remove it)".into());
+        } else if text.chars().count() > MAX_CTA_CHARS {
+            problems.push(format!(
+                "the call to action is longer than {MAX_CTA_CHARS} characters; an end card is read in a second"
+            ));
+        }
+        if self.text.chars().any(char::is_control) {
+            problems.push("the call to action holds control characters".into());
+        }
+        let url = self.url.trim();
+        if url.chars().count() > MAX_URL_CHARS {
+            problems.push(format!(
+                "the call to action's address is longer than {MAX_URL_CHARS} characters"
+            ));
+        } else if !url.is_empty() && !is_web_address(url) {
+            problems.push(format!(
+                "the call to action's address '{}' is not a web address (like brand.com/summer or https://brand.com/summer)",
+                url.chars().take(40).collect::<String>()
+            ));
+        }
+    }
+}
+
+/// A web address as a viewer would type it: an optional http(s) scheme, a host with a dot
+/// and letters, digits, dots or hyphens, then an optional path of URL characters.
+fn is_web_address(s: &str) -> bool {
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"))
+        .unwrap_or(s);
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let host_ok = host.contains('.')
+        && !host.starts_with(['.', '-'])
+        && !host.ends_with(['.', '-'])
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    let path_ok = path
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-._~/?#[]@!$&'()*+,;=%".contains(c));
+    host_ok && path_ok
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -469,6 +546,11 @@ impl Montage {
         );
         check_lufs(self.target_lufs, problems);
         check_gain("the bed's level", self.bed_db, problems);
+        if let Some(cta) = &self.cta {
+            cta.check(problems);
+        }
+        let whole: u64 = self.items.iter().map(Item::len_ms).sum::<u64>() + 2 * self.card_ms;
+        captions::check(&self.captions, whole, "the piece", problems);
         limit(
             "the crossfade into the outro",
             self.outro_fade_ms,
@@ -515,6 +597,7 @@ impl Montage {
                 problems,
             );
             check_credit(&at, &item.credit, problems);
+            captions::check(&item.captions, item.len_ms(), &at, problems);
             check_gain(
                 &format!("{at}: the sound level"),
                 item.sound.gain_db,

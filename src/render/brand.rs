@@ -1,13 +1,17 @@
-//! The brand kit: colours, tagline and logo for cards, bands and overlays. The demo kit in
-//! `assets/brand/` (`brand.json`, `logo.png`) is built in; the `brand_kit` setting names a
-//! folder holding a `brand.json` (and its logo) of the brand's own. The brand's name is the
-//! `brand_name` setting, the same one rights requests use.
+//! The brand kit: colours, tagline, logo and fonts for cards, bands and overlays. The demo
+//! kit in `assets/brand/` (`brand.json`, `logo.png`) is built in; the `brand_kit` setting
+//! names a folder holding a `brand.json` (and its logo and font files) of the brand's own.
+//! The brand's name is the `brand_name` setting, the same one rights requests use. Text
+//! colours are checked against the card colour (WCAG contrast at least 4.5:1): the text
+//! colour is refused with a sentence below that, the accent is lightened or darkened until
+//! it reads.
 
 use std::path::{Path, PathBuf};
 
 use image::{Rgb, RgbImage, RgbaImage};
 use serde::Deserialize;
 
+use super::yuv::Yuv;
 use super::RenderError;
 use crate::library::Library;
 
@@ -22,13 +26,72 @@ pub struct BrandKit {
     pub accent: [u8; 3],
     pub text: [u8; 3],
     pub logo: Option<RgbaImage>,
+    /// Font families of the brand's own heading and body fonts (loaded), if it has them.
+    pub heading_font: Option<String>,
+    pub body_font: Option<String>,
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct KitFile {
     tagline: String,
     colours: Colours,
     logo: Option<String>,
+    #[serde(default)]
+    fonts: KitFonts,
+}
+
+/// Font files in the kit's folder (TrueType or OpenType).
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KitFonts {
+    heading: Option<String>,
+    body: Option<String>,
+}
+
+/// WCAG 2 contrast text needs against its background.
+pub const MIN_CONTRAST: f64 = 4.5;
+
+/// WCAG 2 relative luminance of an sRGB colour.
+fn luminance(c: [u8; 3]) -> f64 {
+    let lin = |v: u8| {
+        let v = f64::from(v) / 255.0;
+        if v <= 0.04045 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2])
+}
+
+/// WCAG 2 contrast ratio of two colours (1 to 21).
+pub fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// `fg`, or the nearest lighter or darker shade of it that reads on `bg` (4.5:1).
+pub fn legible(fg: [u8; 3], bg: [u8; 3]) -> [u8; 3] {
+    if contrast(fg, bg) >= MIN_CONTRAST {
+        return fg;
+    }
+    let towards = |target: u8, k: f64| {
+        fg.map(|v| (f64::from(v) + (f64::from(target) - f64::from(v)) * k).round() as u8)
+    };
+    (1..=20)
+        .map(|i| f64::from(i) / 20.0)
+        .flat_map(|k| [towards(255, k), towards(0, k)])
+        .find(|c| contrast(*c, bg) >= MIN_CONTRAST)
+        .unwrap_or(if luminance(bg) > 0.18 {
+            [0, 0, 0]
+        } else {
+            [255; 3]
+        })
+}
+
+fn hex(c: [u8; 3]) -> String {
+    format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2])
 }
 
 #[derive(Deserialize)]
@@ -58,6 +121,7 @@ fn kit_error(path: &Path, why: String) -> RenderError {
 fn parse(
     json: &str,
     logo: Option<Vec<u8>>,
+    fonts: (Option<Vec<u8>>, Option<Vec<u8>>),
     file: &Path,
     name: String,
 ) -> Result<BrandKit, RenderError> {
@@ -74,13 +138,38 @@ fn parse(
         ),
         None => None,
     };
+    let font = |which: &str, bytes: Option<Vec<u8>>| -> Result<Option<String>, RenderError> {
+        bytes
+            .map(|b| {
+                super::text::load_font(&b)
+                    .map_err(|why| kit_error(file, format!("the {which} font: {why}")))
+            })
+            .transpose()
+    };
+    let (primary, text) = (
+        colour("primary", &kit.colours.primary)?,
+        colour("text", &kit.colours.text)?,
+    );
+    let ratio = contrast(text, primary);
+    if ratio < MIN_CONTRAST {
+        return Err(kit_error(
+            file,
+            format!(
+                "the text colour {} on the primary colour {} has a contrast of {ratio:.1}:1; text needs at least {MIN_CONTRAST}:1 (WCAG) to be read, so choose a lighter text or a darker primary (or the other way round)",
+                hex(text),
+                hex(primary)
+            ),
+        ));
+    }
     Ok(BrandKit {
         name,
         tagline: kit.tagline,
-        primary: colour("primary", &kit.colours.primary)?,
-        accent: colour("accent", &kit.colours.accent)?,
-        text: colour("text", &kit.colours.text)?,
+        primary,
+        accent: legible(colour("accent", &kit.colours.accent)?, primary),
+        text,
         logo,
+        heading_font: font("heading", fonts.0)?,
+        body_font: font("body", fonts.1)?,
     })
 }
 
@@ -94,24 +183,38 @@ pub fn load(lib: &Library) -> Result<BrandKit, RenderError> {
             let file = PathBuf::from(dir).join("brand.json");
             let json = std::fs::read_to_string(&file)
                 .map_err(|e| kit_error(&file, format!("cannot read it: {e}")))?;
-            let logo_name: Option<String> = serde_json::from_str::<KitFile>(&json)
-                .ok()
-                .and_then(|k| k.logo);
-            let logo = match logo_name {
-                Some(l) => {
-                    let path = file.with_file_name(l);
-                    Some(
-                        std::fs::read(&path)
-                            .map_err(|e| kit_error(&path, format!("cannot read the logo: {e}")))?,
-                    )
+            let named = serde_json::from_str::<KitFile>(&json).ok();
+            // Files of the kit are plain names in its folder, never paths elsewhere.
+            let read = |what: &str, n: Option<&String>| -> Result<Option<Vec<u8>>, RenderError> {
+                let Some(n) = n else { return Ok(None) };
+                if Path::new(n).components().count() != 1 {
+                    return Err(kit_error(
+                        &file,
+                        format!("the {what} must be a file in the kit's folder, not '{n}'"),
+                    ));
                 }
-                None => None,
+                let path = file.with_file_name(n);
+                std::fs::read(&path)
+                    .map(Some)
+                    .map_err(|e| kit_error(&path, format!("cannot read the {what}: {e}")))
             };
-            parse(&json, logo, &file, name)
+            let logo = read("logo", named.as_ref().and_then(|k| k.logo.as_ref()))?;
+            let fonts = (
+                read(
+                    "heading font",
+                    named.as_ref().and_then(|k| k.fonts.heading.as_ref()),
+                )?,
+                read(
+                    "body font",
+                    named.as_ref().and_then(|k| k.fonts.body.as_ref()),
+                )?,
+            );
+            parse(&json, logo, fonts, &file, name)
         }
         None => parse(
             DEFAULT_KIT,
             Some(DEFAULT_LOGO.to_vec()),
+            (None, None),
             Path::new("assets/brand/brand.json"),
             name,
         ),
@@ -141,32 +244,146 @@ pub fn draw_logo(frame: &mut RgbImage, logo: &RgbaImage, x: i64, y: i64, size: u
     }
 }
 
-/// A full-frame card in the brand's colour: the logo, then a line, then a smaller one.
+/// A full-frame card in the brand's colour: the logo, then a line, then a smaller one, as
+/// it stands once its entrance is over.
 pub fn card(kit: &BrandKit, width: u32, height: u32, line: &str, sub: &str) -> RgbImage {
-    let mut c = RgbImage::from_pixel(width, height, Rgb(kit.primary));
-    let logo_size = height / 6;
-    let main = super::text::rasterise(line, height as f32 * 0.065);
-    let small = super::text::rasterise(sub, height as f32 * 0.04);
-    let gap = height / 30;
-    let total = logo_size + gap + main.image.height() + gap + small.image.height();
-    let mut y = i64::from(height.saturating_sub(total) / 2);
-    if let Some(logo) = &kit.logo {
-        let w = (u64::from(logo.width()) * u64::from(logo_size) / u64::from(logo.height().max(1)))
-            as u32;
-        draw_logo(
-            &mut c,
-            logo,
-            i64::from(width.saturating_sub(w) / 2),
-            y,
-            logo_size,
-        );
+    match Card::new(kit, width, height, line, sub, false)
+        .and_then(|c| c.frame(ENTRANCE, ENTRANCE * 2).to_rgb())
+    {
+        Ok(img) => img,
+        Err(_) => RgbImage::from_pixel(width, height, Rgb(kit.primary)),
     }
-    y += i64::from(logo_size + gap);
-    let centre = |w: u32| i64::from(width.saturating_sub(w) / 2);
-    super::text::draw(&mut c, &main, centre(main.image.width()), y, kit.text);
-    y += i64::from(main.image.height() + gap);
-    super::text::draw(&mut c, &small, centre(small.image.width()), y, kit.accent);
-    c
+}
+
+/// Frames an entrance takes (half a second), and the fade of the intro's text before the
+/// cut to the first item.
+const ENTRANCE: u64 = 15;
+const EXIT: u64 = 8;
+
+/// A brand card that moves: on the intro the logo scales up as it fades in; the line
+/// rises into place as it fades in and the smaller line follows, each over half a second
+/// with an ease-out; the intro's text fades away just before the cut.
+pub struct Card {
+    background: Yuv,
+    logo: Option<RgbaImage>,
+    logo_top: i64,
+    width: u32,
+    main: super::text::Mask,
+    main_at: (i64, i64),
+    small: super::text::Mask,
+    small_at: (i64, i64),
+    text: [u8; 3],
+    accent: [u8; 3],
+    rise: f64,
+    intro: bool,
+}
+
+fn ease_out(t: f64) -> f64 {
+    let t = t.clamp(0.0, 1.0);
+    1.0 - (1.0 - t).powi(3)
+}
+
+impl Card {
+    pub fn new(
+        kit: &BrandKit,
+        width: u32,
+        height: u32,
+        line: &str,
+        sub: &str,
+        intro: bool,
+    ) -> Result<Card, RenderError> {
+        use super::text::{rasterise_styled, Style};
+        let logo_size = height / 6;
+        let main = rasterise_styled(
+            line,
+            height as f32 * 0.065,
+            Style {
+                family: kit.heading_font.as_deref(),
+                bold: true,
+                wrap_width: None,
+            },
+        );
+        let small = rasterise_styled(
+            sub,
+            height as f32 * 0.04,
+            Style {
+                family: kit.body_font.as_deref(),
+                bold: kit.body_font.is_none(),
+                wrap_width: None,
+            },
+        );
+        let gap = height / 30;
+        let logo = kit.logo.as_ref().map(|l| {
+            let w = (u64::from(l.width()) * u64::from(logo_size) / u64::from(l.height().max(1)))
+                .max(1) as u32;
+            image::imageops::resize(
+                l,
+                w,
+                logo_size.max(1),
+                image::imageops::FilterType::Triangle,
+            )
+        });
+        let logo_h = logo.as_ref().map_or(0, |_| logo_size + gap);
+        let total = logo_h + main.height() + gap + small.height();
+        let top = i64::from(height.saturating_sub(total) / 2);
+        let centre = |w: u32| i64::from(width.saturating_sub(w) / 2);
+        let main_y = top + i64::from(logo_h);
+        let small_y = main_y + i64::from(main.height() + gap);
+        Ok(Card {
+            background: Yuv::filled(width, height, super::yuv::colour(kit.primary)),
+            logo,
+            logo_top: top,
+            width,
+            main_at: (centre(main.width()), main_y),
+            small_at: (centre(small.width()), small_y),
+            main,
+            small,
+            text: kit.text,
+            accent: kit.accent,
+            rise: f64::from(height) / 25.0,
+            intro,
+        })
+    }
+
+    /// Frame `f` of a card shown for `n` frames.
+    pub fn frame(&self, f: u64, n: u64) -> Yuv {
+        let mut frame = self.background.clone();
+        let phase = |delay: u64| ease_out((f as f64 - delay as f64 + 1.0) / ENTRANCE as f64);
+        let exit = if self.intro && n > ENTRANCE + EXIT {
+            ((n - f) as f64 / EXIT as f64).min(1.0)
+        } else {
+            1.0
+        };
+        if let Some(logo) = &self.logo {
+            let (k, scale) = if self.intro {
+                let k = phase(0);
+                (k, 0.7 + 0.3 * k)
+            } else {
+                (1.0, 1.0)
+            };
+            let h = ((f64::from(logo.height()) * scale).round() as u32).max(1);
+            let w = ((f64::from(logo.width()) * scale).round() as u32).max(1);
+            let scaled;
+            let img = if (w, h) == logo.dimensions() {
+                logo
+            } else {
+                scaled = image::imageops::resize(logo, w, h, image::imageops::FilterType::Triangle);
+                &scaled
+            };
+            let x = i64::from(self.width.saturating_sub(w) / 2);
+            let y = self.logo_top + i64::from(logo.height().saturating_sub(h) / 2);
+            frame.blend_rgba(img, x, y, (k * exit) as f32);
+        }
+        for (mask, at, colour, delay) in [
+            (&self.main, self.main_at, self.text, 4),
+            (&self.small, self.small_at, self.accent, 9),
+        ] {
+            let k = phase(delay);
+            let y = at.1 + ((1.0 - k) * self.rise).round() as i64;
+            super::text::draw_flat_yuv(&mut frame, mask, at.0, y, colour, (k * exit) as f32);
+        }
+        frame
+    }
 }
 
 #[cfg(test)]
@@ -182,6 +399,7 @@ mod tests {
         let kit = parse(
             DEFAULT_KIT,
             Some(DEFAULT_LOGO.to_vec()),
+            (None, None),
             Path::new("brand.json"),
             "BrandCo".into(),
         )
@@ -196,6 +414,7 @@ mod tests {
         let bad = parse(
             r##"{"tagline":"x","colours":{"primary":"blue","accent":"#000000","text":"#ffffff"}}"##,
             None,
+            (None, None),
             Path::new("b.json"),
             "B".into(),
         );
@@ -207,6 +426,7 @@ mod tests {
         let kit = parse(
             DEFAULT_KIT,
             Some(DEFAULT_LOGO.to_vec()),
+            (None, None),
             Path::new("brand.json"),
             "BrandCo".into(),
         )

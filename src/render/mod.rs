@@ -31,15 +31,17 @@ use crate::rights::ClearedForUse;
 pub use proxy::sdr_proxy;
 
 pub mod brand;
+mod captions;
 mod proxy;
 mod scale;
 mod sound;
 mod stills;
-mod text;
+pub mod text;
 mod yuv;
 
 pub use sound::{bed_path, duck_envelope, loudness, KEYS};
 pub use stills::render_image;
+pub use text::missing_glyphs;
 
 const SAMPLE_RATE: u32 = 48_000;
 const SAMPLES_PER_FRAME: usize = (SAMPLE_RATE as u64 / FPS) as usize;
@@ -395,6 +397,8 @@ struct Output {
     worker: Option<std::thread::JoinHandle<Result<(), RenderError>>>,
     /// Frames pushed so far.
     frames: i64,
+    /// Captions drawn into each frame as it goes out.
+    captions: Option<captions::Burner>,
 }
 
 impl Output {
@@ -431,6 +435,7 @@ impl Output {
             tx: Some(tx),
             worker: Some(worker),
             frames: 0,
+            captions: None,
         };
         match opened_rx.recv() {
             Ok(true) => Ok(out),
@@ -438,7 +443,10 @@ impl Output {
         }
     }
 
-    fn push(&mut self, pic: Yuv) -> Result<(), RenderError> {
+    fn push(&mut self, mut pic: Yuv) -> Result<(), RenderError> {
+        if let Some(c) = &self.captions {
+            c.draw(&mut pic, self.frames as u64);
+        }
         self.frames += 1;
         match self.tx.as_ref().map(|tx| tx.send(pic)) {
             Some(Ok(())) => Ok(()),
@@ -504,14 +512,35 @@ fn render_to(
         Ok(())
     };
     let kit = brand::load(lib)?;
+    if montage.burn_captions {
+        let cues = crate::piece::captions::timeline(montage);
+        if !cues.is_empty() {
+            out.captions = Some(captions::Burner::new(&cues, &kit, width, height));
+        }
+    }
     let card_frames = (montage.card_ms * FPS + 500) / 1000;
     if montage.intro_card {
-        let intro = Yuv::from_rgb(&brand::card(&kit, width, height, &kit.name, &kit.tagline))?;
-        for _ in 0..card_frames {
-            out.push(intro.clone())?;
+        let intro = brand::Card::new(&kit, width, height, &kit.name, &kit.tagline, true)?;
+        for f in 0..card_frames {
+            out.push(intro.frame(f, card_frames))?;
             tick(&out, &mut done)?;
         }
     }
+    // The brand's logo in the top-right corner of the footage, if the piece wants it.
+    let corner = match (&kit.logo, montage.corner_logo) {
+        (Some(logo), true) => {
+            let h = (height / 12).max(1);
+            let w = (u64::from(logo.width()) * u64::from(h) / u64::from(logo.height().max(1)))
+                .max(1) as u32;
+            Some(image::imageops::resize(
+                logo,
+                w,
+                h,
+                image::imageops::FilterType::Triangle,
+            ))
+        }
+        _ => None,
+    };
     let store = lib.store();
     let mut poster: Option<Yuv> = None;
     let mut timeline = Vec::new();
@@ -554,8 +583,12 @@ fn render_to(
         let margin = i64::from(height / 25);
         let credited = |mut frame: Yuv| -> Yuv {
             if let Some(mask) = &credit {
-                let y = i64::from(height) - margin - i64::from(mask.image.height());
-                text::draw_yuv(&mut frame, mask, margin, y, kit.text);
+                let y = i64::from(height) - margin - i64::from(mask.height());
+                text::draw_yuv(&mut frame, mask, margin, y, kit.text, 1.0);
+            }
+            if let Some(logo) = &corner {
+                let x = i64::from(width) - margin - i64::from(logo.width());
+                frame.blend_rgba(logo, x, margin, 0.9);
             }
             frame
         };
@@ -631,11 +664,15 @@ fn render_to(
         });
     }
     if montage.outro_card {
-        let outro = Yuv::from_rgb(&brand::card(&kit, width, height, "Thank you", &kit.name))?;
+        let (line, sub) = match &montage.cta {
+            Some(cta) => (cta.text.trim(), cta.url.trim()),
+            None => ("Thank you", kit.name.as_str()),
+        };
+        let outro = brand::Card::new(&kit, width, height, line, sub, false)?;
         // The last item's final frames (held back for the crossfade) fade into the card.
         let k = held.len();
         for f in 0..card_frames {
-            let mut frame = outro.clone();
+            let mut frame = outro.frame(f, card_frames);
             if let Some(old) = held.get(f as usize) {
                 frame.mix_over(old, (f + 1) as f32 / (k + 1) as f32);
             }

@@ -40,6 +40,7 @@ pub fn sdr_proxy(
         transition: Default::default(),
         credit: String::new(),
         sound: Default::default(),
+        captions: Vec::new(),
     };
     let partial = out.with_extension("mp4.partial");
     let result = (|| {

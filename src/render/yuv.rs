@@ -397,6 +397,55 @@ impl Yuv {
     }
 }
 
+impl Yuv {
+    /// Blends an RGBA image (straight alpha: a logo, colour emoji) at `strength`, its
+    /// top-left at (`x`, `y`). Chroma takes each 2×2 block's alpha-weighted colour.
+    pub fn blend_rgba(&mut self, layer: &image::RgbaImage, x: i64, y: i64, strength: f32) {
+        let s = strength.clamp(0.0, 1.0);
+        let (lw, lh) = (i64::from(layer.width()), i64::from(layer.height()));
+        // Alpha (0-1) and YUV of layer pixel (px, py) in frame coordinates.
+        let at = |px: i64, py: i64| -> Option<(f32, [u8; 3])> {
+            let (mx, my) = (px - x, py - y);
+            if mx < 0 || my < 0 || mx >= lw || my >= lh {
+                return None;
+            }
+            let p = layer.get_pixel(mx as u32, my as u32).0;
+            let a = f32::from(p[3]) / 255.0 * s;
+            (a > 0.0).then(|| (a, colour([p[0], p[1], p[2]])))
+        };
+        for p in 0..3 {
+            let sub = u32::from(p > 0);
+            let (pw, ph, stride) = self.plane(p);
+            let (pw, ph) = (pw as i64, ph as i64);
+            let d = self.0.data_mut(p);
+            let (x0, x1) = ((x >> sub).max(0), ((x + lw + 1) >> sub).min(pw));
+            let (y0, y1) = ((y >> sub).max(0), ((y + lh + 1) >> sub).min(ph));
+            for py in y0..y1 {
+                for px in x0..x1 {
+                    let (mut a, mut v) = (0.0f32, 0.0f32);
+                    if sub == 0 {
+                        if let Some((al, c)) = at(px, py) {
+                            a = al;
+                            v = f32::from(c[p]) * al;
+                        }
+                    } else {
+                        for (dx, dy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+                            if let Some((al, c)) = at(px * 2 + dx, py * 2 + dy) {
+                                a += al / 4.0;
+                                v += f32::from(c[p]) * al / 4.0;
+                            }
+                        }
+                    }
+                    if a > 0.0 {
+                        let old = &mut d[py as usize * stride + px as usize];
+                        *old = (f32::from(*old) * (1.0 - a) + v).round().clamp(0.0, 255.0) as u8;
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Where one output sample reads in a source line: two neighbours and the second's
 /// weight out of 256.
 fn taps(start: f64, step: f64, len: usize, count: usize) -> Vec<(usize, usize, u32)> {

@@ -114,6 +114,10 @@ pub fn montage(name: &str, preset: piece::Preset, items: Vec<piece::Item>) -> pi
             target_lufs: -14.0,
             bed_db: 0.0,
             outro_fade_ms: 0,
+            cta: None,
+            corner_logo: false,
+            captions: Vec::new(),
+            burn_captions: true,
             target_ms: 0,
         }),
     }
@@ -194,6 +198,7 @@ pub fn clip_item(id: i64, in_ms: u64, out_ms: u64) -> piece::Item {
         transition: Transition::default(),
         credit: String::new(),
         sound: Default::default(),
+        captions: Vec::new(),
     }
 }
 

@@ -113,7 +113,7 @@ pub(crate) fn demo(dir: &Path, args: DemoArgs) -> Result<(), AnyError> {
             d.reason
         );
     }
-    let (always_on, pieces) = chorus::demo::assemble_pieces(&lib, today)?;
+    let (always_on, pieces) = chorus::demo::assemble_pieces(&lib, &script, today)?;
     println!(
         "\nCampaign '{}' ({}, {}): pieces made from cleared, selected assets:",
         always_on.name,

@@ -63,6 +63,28 @@ pub(crate) enum PieceCommand {
         #[arg(long)]
         file: PathBuf,
     },
+    /// Put the captions a contributor sent (SRT or WebVTT) on an item of a montage, cut to
+    /// its trim; they are burned in and written beside the video on export.
+    Captions {
+        piece: String,
+        /// The item, counted from 1 as `piece show` lists them.
+        #[arg(long)]
+        item: usize,
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// Set (or with --clear, remove) the call to action on a montage's end card.
+    Cta {
+        piece: String,
+        /// What the viewer should do, e.g. "Share yours with #ShotWithLumio".
+        #[arg(long, required_unless_present = "clear")]
+        text: Option<String>,
+        /// Where, e.g. lumio.example/summer.
+        #[arg(long, default_value = "")]
+        url: String,
+        #[arg(long)]
+        clear: bool,
+    },
     /// Create a piece from a document file.
     Import {
         file: PathBuf,
@@ -96,6 +118,9 @@ pub(crate) fn print_piece(p: &chorus::piece::Piece) {
                 i.fit,
                 i.transition.kind
             );
+        }
+        if let Some(cta) = &m.cta {
+            println!("  end card: {} {}", cta.text, cta.url);
         }
     }
 }
@@ -191,6 +216,46 @@ pub(crate) fn piece_cmd(dir: &Path, cmd: PieceCommand) -> Result<(), AnyError> {
         PieceCommand::Edit { piece: r, file } => {
             let p = piece::get(conn, &r)?;
             print_piece(&api::pieces::replace(&lib, PieceId(p.id), &file)?);
+        }
+        PieceCommand::Captions {
+            piece: r,
+            item,
+            file,
+        } => {
+            let p = piece::get(conn, &r)?;
+            let index = item.checked_sub(1).ok_or("items are counted from 1")?;
+            let saved =
+                api::pieces::captions_from_file(&lib, PieceId(p.id), p.version, index, &file)?;
+            print_piece(&saved);
+            if let piece::Content::Montage(m) = &saved.document.content {
+                println!(
+                    "  item {item}: {} caption(s)",
+                    m.items[index].captions.len()
+                );
+            }
+        }
+        PieceCommand::Cta {
+            piece: r,
+            text,
+            url,
+            clear,
+        } => {
+            let p = piece::get(conn, &r)?;
+            let mut doc = p.document.clone();
+            let piece::Content::Montage(m) = &mut doc.content else {
+                return Err(format!("'{}' is not a montage", doc.name).into());
+            };
+            m.cta = match (clear, text) {
+                (true, _) | (false, None) => None,
+                (false, Some(text)) => Some(piece::Cta { text, url }),
+            };
+            if m.cta.is_some() && !m.outro_card {
+                m.outro_card = true;
+                if m.card_ms == 0 {
+                    m.card_ms = 1800;
+                }
+            }
+            print_piece(&api::pieces::save(&lib, PieceId(p.id), p.version, &doc)?);
         }
         PieceCommand::Import {
             file,

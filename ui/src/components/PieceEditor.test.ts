@@ -12,6 +12,8 @@ const bus = vi.hoisted(() => ({
 const fake = vi.hoisted(() => ({
   pieceView: vi.fn(),
   pieceSave: vi.fn(),
+  pieceCaptionsFromFile: vi.fn(),
+  beatGrid: vi.fn(async () => ({ period_ms: 500, offset_ms: 0 })),
   previewStart: vi.fn(),
   exportStart: vi.fn(),
   jobCancel: vi.fn(),
@@ -151,6 +153,64 @@ describe("PieceEditor", () => {
       fit: "letterbox",
       transition: { kind: "crossfade", duration_ms: 500 },
     });
+  });
+
+  it("sets a clip's level, J- and L-cut and caption, and the piece's bed, logo and call to action", async () => {
+    render(PieceEditor, { id: 11 });
+    await waitFor(() => expect(cards()).toHaveLength(3));
+    await fireEvent.click(cards()[1]);
+    await fireEvent.input(byId("item-gain")!, { target: { value: "-6" } });
+    expect(byId("item-gain-text")?.textContent).toBe("-6 dB");
+    await fireEvent.change(byId("item-lead")!, { target: { value: "400" } });
+    await fireEvent.change(byId("item-trail")!, { target: { value: "300" } });
+    await fireEvent.input(byId("item-caption")!, { target: { value: "Buzzer beater!" } });
+    await fireEvent.input(byId("bed-level")!, { target: { value: "3" } });
+    expect(byId("bed-level-text")?.textContent).toBe("+3 dB");
+    await fireEvent.click(byId("corner-logo")!);
+    await fireEvent.click(byId("outro-card")!);
+    await fireEvent.change(byId("outro-fade")!, { target: { value: "500" } });
+    await fireEvent.input(byId("cta-text")!, { target: { value: "Share yours" } });
+    await fireEvent.input(byId("cta-url")!, { target: { value: "brand.example/summer" } });
+
+    const view = pieceView(3);
+    fake.pieceSave.mockImplementation(async (_id: number, _v: number, doc: PieceDoc) => savedAs(view, doc));
+    await fireEvent.click(byId("piece-save")!);
+    await waitFor(() => expect(fake.pieceSave).toHaveBeenCalled());
+    const doc = fake.pieceSave.mock.calls[0][2];
+    expect(doc.items[1]).toMatchObject({
+      sound: { gain_db: -6, mute: false, lead_ms: 400, trail_ms: 300 },
+      captions: [{ start_ms: 0, end_ms: 5000, text: "Buzzer beater!" }],
+    });
+    expect(doc).toMatchObject({
+      bed_db: 3,
+      corner_logo: true,
+      outro_card: true,
+      outro_fade_ms: 500,
+      cta: { text: "Share yours", url: "brand.example/summer" },
+    });
+  });
+
+  it("marks the beat under each shot and reads a caption file onto the selected one", async () => {
+    render(PieceEditor, { id: 11 });
+    await waitFor(() => expect(cards()).toHaveLength(3));
+    // 5 s shots on a 500 ms beat: every cut lands on it, ten beats under each card.
+    await waitFor(() => expect(cards()[0].querySelector(".beats.on-beat")).not.toBeNull());
+    expect(cards()[0].querySelectorAll(".beats .tick")).toHaveLength(11);
+    await fireEvent.click(cards()[2]);
+    const view = pieceView(3);
+    const withCues = structuredClone(view);
+    const d = withCues.piece.document as { items: { captions?: unknown[] }[] };
+    d.items[2].captions = [
+      { start_ms: 0, end_ms: 1000, text: "One" },
+      { start_ms: 1500, end_ms: 2500, text: "Two" },
+    ];
+    fake.pieceCaptionsFromFile.mockResolvedValue({ ...withCues, piece: { ...withCues.piece, version: 2 } });
+    await fireEvent.input(byId("item-caption-file")!, { target: { value: "/home/me/clip.srt" } });
+    await fireEvent.click(byId("item-caption-import")!);
+    await waitFor(() => expect(byId("item-cues")).not.toBeNull());
+    expect(fake.pieceCaptionsFromFile).toHaveBeenCalledWith(11, 1, 2, "/home/me/clip.srt");
+    expect(byId("item-cues")?.textContent).toContain("Two");
+    expect(byId("piece-dirty")?.textContent?.trim()).toBe("Saved · v2");
   });
 
   it("shows the engine's refusal of a save and stays dirty", async () => {

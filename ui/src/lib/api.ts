@@ -76,6 +76,9 @@ export const api = {
     call(commands.pieceCreate(campaignId, document)),
   pieceSave: (id: number, version: number, document: PieceDoc) =>
     call(commands.pieceSave(id, version, document)),
+  pieceCaptionsFromFile: (id: number, version: number, item: number, path: string) =>
+    call(commands.pieceCaptionsFromFile(id, version, item, path)),
+  beatGrid: () => call(commands.beatGrid()),
   previewStart: (pieceId: number, document: PieceDoc) =>
     call(commands.previewStart(pieceId, document)),
   exportStart: (pieceId: number, presets: Preset[]) => call(commands.exportStart(pieceId, presets)),

@@ -60,6 +60,13 @@ export const commands = {
 	 */
 	pieceSave: (id: number, version: number, document: PieceDoc) => typedError<PieceView, CommandError>(__TAURI_INVOKE("piece_save", { id, version, document })),
 	/**
+	 *  Reads the captions a contributor sent (SRT or WebVTT, a path on this machine) onto item
+	 *  `item` (from 0) of a montage, cut to its trim, saving the next version.
+	 */
+	pieceCaptionsFromFile: (id: number, version: number, item: number, path: string) => typedError<PieceView, CommandError>(__TAURI_INVOKE("piece_captions_from_file", { id, version, item, path })),
+	/**  The beat of the library's music bed, for the storyboard's grid (`None` without one). */
+	beatGrid: () => typedError<BeatGrid | null, CommandError>(__TAURI_INVOKE("beat_grid")),
+	/**
 	 *  Renders a quick low-resolution preview of a document (saved or not) into the library's
 	 *  tmp folder; `JobFinished.output_url_path` is where the player finds it.
 	 */
@@ -159,6 +166,12 @@ export type AuditEvent = {
 	detail: Value,
 };
 
+/**  A steady beat: one every `period_ms`, the first at `offset_ms` (less than a period). */
+export type BeatGrid = {
+	period_ms: number | null,
+	offset_ms: number | null,
+};
+
 /**  An asset a piece cannot use yet, and why, in a marketer's words. */
 export type BlockedAsset = {
 	asset_id: number,
@@ -222,6 +235,25 @@ export type ContributorRow = {
 	assets: number,
 	/**  Assets by rights status; statuses with none are left out. */
 	statuses: ([RightsStatus, number])[],
+};
+
+/**
+ *  A call to action: what the viewer should do, and where (shown as written, e.g.
+ *  "lumio.example/summer" or "https://lumio.example/summer").
+ */
+export type Cta = {
+	text: string,
+	url?: string,
+};
+
+/**
+ *  Text shown from `start_ms` to `end_ms`: on an item, from the item's first frame; on the
+ *  piece, from its first frame.
+ */
+export type Cue = {
+	start_ms: number,
+	end_ms: number,
+	text: string,
 };
 
 export type Curation = "new" | "shortlisted" | "selected" | "rejected";
@@ -378,6 +410,8 @@ export type Item = {
 	credit: string,
 	/**  How the item's own sound sits in the mix. */
 	sound?: ItemSound,
+	/**  Captions while the item plays, timed from its first frame. */
+	captions?: Cue[],
 };
 
 /**
@@ -437,6 +471,14 @@ export type Montage = {
 	bed_db?: number | null,
 	/**  A crossfade from the last item into the outro card; 0 for a cut. */
 	outro_fade_ms?: number,
+	/**  The call to action on the outro card (else "Thank you" and the brand's name). */
+	cta?: Cta | null,
+	/**  The brand's logo, small, in a corner over the footage. */
+	corner_logo?: boolean,
+	/**  The piece's own captions, timed from its first frame (items carry their own too). */
+	captions?: Cue[],
+	/**  Captions are drawn into the picture (they are always written beside the video). */
+	burn_captions?: boolean,
 	/**
 	 *  The length the piece is meant to run (auto-assemble's 6, 15, 30 or 60 s); 0 when
 	 *  none was set. Editors show the running total against it.

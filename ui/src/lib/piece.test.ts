@@ -244,3 +244,45 @@ describe("new cards and pieces", () => {
     expect(wallGrid(0, 1, 1)).toEqual({ cols: 1, rows: 1 });
   });
 });
+
+describe("sound, captions and the beat", () => {
+  it("places items on the timeline and tells cuts on the beat", async () => {
+    const { itemStarts, onBeat, beatsIn, montageFrames } = await import("./piece");
+    const m = montageDoc([item(1, 0, 2400), item(2, 0, 3000, { transition: { kind: "crossfade", duration_ms: 600 } })], {
+      intro_card: true,
+      outro_card: true,
+      card_ms: 1800,
+      outro_fade_ms: 500,
+    });
+    expect(itemStarts(m)).toEqual([1800, 3600]);
+    // 1.8 + 2.4 + 3.0 - 0.6 + 1.8 - 0.5 s
+    expect(montageFrames(m)).toBe(237);
+    const grid = { period_ms: 600, offset_ms: 0 };
+    expect(onBeat(grid, 4200)).toBe(true);
+    expect(onBeat(grid, 4233)).toBe(true);
+    expect(onBeat(grid, 4300)).toBe(false);
+    expect(beatsIn(grid, 1000, 2500)).toEqual([1200, 1800, 2400]);
+  });
+
+  it("keeps a typed caption to the whole shot and cuts file captions to a shorter trim", async () => {
+    const { withTypedCaption, typedCaption, updateItem, withSound, soundOf } = await import("./piece");
+    let doc = montageDoc([withTypedCaption(item(1, 0, 3000), "Hello")]);
+    expect(typedCaption(doc.items[0])).toBe("Hello");
+    doc = updateItem(doc, 0, (it) => ({ ...it, out_ms: 2000 }));
+    expect(doc.items[0].captions).toEqual([{ start_ms: 0, end_ms: 2000, text: "Hello" }]);
+    const cues = [
+      { start_ms: 500, end_ms: 1500, text: "a" },
+      { start_ms: 1800, end_ms: 2500, text: "b" },
+      { start_ms: 2600, end_ms: 2900, text: "c" },
+    ];
+    doc = updateItem(doc, 0, (it) => ({ ...it, captions: cues, out_ms: 2200 }));
+    expect(doc.items[0].captions).toEqual([cues[0], { ...cues[1], end_ms: 2200 }]);
+    expect(withTypedCaption(item(1, 0, 1000), "  ").captions).toEqual([]);
+    expect(soundOf(withSound(item(1, 0, 1000), { lead_ms: 200 }))).toEqual({
+      gain_db: 0,
+      mute: false,
+      lead_ms: 200,
+      trail_ms: 0,
+    });
+  });
+});

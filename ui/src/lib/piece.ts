@@ -5,6 +5,8 @@
 // `duration_ms` the engine returns after a save is the authority).
 
 import type {
+  BeatGrid,
+  ItemSound,
   Asset,
   Fit,
   Item,
@@ -65,7 +67,8 @@ export function montageFrames(m: Montage): number {
     .filter((i) => transitionOf(i).kind === "crossfade")
     .reduce((sum, i) => sum + frames(transitionOf(i).duration_ms ?? 0), 0);
   const cards = ((m.intro_card ? 1 : 0) + (m.outro_card ? 1 : 0)) * frames(m.card_ms);
-  return Math.max(0, items + cards - overlaps);
+  const outroFade = m.outro_card ? frames(m.outro_fade_ms ?? 0) : 0;
+  return Math.max(0, items + cards - overlaps - outroFade);
 }
 
 /** How long the document runs, in ms (a still runs 0; a mosaic its animated length). */
@@ -188,7 +191,57 @@ export function withItems(doc: MontageDoc, items: Item[]): MontageDoc {
 
 export function updateItem(doc: MontageDoc, index: number, change: (item: Item) => Item): MontageDoc {
   if (index < 0 || index >= doc.items.length) return doc;
-  return { ...doc, items: doc.items.map((it, i) => (i === index ? change(it) : it)) };
+  return { ...doc, items: doc.items.map((it, i) => (i === index ? fitCaptions(change(it)) : it)) };
+}
+
+/** Sound settings the engine accepts (`SOUND_GAIN_DB`, `MAX_SOUND_SHIFT_MS`). */
+export const SOUND_GAIN_DB = [-24, 12] as const;
+export const MAX_SOUND_SHIFT_MS = 2000;
+
+export type Sound = { gain_db: number; mute: boolean; lead_ms: number; trail_ms: number };
+
+export function soundOf(item: Item): Sound {
+  return {
+    gain_db: item.sound?.gain_db ?? 0,
+    mute: item.sound?.mute ?? false,
+    lead_ms: item.sound?.lead_ms ?? 0,
+    trail_ms: item.sound?.trail_ms ?? 0,
+  };
+}
+
+export function withSound(item: Item, patch: Partial<ItemSound>): Item {
+  return { ...item, sound: { ...soundOf(item), ...patch } };
+}
+
+/** The caption typed for an item: its one cue's text ("" for none; several cues came from
+ * a file and are listed instead). */
+export function typedCaption(item: Item): string {
+  const cues = item.captions ?? [];
+  return cues.length === 1 ? cues[0].text : "";
+}
+
+/** A typed caption shows for the whole item; an empty one removes it. */
+export function withTypedCaption(item: Item, text: string): Item {
+  return {
+    ...item,
+    captions: text.trim() === "" ? [] : [{ start_ms: 0, end_ms: itemLength(item), text }],
+  };
+}
+
+/** Captions kept inside the item after a trim: a caption typed for the whole item stays
+ * whole; cues past the new end are cut or dropped. */
+export function fitCaptions(item: Item): Item {
+  const cues = item.captions ?? [];
+  if (cues.length === 0) return item;
+  const len = itemLength(item);
+  if (cues.length === 1 && cues[0].start_ms === 0) {
+    return cues[0].end_ms === len ? item : { ...item, captions: [{ ...cues[0], end_ms: len }] };
+  }
+  const kept = cues
+    .filter((c) => c.start_ms < len)
+    .map((c) => (c.end_ms > len ? { ...c, end_ms: len } : c))
+    .filter((c) => c.end_ms > c.start_ms);
+  return { ...item, captions: kept };
 }
 
 export type MontageSettings = Partial<Omit<Montage, "items">>;
@@ -252,4 +305,38 @@ export function wallGrid(n: number, width: number, height: number): { cols: numb
   if (n <= 0 || !(width > 0) || !(height > 0)) return { cols: 1, rows: 1 };
   const cols = Math.min(n, Math.max(1, Math.round(Math.sqrt((n * width) / height))));
   return { cols, rows: Math.ceil(n / cols) };
+}
+
+/** Where each item starts on the piece's timeline, in ms (whole frames, as rendered). */
+export function itemStarts(m: Montage): number[] {
+  let at = m.intro_card ? frames(m.card_ms) : 0;
+  return m.items.map((it, i) => {
+    const t = transitionOf(it);
+    if (i > 0 && t.kind === "crossfade") at = Math.max(0, at - frames(t.duration_ms ?? 0));
+    const start = at;
+    at += frames(itemLength(it));
+    return msOf(start);
+  });
+}
+
+/** The beats of `grid` from `from` to `to` ms. */
+export function beatsIn(grid: BeatGrid, from: number, to: number): number[] {
+  const period = grid.period_ms ?? 0;
+  if (!(period > 0)) return [];
+  const offset = grid.offset_ms ?? 0;
+  const out: number[] = [];
+  for (let k = Math.max(0, Math.ceil((from - offset) / period)); ; k++) {
+    const t = offset + k * period;
+    if (t > to || out.length > 1000) break;
+    out.push(t);
+  }
+  return out;
+}
+
+/** A cut at `ms` lands on a beat (within a frame). */
+export function onBeat(grid: BeatGrid, ms: number): boolean {
+  const period = grid.period_ms ?? 0;
+  if (!(period > 0)) return false;
+  const x = (((ms - (grid.offset_ms ?? 0)) % period) + period) % period;
+  return Math.min(x, period - x) <= 1000 / FPS;
 }
