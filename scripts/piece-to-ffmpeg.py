@@ -32,13 +32,18 @@ Per item, as Chorus does it (src/render/mod.rs, src/render/sound.rs):
   with the contained picture overlaid in the centre; crop = cover and crop the centre;
   letterbox = contain and pad black. Downscales by area averaging, upscales bilinear, like
   Chorus's compose();
-* the credit line with drawtext (DejaVu Sans Bold from the brand kit, Chorus's size, margin
-  and 60% black shadow), every frame;
+* the credit line with drawtext (Noto Sans Bold, the face Chorus's shaping picks for Latin
+  text, Chorus's size, margin and 60% black shadow), every frame;
 * transitions: cut = concat; crossfade = xfade=fade (overlap, the piece gets shorter by it)
   and acrossfade (linear); dip_to_black = fade out over half the dip at the end of the item
   before and fade in over the other half (no overlap), the sound faded alike;
-* intro/outro cards: a colour source in the brand colour with drawtext, card_ms each;
-* sound: each clip's own audio resampled to 48 kHz stereo, silence under photos, cards and
+* intro/outro cards: a colour source in the brand colour, the logo (overlaid, fading in) and
+  two lines of drawtext fading in over half a second (Chorus also scales the logo and slides
+  the lines); the outro's lines are the call to action when the piece has one; a crossfade
+  (xfade) from the last item into the outro when the piece has one;
+* sound: each clip's own audio resampled to 48 kHz stereo, levelled to -23 LUFS (loudnorm,
+  single pass, per clip: Chorus measures each clip's trim and applies one gain), with 10 ms
+  fades at its edges; silence under photos, cards and
   clips without sound, cut and faded as the picture; the music bed (if the piece has one)
   faded in 0.5 s / out 1.5 s, at a fixed level, ducked under the clips' speech band
   (sidechaincompress keyed by a 300-3400 Hz band-pass of the voices), mixed (amix), then
@@ -65,8 +70,8 @@ RATE = 48_000
 SPF = RATE // FPS  # audio samples per video frame
 CARD_RGB = "0x1d3f72"  # src/render/mod.rs CARD_RGB
 # Fixed level of the music bed before ducking and loudnorm. Chorus measures the voices and
-# the bed and sets the bed 9 LU under the voices; a single ffmpeg pass cannot measure first.
-BED_GAIN_DB = -12.0
+# the bed and sets the bed 3 LU under the voices; a single ffmpeg pass cannot measure first.
+BED_GAIN_DB = -8.0
 
 
 def frames(ms):
@@ -156,7 +161,8 @@ def main():
     ap.add_argument("--piece", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--font", default="assets/brand/fonts/DejaVuSans-Bold.ttf")
+    ap.add_argument("--font", default="/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf")
+    ap.add_argument("--logo", default="assets/brand/logo.png")
     args = ap.parse_args()
 
     repo = os.getcwd()
@@ -174,7 +180,7 @@ def main():
             assets[it["asset_id"]] = run_json(
                 [args.chorus, "--library", args.library, "show", str(it["asset_id"]), "--json"])
     brand = brand_name(args.chorus, args.library)
-    font = graph_path(os.path.relpath(args.font, repo) if os.path.isabs(args.font) else args.font)
+    font = graph_path(args.font)
     em = font_height_per_em(font)
     work_rel = os.path.relpath(args.work, repo)
 
@@ -238,18 +244,28 @@ def main():
     # ---- cards
     card_n = frames(doc["card_ms"])
 
-    def card(name, text):
-        tf = text_file(f"card-{name}.txt", text)
+    def card(name, line, sub, trans=("cut", 0)):
+        main_tf = text_file(f"card-{name}.txt", line)
+        sub_tf = text_file(f"card-{name}-sub.txt", sub)
         v, a = f"v{name}", f"a{name}"
+        logo_h = H // 6
+        k = add_input(["-loop", "1", "-framerate", str(FPS), "-t", f"{card_n / FPS:.6f}",
+                       "-i", args.logo])
+        fade = "alpha='min(1,t/0.5)'"
+        graph.append(f"[{k}:v]scale=-2:{logo_h},format=yuva420p,fade=t=in:st=0:d=0.5:alpha=1[{v}logo]")
         graph.append(
-            f"color=c={CARD_RGB}:s={W}x{H}:r={FPS},trim=end_frame={card_n},format=yuv420p,"
-            f"{drawtext(tf, H * 0.07, '(w-text_w)/2', '(h-text_h)/2')},setsar=1,settb=1/{FPS}[{v}]")
+            f"color=c={CARD_RGB}:s={W}x{H}:r={FPS},trim=end_frame={card_n},format=yuv420p[{v}bg]")
+        graph.append(
+            f"[{v}bg][{v}logo]overlay=x=(W-w)/2:y=H*0.3:format=yuv420,"
+            f"{drawtext(main_tf, H * 0.065, '(w-text_w)/2', 'h*0.5')}:{fade},"
+            f"{drawtext(sub_tf, H * 0.04, '(w-text_w)/2', 'h*0.6')}:{fade},"
+            f"trim=end_frame={card_n},setsar=1,settb=1/{FPS}[{v}]")
         graph.append(f"anullsrc=r={RATE}:cl=stereo,atrim=end_sample={card_n * SPF},"
                      f"aformat=sample_fmts=fltp:channel_layouts=stereo[{a}]")
-        return {"v": v, "a": a, "n": card_n, "trans": ("cut", 0), "voice": False}
+        return {"v": v, "a": a, "n": card_n, "trans": trans, "voice": False}
 
     if doc["intro_card"]:
-        segments.append(card("intro", f"{brand} · made by our customers"))
+        segments.append(card("intro", brand, "Made by our customers"))
 
     # ---- items
     margin = H // 25
@@ -307,7 +323,10 @@ def main():
         # Sound: the clip's own, or silence, exactly n frames long.
         ns = n * SPF
         if it["kind"] == "clip" and a.get("has_audio"):
-            src = f"[{k}:a]asetpts=PTS-STARTPTS,aresample={RATE},"
+            edge = RATE // 100
+            src = (f"[{k}:a]asetpts=PTS-STARTPTS,aresample={RATE},"
+                   f"loudnorm=I=-23:TP=-2:LRA=20,aresample={RATE},"
+                   f"afade=t=in:ss=0:ns={edge},areverse,afade=t=in:ss=0:ns={edge},areverse,")
         else:
             src = f"anullsrc=r={RATE}:cl=stereo,"
         graph.append(src + ",".join(
@@ -319,7 +338,10 @@ def main():
                          "voice": it["kind"] == "clip" and bool(a.get("has_audio"))})
 
     if doc["outro_card"]:
-        segments.append(card("outro", f"Thank you · {brand}"))
+        cta = doc.get("cta") or {}
+        fade = frames(doc.get("outro_fade_ms") or 0)
+        segments.append(card("outro", cta.get("text") or "Thank you", cta.get("url") or brand,
+                             ("crossfade", fade) if fade else ("cut", 0)))
 
     # ---- joining: runs of cuts (and dips) are one concat; a crossfade is xfade/acrossfade
     counter = [0]

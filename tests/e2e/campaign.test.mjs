@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Key } from 'selenium-webdriver';
 import { $, $$, choose, demoLibrary, eventually, launch, playsPast, setValue, shot, text, visible } from './app.mjs';
@@ -76,6 +76,32 @@ test('two cards swap places from the keyboard, and the piece saves', async () =>
   await shot(driver, '12-piece-editor');
 });
 
+test('the beat under the storyboard; a shot\'s sound and caption and the end card\'s call to action, saved', async () => {
+  // Auto-assemble cut on the bed's beat: every card shows its beats, marked on the beat.
+  await eventually(driver, async () => (await $$(driver, '#storyboard .card .beats.on-beat')).length >= 1, 'beat marks on the cards');
+  const first = await $(driver, '#storyboard .card[data-index="0"]');
+  await first.click();
+  await visible(driver, '#item-caption');
+  await setValue(driver, '#item-caption', 'Summer ☀ 夏 مرحبا');
+  await setValue(driver, '#item-gain', '-3');
+  await setValue(driver, '#item-trail', '200');
+  await setValue(driver, '#cta-text', 'Share yours with #ShotWithLumio');
+  await setValue(driver, '#cta-url', 'lumio.example/summer');
+  await setValue(driver, '#bed-level', '2');
+  await (await $(driver, '#piece-save')).click();
+  await eventually(driver, async () => /saved · v3/i.test(await text(driver, '#piece-dirty')), 'saved as version 3');
+  const id = Number(await (await $(driver, '#piece-editor')).getAttribute('data-piece'));
+  const doc = await driver.executeAsyncScript((pieceId, done) => {
+    window.__TAURI_INTERNALS__.invoke('piece_view', { id: pieceId }).then((v) => done(v.piece.document), (e) => done(String(e)));
+  }, id);
+  assert.equal(doc.items[0].captions[0].text, 'Summer ☀ 夏 مرحبا');
+  assert.deepEqual([doc.items[0].sound.gain_db, doc.items[0].sound.trail_ms], [-3, 200]);
+  assert.deepEqual(doc.cta, { text: 'Share yours with #ShotWithLumio', url: 'lumio.example/summer' });
+  assert.equal(doc.bed_db, 2);
+  assert.match(await text(driver, '#running-total'), /15(\.0)? s/);
+  await shot(driver, '12a-sound-caption-cta');
+});
+
 test('a hand-edited piece sent through the app\'s own save command is refused', async () => {
   const id = Number(await (await $(driver, '#piece-editor')).getAttribute('data-piece'));
   // What a script in the webview (or a tampered front end) could send: the same command the
@@ -95,11 +121,11 @@ test('a hand-edited piece sent through the app\'s own save command is refused', 
   const message = JSON.stringify(answer.error);
   assert.match(message, /source_hash is not the file of asset/);
   assert.match(message, /must be from 0 to/);
-  // Nothing changed: the editor still holds version 2.
+  // Nothing changed: the editor still holds version 3.
   const version = await driver.executeAsyncScript((pieceId, done) => {
     window.__TAURI_INTERNALS__.invoke('piece_view', { id: pieceId }).then((v) => done(v.piece.version), () => done(-1));
   }, id);
-  assert.equal(version, 2);
+  assert.equal(version, 3);
 });
 
 test('a quick preview renders and plays in the editor', async () => {
@@ -165,6 +191,12 @@ test('render and export: the MP4 is on disk at 15 s, 1080×1920', async () => {
   assert.ok(mp4, `an MP4 in ${output}: ${readdirSync(output).join(', ')}`);
   for (const f of ['credits.txt', 'rights-report.csv', 'manifest.json', 'poster.jpg']) {
     assert.ok(existsSync(join(output, f)), `${f} exported`);
+  }
+  // The caption typed in the editor travels beside the video, as WebVTT and SRT.
+  for (const ext of ['.vtt', '.srt']) {
+    const file = readdirSync(output).find((f) => f.endsWith(ext));
+    assert.ok(file, `a ${ext} caption file in ${output}`);
+    assert.match(readFileSync(join(output, file), 'utf8'), /Summer ☀ 夏 مرحبا/);
   }
   const probe = JSON.parse(
     execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,width,height:format=duration', '-of', 'json', join(output, mp4)]),

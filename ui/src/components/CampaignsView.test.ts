@@ -9,6 +9,7 @@ const fake = vi.hoisted(() => ({
   campaignUpdate: vi.fn(),
   pieceAuto: vi.fn(),
   pieceView: vi.fn(),
+  beatGrid: vi.fn(async () => null),
   assetsBrowse: vi.fn(),
 }));
 
