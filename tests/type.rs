@@ -162,6 +162,33 @@ fn a_call_to_action_is_checked_like_any_hand_edited_text() {
 }
 
 #[test]
+fn a_long_call_to_action_wraps_inside_a_tall_frame() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = Library::open_or_create(&dir.path().join("lib")).unwrap();
+    let kit = brand::load(&lib).unwrap();
+    let card = brand::card(
+        &kit,
+        1080,
+        1920,
+        "Share your summer with #ShotWithLumio",
+        "lumio.example/summer",
+    );
+    // Nothing but the card's colour (within the YUV round trip) in the outer 40 px on
+    // either side: the line wrapped.
+    let inked = |p: &image::Rgb<u8>| p.0.iter().zip(kit.primary).any(|(a, b)| a.abs_diff(b) > 6);
+    let ink_at_edges = (0..1920)
+        .flat_map(|y| (0..40).chain(1040..1080).map(move |x| (x, y)))
+        .filter(|&(x, y)| inked(card.get_pixel(x, y)))
+        .count();
+    assert_eq!(
+        ink_at_edges, 0,
+        "the call to action runs off a 1080 px wide card"
+    );
+    let ink = card.pixels().filter(|p| inked(p)).count();
+    assert!(ink > 20_000, "the card has its text ({ink} pixels)");
+}
+
+#[test]
 fn captions_are_burned_in_and_exported_beside_the_video_timed_to_the_piece() {
     let s = ingest_samples();
     let photo = asset_named(&s.lib, "family_picnic.jpg");

@@ -149,6 +149,24 @@ pub async fn piece_captions_from_file(
     })
 }
 
+/// The brand kit: colours with their contrast, fonts.
+#[tauri::command]
+#[specta::specta]
+pub async fn brand_view(state: State<'_, AppState>) -> Result<api::brand::BrandView> {
+    state.with_library(|lib| Ok(api::brand::view(lib)?))
+}
+
+/// Uses a font file (a path on this machine) as the kit's heading or body font.
+#[tauri::command]
+#[specta::specta]
+pub async fn brand_set_font(
+    state: State<'_, AppState>,
+    role: api::brand::FontRole,
+    path: String,
+) -> Result<api::brand::BrandView> {
+    state.with_library(|lib| Ok(api::brand::set_font(lib, role, Path::new(&path))?))
+}
+
 /// The beat of the library's music bed, for the storyboard's grid (`None` without one).
 #[tauri::command]
 #[specta::specta]

@@ -46,6 +46,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             campaigns::piece_save,
             campaigns::piece_captions_from_file,
             campaigns::beat_grid,
+            campaigns::brand_view,
+            campaigns::brand_set_font,
             campaigns::preview_start,
             campaigns::export_start,
             campaigns::export_contents,

@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 pub mod assets;
+pub mod brand;
 pub mod exports;
 pub mod library;
 pub mod pieces;

@@ -284,18 +284,33 @@ fn plan<'a>(
 }
 
 /// The ranked candidates reordered a little for variety: after a photo, the next clip
-/// (and after a wide shot a tall one) comes forward if it is at most two places behind.
+/// (and after a wide shot a tall one) comes forward if it is at most two places behind and
+/// in the same round, so every contributor still appears once before anyone twice.
 fn varied(mut ranked: Vec<Asset>) -> Vec<Asset> {
     let look = |a: &Asset| (a.kind, a.width >= a.height);
+    let mut seen: BTreeMap<i64, usize> = BTreeMap::new();
+    let mut round: Vec<usize> = ranked
+        .iter()
+        .map(|a| {
+            let n = seen
+                .entry(a.contributor.as_ref().map_or(-a.id, |c| c.id))
+                .or_default();
+            *n += 1;
+            *n
+        })
+        .collect();
     for i in 1..ranked.len() {
         let previous = look(&ranked[i - 1]);
         if look(&ranked[i]) != previous {
             continue;
         }
-        if let Some(j) = (i + 1..(i + 3).min(ranked.len())).find(|&j| look(&ranked[j]) != previous)
+        if let Some(j) = (i + 1..(i + 3).min(ranked.len()))
+            .find(|&j| look(&ranked[j]) != previous && round[j] == round[i])
         {
             let a = ranked.remove(j);
             ranked.insert(i, a);
+            let r = round.remove(j);
+            round.insert(i, r);
         }
     }
     ranked

@@ -549,7 +549,11 @@ impl Montage {
         if let Some(cta) = &self.cta {
             cta.check(problems);
         }
-        let whole: u64 = self.items.iter().map(Item::len_ms).sum::<u64>() + 2 * self.card_ms;
+        let whole = self
+            .items
+            .iter()
+            .map(Item::len_ms)
+            .fold(self.card_ms.saturating_mul(2), u64::saturating_add);
         captions::check(&self.captions, whole, "the piece", problems);
         limit(
             "the crossfade into the outro",

@@ -101,6 +101,11 @@ struct Colours {
     text: String,
 }
 
+/// The built-in kit's `brand.json` and logo, to start a library's own copy from.
+pub fn built_in() -> (&'static str, &'static [u8]) {
+    (DEFAULT_KIT, DEFAULT_LOGO)
+}
+
 /// `#rrggbb` to bytes.
 pub fn parse_colour(s: &str) -> Option<[u8; 3]> {
     let hex = s.trim().strip_prefix('#')?;
@@ -300,7 +305,8 @@ impl Card {
             Style {
                 family: kit.heading_font.as_deref(),
                 bold: true,
-                wrap_width: None,
+                // A call to action longer than a tall frame is wide wraps, centred.
+                wrap_width: Some(width as f32 * 0.84),
             },
         );
         let small = rasterise_styled(
@@ -309,7 +315,7 @@ impl Card {
             Style {
                 family: kit.body_font.as_deref(),
                 bold: kit.body_font.is_none(),
-                wrap_width: None,
+                wrap_width: Some(width as f32 * 0.84),
             },
         );
         let gap = height / 30;
@@ -432,7 +438,16 @@ mod tests {
         )
         .unwrap();
         let c = card(&kit, 640, 360, "BrandCo", "Made by our customers");
-        assert_eq!(c.get_pixel(5, 5).0, kit.primary);
+        // Composed in YUV like every frame: the colour within a level of the kit's.
+        let corner = c.get_pixel(5, 5).0;
+        assert!(
+            corner
+                .iter()
+                .zip(kit.primary)
+                .all(|(a, b)| a.abs_diff(b) <= 2),
+            "{corner:?} vs {:?}",
+            kit.primary
+        );
         // The logo's coral disc sits centred in the upper part of the card.
         let coral = (0..360)
             .filter(|&y| {

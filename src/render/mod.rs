@@ -581,10 +581,18 @@ fn render_to(
         let credit = (!item.credit.trim().is_empty())
             .then(|| text::rasterise(item.credit.trim(), height as f32 * 0.045));
         let margin = i64::from(height / 25);
-        let credited = |mut frame: Yuv| -> Yuv {
+        // The credit fades and rises in over its first 0.3 s and fades out over its last
+        // (eased), so it arrives with the shot rather than sitting on it from the cut.
+        let credit_fade = 9u64;
+        let credited = |mut frame: Yuv, f: u64| -> Yuv {
             if let Some(mask) = &credit {
-                let y = i64::from(height) - margin - i64::from(mask.height());
-                text::draw_yuv(&mut frame, mask, margin, y, kit.text, 1.0);
+                let t = ((f + 1) as f64 / credit_fade as f64)
+                    .min(n.saturating_sub(f) as f64 / credit_fade as f64)
+                    .min(1.0);
+                let k = 1.0 - (1.0 - t).powi(3);
+                let rise = ((1.0 - k) * f64::from(height) / 90.0).round() as i64;
+                let y = i64::from(height) - margin - i64::from(mask.height()) + rise;
+                text::draw_yuv(&mut frame, mask, margin, y, kit.text, k as f32);
             }
             if let Some(logo) = &corner {
                 let x = i64::from(width) - margin - i64::from(logo.width());
@@ -601,17 +609,15 @@ fn render_to(
                 let whole = Rect::of(picture.width(), picture.height());
                 let still = match item.pan_zoom {
                     true => None,
-                    false => Some(credited(yuv::fit(
-                        &picture, 0, whole, item.fit, width, height,
-                    )?)),
+                    false => Some(yuv::fit(&picture, 0, whole, item.fit, width, height)?),
                 };
                 for f in 0..n {
                     let frame = match &still {
-                        Some(s) => s.clone(),
+                        Some(s) => credited(s.clone(), f),
                         // A slow push-in (Ken Burns) keeps a photo alive on screen.
                         None => {
                             let z = 1.0 + (PUSH_IN - 1.0) * f as f64 / n.max(1) as f64;
-                            credited(yuv::fit_zoomed(&picture, z, item.fit, width, height)?)
+                            credited(yuv::fit_zoomed(&picture, z, item.fit, width, height)?, f)
                         }
                     };
                     place(&mut out, frame, f)?;
@@ -636,9 +642,10 @@ fn render_to(
                             90 | 270 => Rect::of(pic.height(), pic.width()),
                             _ => Rect::of(pic.width(), pic.height()),
                         };
-                        let mut framed = Some(credited(yuv::fit(
-                            pic, rotation, crop, item.fit, width, height,
-                        )?));
+                        let mut framed = Some(credited(
+                            yuv::fit(pic, rotation, crop, item.fit, width, height)?,
+                            f,
+                        ));
                         for r in 0..repeats {
                             let frame = match r + 1 < repeats {
                                 true => framed.clone(),

@@ -99,6 +99,12 @@ test('the beat under the storyboard; a shot\'s sound and caption and the end car
   assert.deepEqual(doc.cta, { text: 'Share yours with #ShotWithLumio', url: 'lumio.example/summer' });
   assert.equal(doc.bed_db, 2);
   assert.match(await text(driver, '#running-total'), /15(\.0)? s/);
+  // The brand kit: contrast shown, and a font file the brand sent used for headings.
+  await eventually(driver, async () => /:1/.test(await text(driver, '#brand-kit')), 'the kit\'s contrast');
+  const font = new URL('../../assets/brand/fonts/DejaVuSans-Bold.ttf', import.meta.url).pathname;
+  await setValue(driver, '#brand-font-file', font);
+  await (await $(driver, '#brand-font-heading')).click();
+  await eventually(driver, async () => (await text(driver, '#brand-heading-font')) === 'DejaVu Sans', 'the heading font in use');
   await shot(driver, '12a-sound-caption-cta');
 });
 

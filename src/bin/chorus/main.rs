@@ -5,6 +5,7 @@
 //! this file holds the top-level parser, the dispatch and what several groups share.
 
 mod assets;
+mod brand;
 mod campaign;
 mod demo;
 mod ingest;
@@ -71,6 +72,9 @@ enum Command {
     /// Library settings: brand name, reply keyword, request template, form consent terms.
     #[command(subcommand)]
     Settings(settings::SettingsCommand),
+    /// The brand kit: colours and their contrast, the brand's own fonts.
+    #[command(subcommand)]
+    Brand(brand::BrandCommand),
     /// Build the demo library from the bundled samples into a fresh folder and summarise it.
     Demo(demo::DemoArgs),
 }
@@ -186,6 +190,7 @@ fn run(cli: Cli) -> Result<ExitCode, AnyError> {
         Command::Settings(cmd) => settings::settings_cmd(&dir, cmd)?,
         Command::Rights(cmd) => return rights::rights_cmd(&dir, cmd),
         Command::Demo(args) => demo::demo(&dir, args)?,
+        Command::Brand(cmd) => brand::brand_cmd(&dir, cmd)?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -9,11 +9,26 @@ const bus = vi.hoisted(() => ({
   finished: (_f: JobFinished) => {},
 }));
 
+const KIT = vi.hoisted(() => ({
+  name: "Lumio",
+  tagline: "Shot by you",
+  primary: "#1d3f72",
+  accent: "#f28c7a",
+  text: "#ffffff",
+  text_contrast: 10.9,
+  accent_contrast: 4.6,
+  heading_font: null,
+  body_font: null,
+  folder: null,
+}));
+
 const fake = vi.hoisted(() => ({
   pieceView: vi.fn(),
   pieceSave: vi.fn(),
   pieceCaptionsFromFile: vi.fn(),
   beatGrid: vi.fn(async () => ({ period_ms: 500, offset_ms: 0 })),
+  brandView: vi.fn(async () => KIT),
+  brandSetFont: vi.fn(),
   previewStart: vi.fn(),
   exportStart: vi.fn(),
   jobCancel: vi.fn(),
@@ -211,6 +226,21 @@ describe("PieceEditor", () => {
     expect(fake.pieceCaptionsFromFile).toHaveBeenCalledWith(11, 1, 2, "/home/me/clip.srt");
     expect(byId("item-cues")?.textContent).toContain("Two");
     expect(byId("piece-dirty")?.textContent?.trim()).toBe("Saved · v2");
+  });
+
+  it("shows the brand kit's fonts and contrast, and takes a font file for headings", async () => {
+    render(PieceEditor, { id: 11 });
+    await waitFor(() => expect(byId("brand-heading-font")?.textContent).toBe("Noto Sans (default)"));
+    expect(byId("brand-kit")?.textContent).toContain("10.9:1");
+    fake.brandSetFont.mockResolvedValue({ ...KIT, heading_font: "Brand Sans", folder: "/lib/brand-kit" });
+    await fireEvent.input(byId("brand-font-file")!, { target: { value: "/home/me/BrandSans-Bold.otf" } });
+    await fireEvent.click(byId("brand-font-heading")!);
+    await waitFor(() => expect(byId("brand-heading-font")?.textContent).toBe("Brand Sans"));
+    expect(fake.brandSetFont).toHaveBeenCalledWith("heading", "/home/me/BrandSans-Bold.otf");
+    fake.brandSetFont.mockRejectedValue(new ApiError("/home/me/x.txt: not a TrueType or OpenType font file", "invalid"));
+    await fireEvent.input(byId("brand-font-file")!, { target: { value: "/home/me/x.txt" } });
+    await fireEvent.click(byId("brand-font-body")!);
+    await waitFor(() => expect(byId("brand-error")?.textContent).toContain("not a TrueType"));
   });
 
   it("shows the engine's refusal of a save and stays dirty", async () => {

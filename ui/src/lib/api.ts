@@ -10,6 +10,7 @@ import {
   type CommandError,
   type Curation,
   type ErrorKind,
+  type FontRole,
   type GrantForm,
   type IngestProgress,
   type JobFinished,
@@ -79,6 +80,8 @@ export const api = {
   pieceCaptionsFromFile: (id: number, version: number, item: number, path: string) =>
     call(commands.pieceCaptionsFromFile(id, version, item, path)),
   beatGrid: () => call(commands.beatGrid()),
+  brandView: () => call(commands.brandView()),
+  brandSetFont: (role: FontRole, path: string) => call(commands.brandSetFont(role, path)),
   previewStart: (pieceId: number, document: PieceDoc) =>
     call(commands.previewStart(pieceId, document)),
   exportStart: (pieceId: number, presets: Preset[]) => call(commands.exportStart(pieceId, presets)),

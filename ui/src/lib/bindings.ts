@@ -66,6 +66,10 @@ export const commands = {
 	pieceCaptionsFromFile: (id: number, version: number, item: number, path: string) => typedError<PieceView, CommandError>(__TAURI_INVOKE("piece_captions_from_file", { id, version, item, path })),
 	/**  The beat of the library's music bed, for the storyboard's grid (`None` without one). */
 	beatGrid: () => typedError<BeatGrid | null, CommandError>(__TAURI_INVOKE("beat_grid")),
+	/**  The brand kit: colours with their contrast, fonts. */
+	brandView: () => typedError<BrandView, CommandError>(__TAURI_INVOKE("brand_view")),
+	/**  Uses a font file (a path on this machine) as the kit's heading or body font. */
+	brandSetFont: (role: FontRole, path: string) => typedError<BrandView, CommandError>(__TAURI_INVOKE("brand_set_font", { role, path })),
 	/**
 	 *  Renders a quick low-resolution preview of a document (saved or not) into the library's
 	 *  tmp folder; `JobFinished.output_url_path` is where the player finds it.
@@ -178,6 +182,23 @@ export type BlockedAsset = {
 	original_name: string,
 	contributor: string | null,
 	reasons: string[],
+};
+
+export type BrandView = {
+	name: string,
+	tagline: string,
+	/**  Colours as `#rrggbb`; the accent as cards draw it (made legible if it was not). */
+	primary: string,
+	accent: string,
+	text: string,
+	/**  WCAG contrast of the text and the accent on the primary colour. */
+	text_contrast: number | null,
+	accent_contrast: number | null,
+	/**  The brand's own font families; `None` uses the system's sans (Noto Sans). */
+	heading_font: string | null,
+	body_font: string | null,
+	/**  The kit's folder (`None`: the built-in kit). */
+	folder: string | null,
 };
 
 /**  What the library grid asks for: a catalog filter, a rights status, and a window. */
@@ -345,6 +366,8 @@ export type Filter = {
 export type Fit = 
 /**  The picture over a blurred, scaled copy of itself. */
 "blurred_fill" | "crop" | "letterbox";
+
+export type FontRole = "heading" | "body";
 
 /**  A contributor's answer, for one asset or (`asset_id: None`) all of their assets. */
 export type Grant = {
