@@ -235,3 +235,102 @@ fn demo_builds_a_library_and_shows_every_rights_state() {
     assert!(lib.join("requests/ana.surfs.txt").is_file());
     assert!(!lib.join("requests/zoe_hoops.txt").exists());
 }
+
+#[test]
+fn captions_call_to_action_and_brand_fonts_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("demo");
+    let fixtures = repo().join("tests/fixtures/demo");
+    let ok = |o: Output| {
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        stdout(&o)
+    };
+    ok(chorus(
+        &lib,
+        &["demo", "--samples", fixtures.to_str().unwrap()],
+    ));
+    let srt = dir.path().join("clip.srt");
+    std::fs::write(&srt, "1\n00:00:00,000 --> 00:01:00,000\nWhat a day!\n").unwrap();
+    let out = ok(chorus(
+        &lib,
+        &[
+            "piece",
+            "captions",
+            "Story cut",
+            "--item",
+            "1",
+            "--file",
+            srt.to_str().unwrap(),
+        ],
+    ));
+    assert!(out.contains("item 1: 1 caption(s)"), "{out}");
+    // A broken caption file names its line; item 0 does not exist.
+    std::fs::write(&srt, "1\n00:00:05,000 --> 00:00:01,000\nbackwards\n").unwrap();
+    let bad = chorus(
+        &lib,
+        &[
+            "piece",
+            "captions",
+            "Story cut",
+            "--item",
+            "1",
+            "--file",
+            srt.to_str().unwrap(),
+        ],
+    );
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("line 2"));
+    let zero = chorus(
+        &lib,
+        &[
+            "piece",
+            "captions",
+            "Story cut",
+            "--item",
+            "0",
+            "--file",
+            srt.to_str().unwrap(),
+        ],
+    );
+    assert!(!zero.status.success());
+    let out = ok(chorus(
+        &lib,
+        &[
+            "piece",
+            "cta",
+            "Homepage hero",
+            "--text",
+            "Share yours",
+            "--url",
+            "brand.example/summer",
+        ],
+    ));
+    assert!(
+        out.contains("end card: Share yours brand.example/summer"),
+        "{out}"
+    );
+    let bad = chorus(
+        &lib,
+        &[
+            "piece",
+            "cta",
+            "Homepage hero",
+            "--text",
+            "Go",
+            "--url",
+            "javascript:alert(1)",
+        ],
+    );
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not a web address"));
+    let out = ok(chorus(&lib, &["brand", "show"]));
+    assert!(
+        out.contains(":1 on primary") && out.contains("Noto Sans (default)"),
+        "{out}"
+    );
+    let font = repo().join("assets/brand/fonts/DejaVuSans-Bold.ttf");
+    let out = ok(chorus(
+        &lib,
+        &["brand", "font", "body", font.to_str().unwrap()],
+    ));
+    assert!(out.contains("body DejaVu Sans"), "{out}");
+}

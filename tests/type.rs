@@ -309,3 +309,44 @@ fn frame_of_video(path: &Path, ms: i64) -> image::RgbImage {
     ]);
     image::open(&out).unwrap().to_rgb8()
 }
+
+#[test]
+fn a_font_the_brand_sends_becomes_its_heading_font_in_the_librarys_own_kit() {
+    use chorus::api::brand::{self as kit_api, FontRole};
+    let dir = tempfile::tempdir().unwrap();
+    let lib = Library::open_or_create(&dir.path().join("lib")).unwrap();
+    let before = kit_api::view(&lib).unwrap();
+    assert_eq!(
+        (before.folder.as_deref(), before.heading_font.as_deref()),
+        (None, None)
+    );
+    assert!(before.text_contrast >= 4.5 && before.accent_contrast >= 4.5);
+    // Not a font: refused, nothing changed.
+    let fake = dir.path().join("brand.ttf");
+    std::fs::write(&fake, b"GIF89a not a font").unwrap();
+    let e = kit_api::set_font(&lib, FontRole::Heading, &fake)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("not a TrueType or OpenType font file"), "{e}");
+    assert_eq!(kit_api::view(&lib).unwrap().folder, None);
+    // A real one: the kit is copied into the library and the font added to the copy.
+    let font = repo().join("assets/brand/fonts/DejaVuSans-Bold.ttf");
+    let after = kit_api::set_font(&lib, FontRole::Heading, &font).unwrap();
+    assert_eq!(after.heading_font.as_deref(), Some("DejaVu Sans"));
+    let folder = std::path::PathBuf::from(after.folder.unwrap());
+    assert!(folder.starts_with(lib.root()));
+    assert!(folder.join("heading.ttf").is_file() && folder.join("logo.png").is_file());
+    assert_eq!(after.name, before.name);
+    // The built-in kit in the repository is untouched.
+    let shipped = std::fs::read_to_string(repo().join("assets/brand/brand.json")).unwrap();
+    assert!(!shipped.contains("heading"));
+    // A kit folder that cannot be used is refused by the setting, the old one kept.
+    let e = chorus::api::settings::set(&lib, "brand_kit", "/nonexistent/kit")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("brand_kit not changed"), "{e}");
+    assert_eq!(
+        kit_api::view(&lib).unwrap().heading_font.as_deref(),
+        Some("DejaVu Sans")
+    );
+}

@@ -103,8 +103,17 @@ test('the beat under the storyboard; a shot\'s sound and caption and the end car
   await eventually(driver, async () => /:1/.test(await text(driver, '#brand-kit')), 'the kit\'s contrast');
   const font = new URL('../../assets/brand/fonts/DejaVuSans-Bold.ttf', import.meta.url).pathname;
   await setValue(driver, '#brand-font-file', font);
-  await (await $(driver, '#brand-font-heading')).click();
-  await eventually(driver, async () => (await text(driver, '#brand-heading-font')) === 'DejaVu Sans', 'the heading font in use');
+  // The kit sits at the foot of the editor's side column: bring it into view first.
+  await driver.executeScript(() => document.querySelector('#brand-kit').scrollIntoView({ block: 'end' }));
+  const use = await $(driver, '#brand-font-heading');
+  assert.equal(await use.isEnabled(), true, 'the button is enabled once a path is typed');
+  await driver.executeScript((b) => b.click(), use);
+  await eventually(driver, async () => {
+    const error = await driver.executeScript(() => document.querySelector('#brand-error')?.textContent ?? null);
+    if (error) throw new Error(`the font was refused: ${error}`);
+    const font = await driver.executeScript(() => document.querySelector('#brand-heading-font')?.textContent);
+    return font === 'DejaVu Sans';
+  }, 'the heading font in use');
   await shot(driver, '12a-sound-caption-cta');
 });
 
