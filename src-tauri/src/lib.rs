@@ -136,6 +136,9 @@ pub fn run() {
         })
         .setup(move |app| {
             builder.mount_events(app);
+            // Scanning the system's fonts takes a moment; do it now, off the UI thread, so
+            // the first preview does not wait for it.
+            std::thread::spawn(chorus::render::text::warm);
             let handle = app.handle().clone();
             let server =
                 media_server::start(move || handle.state::<state::AppState>().library_root())?;

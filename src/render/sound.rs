@@ -155,9 +155,22 @@ fn normalise(mix: &mut [Stereo], target_lufs: f64) -> Result<(), RenderError> {
 fn limit(mix: &mut [Stereo], ceiling: f32) {
     let look = SAMPLE_RATE as usize / 200;
     let kernels = quarter_sample_kernels();
+    // A value between samples is a weighted sum of the 2 × TAPS around it, so it is at most
+    // their largest magnitude times the kernels' largest sum of |weights|: where that stays
+    // under the ceiling, the sample itself is all that needs looking at (most of a mix).
+    let gain_bound = kernels
+        .iter()
+        .map(|k| k.iter().map(|w| w.abs()).sum::<f32>())
+        .fold(1.0f32, f32::max);
+    let magnitude: Vec<f32> = mix.iter().map(|s| s[0].abs().max(s[1].abs())).collect();
+    let near = windowed_max(&magnitude, TAPS);
     let need: Vec<f32> = (0..mix.len())
         .map(|j| {
-            let p = inter_sample_peak(mix, j, &kernels);
+            let p = if near[j] * gain_bound <= ceiling {
+                magnitude[j]
+            } else {
+                inter_sample_peak(mix, j, &kernels)
+            };
             if p > ceiling {
                 ceiling / p
             } else {
@@ -168,26 +181,9 @@ fn limit(mix: &mut [Stereo], ceiling: f32) {
     if need.iter().all(|g| *g >= 1.0) {
         return;
     }
-    // Sliding minimum over [j - look, j + look] (a monotonic deque of indices).
-    let mut floor = vec![1.0f32; mix.len()];
-    let mut window = std::collections::VecDeque::new();
-    for k in 0..mix.len() + look {
-        if k < mix.len() {
-            while window.back().is_some_and(|&b: &usize| need[b] >= need[k]) {
-                window.pop_back();
-            }
-            window.push_back(k);
-        }
-        if k >= look {
-            let j = k - look;
-            while window.front().is_some_and(|&f| f + look < j) {
-                window.pop_front();
-            }
-            if let Some(&f) = window.front() {
-                floor[j] = need[f];
-            }
-        }
-    }
+    // The least gain needed within `look` samples either side.
+    let negated: Vec<f32> = need.iter().map(|g| -g).collect();
+    let floor: Vec<f32> = windowed_max(&negated, look).iter().map(|g| -g).collect();
     // The mean of `floor` over [j - look, j]: each term is at most need[j], so the mean is.
     let release = 1.0 - (-1.0 / (0.150 * SAMPLE_RATE as f32)).exp();
     let (mut sum, mut g) = (0.0f64, 1.0f32);
@@ -224,6 +220,30 @@ fn quarter_sample_kernels() -> [[f32; 2 * TAPS]; 3] {
         }
     }
     k
+}
+
+/// The largest of `v` within `r` places either side of each index (a monotonic deque).
+fn windowed_max(v: &[f32], r: usize) -> Vec<f32> {
+    let mut out = vec![0.0f32; v.len()];
+    let mut window = std::collections::VecDeque::new();
+    for k in 0..v.len() + r {
+        if k < v.len() {
+            while window.back().is_some_and(|&b: &usize| v[b] <= v[k]) {
+                window.pop_back();
+            }
+            window.push_back(k);
+        }
+        if k >= r {
+            let j = k - r;
+            while window.front().is_some_and(|&f| f + r < j) {
+                window.pop_front();
+            }
+            if let Some(&f) = window.front() {
+                out[j] = v[f];
+            }
+        }
+    }
+    out
 }
 
 /// The largest magnitude at sample `j` or between it and the next, either channel.
@@ -536,6 +556,33 @@ mod tests {
             env.iter().all(|g| *g > 0.9),
             "a 40 Hz hum must not duck the bed"
         );
+    }
+
+    #[test]
+    fn the_limiter_holds_peaks_between_samples_and_leaves_the_rest_alone() {
+        // Quiet speech-level tone, then a burst at fs/4 sampled 45° off its peaks: every
+        // sample reads 0.707 of a true peak of 1.2.
+        let mut mix = tone(440.0, 1.0, 0.1);
+        let burst: Vec<Stereo> = (0..SAMPLE_RATE as usize / 10)
+            .map(|i| {
+                let v = 1.2
+                    * (std::f32::consts::FRAC_PI_2 * i as f32 + std::f32::consts::FRAC_PI_4).sin();
+                [v, v]
+            })
+            .collect();
+        mix.extend(&burst);
+        mix.extend(tone(440.0, 1.0, 0.1));
+        let before = mix.clone();
+        let ceiling = db_to_gain(LIMIT_DBFS);
+        limit(&mut mix, ceiling);
+        let (_, peak) = loudness(&mix).unwrap().unwrap();
+        assert!(
+            peak <= f64::from(ceiling) * 1.05,
+            "true peak {peak:.3} over the ceiling {ceiling:.3}"
+        );
+        // Half a second before the burst, nothing changed.
+        let quiet = SAMPLE_RATE as usize / 2;
+        assert_eq!(&mix[..quiet], &before[..quiet]);
     }
 
     #[test]

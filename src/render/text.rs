@@ -79,6 +79,11 @@ fn fonts() -> &'static Mutex<Fonts> {
     })
 }
 
+/// Scans the system's fonts now (once per process) rather than at the first text drawn.
+pub fn warm() {
+    let _ = fonts();
+}
+
 /// Adds a brand's font file (TrueType or OpenType) and returns its family name.
 pub fn load_font(bytes: &[u8]) -> Result<String, String> {
     let key = *blake3::hash(bytes).as_bytes();
