@@ -23,31 +23,22 @@ pub fn set(lib: &Library, key: &str, value: &str) -> Result<()> {
     }
     let before = lib.setting(key)?;
     lib.set_setting(key, value)?;
-    if key == "brand_kit" {
-        // A kit is checked by loading it (colours, contrast, logo, fonts).
-        if let Err(e) = render::brand::load(lib) {
-            match &before {
-                Some(old) => lib.set_setting(key, old)?,
-                None => {
-                    lib.conn()
-                        .execute("DELETE FROM settings WHERE key = ?", [key])?;
-                }
+    // Files are checked by using them: a kit by loading it (colours, contrast, logo,
+    // fonts), a bed by decoding it. One that fails leaves the old setting.
+    let check = match key {
+        "brand_kit" => render::brand::load(lib).err().map(|e| e.to_string()),
+        "music_bed" => render::bed_path(lib).err().map(|e| e.to_string()),
+        _ => None,
+    };
+    if let Some(why) = check {
+        match &before {
+            Some(old) => lib.set_setting(key, old)?,
+            None => {
+                lib.conn()
+                    .execute("DELETE FROM settings WHERE key = ?", [key])?;
             }
-            return Err(Error::invalid(format!("{key} not changed: {e}")));
         }
-    }
-    if key == "music_bed" {
-        // The bed is checked by decoding it; a file that fails leaves the old setting.
-        if let Err(e) = render::bed_path(lib) {
-            match &before {
-                Some(old) => lib.set_setting(key, old)?,
-                None => {
-                    lib.conn()
-                        .execute("DELETE FROM settings WHERE key = ?", [key])?;
-                }
-            }
-            return Err(Error::invalid(format!("{key} not changed: {e}")));
-        }
+        return Err(Error::invalid(format!("{key} not changed: {why}")));
     }
     Ok(())
 }

@@ -102,16 +102,7 @@ pub fn analyse(path: &Path) -> Result<Liveliness, MediaError> {
         .best(Type::Video)
         .ok_or_else(|| MediaError::Unsupported("the file holds no video stream".into()))?;
     let (vindex, vtb) = (vstream.index(), vstream.time_base());
-    let mut vdec = ff::codec::context::Context::from_parameters(vstream.parameters())
-        .and_then(|mut c| {
-            c.set_threading(ff::codec::threading::Config {
-                kind: ff::codec::threading::Type::Frame,
-                count: 0,
-                safe: false,
-            });
-            c.decoder().video()
-        })
-        .map_err(corrupt)?;
+    let mut vdec = super::threaded_video_decoder(vstream.parameters()).map_err(corrupt)?;
     let audio = ictx
         .streams()
         .best(Type::Audio)

@@ -218,6 +218,21 @@ impl From<io::Error> for MediaError {
 }
 
 /// Initialises FFmpeg once per process (quiet logging: problems are reported in our words).
+/// A video decoder for `params` that decodes frames on several threads (phones' 4K HEVC is
+/// too slow on one core); FFmpeg picks the count.
+pub fn threaded_video_decoder(
+    params: ffmpeg_next::codec::Parameters,
+) -> Result<ffmpeg_next::decoder::Video, ffmpeg_next::Error> {
+    ffmpeg_next::codec::context::Context::from_parameters(params).and_then(|mut c| {
+        c.set_threading(ffmpeg_next::codec::threading::Config {
+            kind: ffmpeg_next::codec::threading::Type::Frame,
+            count: 0,
+            safe: false,
+        });
+        c.decoder().video()
+    })
+}
+
 pub fn init_ffmpeg() {
     clip::init();
 }

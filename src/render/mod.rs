@@ -806,16 +806,7 @@ fn decode_range(
         .ok_or_else(|| src_err("no video stream".into()))?;
     let vidx = vstream.index();
     let vtb = vstream.time_base();
-    let mut vdec = ff::codec::context::Context::from_parameters(vstream.parameters())
-        .and_then(|mut c| {
-            // Phones' 4K HEVC is too slow to decode on one core; FFmpeg picks the count.
-            c.set_threading(ff::codec::threading::Config {
-                kind: ff::codec::threading::Type::Frame,
-                count: 0,
-                safe: false,
-            });
-            c.decoder().video()
-        })
+    let mut vdec = crate::media::threaded_video_decoder(vstream.parameters())
         .map_err(|e| src_err(e.to_string()))?;
     let astream = ictx
         .streams()
