@@ -322,6 +322,31 @@ fn captions_call_to_action_and_brand_fonts_from_the_command_line() {
         ],
     );
     assert!(String::from_utf8_lossy(&bad.stderr).contains("not a web address"));
+    // The editor's quick look, from the command line: a third of 1080×1920.
+    let quick = dir.path().join("quick.mp4");
+    ok(chorus(
+        &lib,
+        &[
+            "render",
+            "Story cut",
+            "--preview",
+            "--out",
+            quick.to_str().unwrap(),
+        ],
+    ));
+    let probe = Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-show_entries",
+            "stream=width,height",
+            "-of",
+            "csv=p=0",
+        ])
+        .arg(&quick)
+        .output()
+        .expect("ffprobe runs");
+    assert!(String::from_utf8_lossy(&probe.stdout).contains("360,640"));
     let out = ok(chorus(&lib, &["brand", "show"]));
     assert!(
         out.contains(":1 on primary") && out.contains("Noto Sans (default)"),

@@ -13,6 +13,10 @@ pub(crate) struct RenderArgs {
     piece: String,
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
+    /// A quick look, as the desktop editor's Preview makes it: a third of the size, fast
+    /// encoder settings (montages only).
+    #[arg(long)]
+    preview: bool,
 }
 
 #[derive(clap::Args)]
@@ -26,9 +30,24 @@ pub(crate) struct ExportArgs {
 }
 
 pub(crate) fn render(dir: &Path, args: RenderArgs) -> Result<(), AnyError> {
-    let RenderArgs { piece: r, out } = args;
+    let RenderArgs {
+        piece: r,
+        out,
+        preview,
+    } = args;
     let lib = Library::open(dir)?;
     let p = chorus::piece::get(lib.conn(), &r)?;
+    if preview {
+        let made = api::pieces::preview(&lib, PieceId(p.id), &p.document, &mut |_| true)?;
+        // The preview is made in the library's tmp folder; moved, or copied across disks.
+        if std::fs::rename(&made, &out).is_err() {
+            std::fs::copy(&made, &out)
+                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+            let _ = std::fs::remove_file(&made);
+        }
+        println!("Preview of '{}': {}", p.document.name, out.display());
+        return Ok(());
+    }
     let bar = bar("");
     let done = api::exports::render(&lib, PieceId(p.id), &out, &mut |f| {
         bar.set_position((f * 1000.0) as u64);
