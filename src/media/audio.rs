@@ -11,8 +11,9 @@ pub const SAMPLE_RATE: u32 = 48_000;
 
 pub type Stereo = [f32; 2];
 
-/// Decodes a whole audio file to 48 kHz stereo; the error says what went wrong.
-pub fn decode_stereo(path: &Path) -> Result<Vec<Stereo>, String> {
+/// Decodes an audio file to 48 kHz stereo, at most its first `max` samples (a brand's bed
+/// may run an hour; a piece needs seconds of it); the error says what went wrong.
+pub fn decode_stereo(path: &Path, max: usize) -> Result<Vec<Stereo>, String> {
     let err = |why: String| why;
     super::init_ffmpeg();
     let mut ictx = ff::format::input(&path).map_err(|e| err(e.to_string()))?;
@@ -66,8 +67,13 @@ pub fn decode_stereo(path: &Path) -> Result<Vec<Stereo>, String> {
         if stream.index() == index && dec.send_packet(&packet).is_ok() {
             take(&mut dec, &mut resampler, &mut out)?;
         }
+        if out.len() >= max {
+            out.truncate(max);
+            return Ok(out);
+        }
     }
     let _ = dec.send_eof();
     take(&mut dec, &mut resampler, &mut out)?;
+    out.truncate(max);
     Ok(out)
 }

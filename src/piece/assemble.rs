@@ -115,7 +115,7 @@ pub fn auto_montage(
     let cards = length_s >= CARDS_FROM_SECONDS;
     let card = if cards {
         let (lo, pref, hi) = CARD_FRAMES;
-        nearest_beat(grid.as_ref(), lo, hi, pref, |_| true).unwrap_or(pref)
+        nearest_beat(grid.as_ref(), lo, hi, pref).unwrap_or(pref)
     } else {
         0
     };
@@ -127,7 +127,11 @@ pub fn auto_montage(
         )));
     }
     // The items run under the outro's crossfade, so they end that much after it starts.
-    let fade = if cards { frames_of(OUTRO_FADE_MS) } else { 0 };
+    let fade = if cards {
+        super::frames(OUTRO_FADE_MS)
+    } else {
+        0
+    };
     let (start, end) = (card, total - card + fade);
     let shots = plan(&candidates, grid.as_ref(), start, end, PHOTO_FRAMES)
         .or_else(|| plan(&candidates, grid.as_ref(), start, end, PHOTO_STRETCHED))
@@ -196,10 +200,6 @@ pub fn auto_montage(
     Ok(doc)
 }
 
-fn frames_of(ms: u64) -> u64 {
-    (ms * FPS + 500) / 1000
-}
-
 /// (shortest, preferred, longest) frames the asset can be shown for.
 fn shot_range(a: &Asset, photo: (u64, u64, u64)) -> (u64, u64, u64) {
     match a.kind {
@@ -212,19 +212,13 @@ fn shot_range(a: &Asset, photo: (u64, u64, u64)) -> (u64, u64, u64) {
     }
 }
 
-/// The beat frame in `[lo, hi]` nearest `pref` (the later on a tie) that `ok` accepts.
-fn nearest_beat(
-    grid: Option<&BeatGrid>,
-    lo: u64,
-    hi: u64,
-    pref: u64,
-    ok: impl Fn(u64) -> bool,
-) -> Option<u64> {
+/// The beat frame in `[lo, hi]` nearest `pref` (the later on a tie).
+fn nearest_beat(grid: Option<&BeatGrid>, lo: u64, hi: u64, pref: u64) -> Option<u64> {
     let grid = grid?;
     let ms = |f: u64| f as f64 * 1000.0 / FPS as f64;
     grid.beats_between(ms(lo) - 500.0 / FPS as f64, ms(hi) + 500.0 / FPS as f64)
         .map(|t| (t * FPS as f64 / 1000.0).round() as u64)
-        .filter(|f| (lo..=hi).contains(f) && ok(*f))
+        .filter(|f| (lo..=hi).contains(f))
         .min_by_key(|f| (f.abs_diff(pref), u64::MAX - f))
 }
 
@@ -272,7 +266,7 @@ fn plan<'a>(
             end
         } else {
             let want = (at + (pref as f64 * scale).round() as u64).clamp(lo, hi);
-            nearest_beat(grid, lo, hi, want, |_| true).unwrap_or(want)
+            nearest_beat(grid, lo, hi, want).unwrap_or(want)
         };
         if !(lo..=hi).contains(&cut) {
             return None;

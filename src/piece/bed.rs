@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::library::Library;
-use crate::media::audio::decode_stereo;
+use crate::media::audio::{decode_stereo, SAMPLE_RATE};
 use crate::media::beats::{self, BeatGrid};
 
 /// The demo brand kit's bed (an original loop made by `scripts/make-music-bed.py`), built
@@ -60,7 +60,10 @@ fn brand_bed(lib: &Library) -> Option<PathBuf> {
 pub fn beat_grid(lib: &Library) -> Option<BeatGrid> {
     match brand_bed(lib) {
         None => Some(BUILT_IN_GRID),
-        Some(p) => decode_stereo(&p).ok().and_then(|s| beats::detect(&s)),
+        // A minute shows the beat, and is as long as auto-assemble's longest piece.
+        Some(p) => decode_stereo(&p, 60 * SAMPLE_RATE as usize)
+            .ok()
+            .and_then(|s| beats::detect(&s)),
     }
 }
 
@@ -72,7 +75,7 @@ mod tests {
     fn the_built_in_beds_beat_is_what_its_script_wrote() {
         let dir = tempfile::tempdir().unwrap();
         let lib = Library::open_or_create(dir.path()).unwrap();
-        let samples = decode_stereo(&path(&lib).unwrap()).unwrap();
+        let samples = decode_stereo(&path(&lib).unwrap(), usize::MAX).unwrap();
         let found = beats::detect(&samples).expect("the built-in bed has a beat");
         assert!(
             (found.bpm() - BUILT_IN_GRID.bpm()).abs() < 0.2,

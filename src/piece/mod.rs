@@ -307,7 +307,8 @@ pub struct PieceDoc {
     pub content: Content,
 }
 
-fn frames(ms: u64) -> u64 {
+/// Whole output frames (at `FPS`) in `ms`, rounded to the nearest.
+pub fn frames(ms: u64) -> u64 {
     ms.saturating_mul(FPS).saturating_add(500) / 1000
 }
 

@@ -226,27 +226,19 @@ pub fn load(lib: &Library) -> Result<BrandKit, RenderError> {
     }
 }
 
+/// The logo scaled to `height` pixels tall (at least one), its shape kept.
+pub fn logo_at(logo: &RgbaImage, height: u32) -> RgbaImage {
+    let h = height.max(1);
+    let w = (u64::from(logo.width()) * u64::from(h) / u64::from(logo.height().max(1))).max(1);
+    image::imageops::resize(logo, w as u32, h, image::imageops::FilterType::Triangle)
+}
+
 /// Draws the logo `size` pixels tall with its top-left corner at (x, y), blending its alpha.
 pub fn draw_logo(frame: &mut RgbImage, logo: &RgbaImage, x: i64, y: i64, size: u32) {
     if size == 0 || logo.height() == 0 {
         return;
     }
-    let w = (u64::from(logo.width()) * u64::from(size) / u64::from(logo.height())).max(1) as u32;
-    let scaled = image::imageops::resize(logo, w, size, image::imageops::FilterType::Triangle);
-    for (lx, ly, p) in scaled.enumerate_pixels() {
-        let (fx, fy) = (x + i64::from(lx), y + i64::from(ly));
-        if fx < 0 || fy < 0 || fx >= i64::from(frame.width()) || fy >= i64::from(frame.height()) {
-            continue;
-        }
-        let a = f32::from(p.0[3]) / 255.0;
-        if a <= 0.0 {
-            continue;
-        }
-        let q = frame.get_pixel_mut(fx as u32, fy as u32);
-        for c in 0..3 {
-            q.0[c] = (f32::from(q.0[c]) * (1.0 - a) + f32::from(p.0[c]) * a).round() as u8;
-        }
-    }
+    super::text::blend_rgba(frame, &logo_at(logo, size), x, y, 1.0);
 }
 
 /// A full-frame card in the brand's colour: the logo, then a line, then a smaller one, as
@@ -319,16 +311,7 @@ impl Card {
             },
         );
         let gap = height / 30;
-        let logo = kit.logo.as_ref().map(|l| {
-            let w = (u64::from(l.width()) * u64::from(logo_size) / u64::from(l.height().max(1)))
-                .max(1) as u32;
-            image::imageops::resize(
-                l,
-                w,
-                logo_size.max(1),
-                image::imageops::FilterType::Triangle,
-            )
-        });
+        let logo = kit.logo.as_ref().map(|l| logo_at(l, logo_size));
         let logo_h = logo.as_ref().map_or(0, |_| logo_size + gap);
         let total = logo_h + main.height() + gap + small.height();
         let top = i64::from(height.saturating_sub(total) / 2);

@@ -7,25 +7,33 @@ use image::GrayImage;
 use super::brand::BrandKit;
 use super::text::{self, Mask, Style};
 use super::yuv::{self, Yuv};
-use crate::piece::captions::Cue;
-use crate::piece::FPS;
+use crate::piece::captions;
 
 pub struct Burner {
-    /// [from, to) output frames, the text, and where its box sits.
-    cues: Vec<(u64, u64, Mask, (i64, i64))>,
+    cues: Vec<Cue>,
     colour: [u8; 3],
-    padding: u32,
+}
+
+/// A cue ready to draw: its `[from, to)` output frames, its text and where it goes, and
+/// the box behind it (made once, not per frame).
+struct Cue {
+    from: u64,
+    to: u64,
+    text: Mask,
+    at: (i64, i64),
+    plate: GrayImage,
+    plate_at: (i64, i64),
 }
 
 impl Burner {
-    pub fn new(cues: &[Cue], kit: &BrandKit, width: u32, height: u32) -> Burner {
+    pub fn new(cues: &[captions::Cue], kit: &BrandKit, width: u32, height: u32) -> Burner {
         let px = height.min(width) as f32 * 0.05;
         let padding = (px * 0.35) as u32;
         // Title-safe: 10% in from the sides; the box ends 14% above the bottom, clear of
         // the credit line.
         let max_w = width as f32 * 0.8;
         let bottom = i64::from(height) * 86 / 100;
-        let frame = |ms: u64| (ms * FPS + 500) / 1000;
+        let frame = crate::piece::frames;
         let cues = cues
             .iter()
             .map(|c| {
@@ -40,29 +48,32 @@ impl Burner {
                 );
                 let x = (i64::from(width) - i64::from(mask.width())) / 2;
                 let y = bottom - i64::from(mask.height()) - i64::from(padding);
-                (frame(c.start_ms), frame(c.end_ms), mask, (x, y))
+                let p = i64::from(padding);
+                Cue {
+                    from: frame(c.start_ms),
+                    to: frame(c.end_ms),
+                    plate: GrayImage::from_pixel(
+                        mask.width() + 2 * padding,
+                        mask.height() + 2 * padding,
+                        image::Luma([255]),
+                    ),
+                    plate_at: (x - p, y - p),
+                    text: mask,
+                    at: (x, y),
+                }
             })
             .collect();
         Burner {
             cues,
             colour: kit.text,
-            padding,
         }
     }
 
     /// Draws the cues showing at output frame `f`.
     pub fn draw(&self, frame: &mut Yuv, f: u64) {
-        for (from, to, mask, (x, y)) in &self.cues {
-            if (*from..*to).contains(&f) {
-                let p = self.padding;
-                let plate = GrayImage::from_pixel(
-                    mask.width() + 2 * p,
-                    mask.height() + 2 * p,
-                    image::Luma([255]),
-                );
-                frame.blend(&plate, x - i64::from(p), y - i64::from(p), yuv::BLACK, 0.55);
-                text::draw_flat_yuv(frame, mask, *x, *y, self.colour, 1.0);
-            }
+        for c in self.cues.iter().filter(|c| (c.from..c.to).contains(&f)) {
+            frame.blend(&c.plate, c.plate_at.0, c.plate_at.1, yuv::BLACK, 0.55);
+            text::draw_flat_yuv(frame, &c.text, c.at.0, c.at.1, self.colour, 1.0);
         }
     }
 }

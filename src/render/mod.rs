@@ -43,7 +43,7 @@ pub use sound::{bed_path, duck_envelope, loudness, KEYS};
 pub use stills::render_image;
 pub use text::missing_glyphs;
 
-const SAMPLE_RATE: u32 = 48_000;
+const SAMPLE_RATE: u32 = crate::media::audio::SAMPLE_RATE;
 const SAMPLES_PER_FRAME: usize = (SAMPLE_RATE as u64 / FPS) as usize;
 
 #[derive(Debug, thiserror::Error)]
@@ -528,17 +528,7 @@ fn render_to(
     }
     // The brand's logo in the top-right corner of the footage, if the piece wants it.
     let corner = match (&kit.logo, montage.corner_logo) {
-        (Some(logo), true) => {
-            let h = (height / 12).max(1);
-            let w = (u64::from(logo.width()) * u64::from(h) / u64::from(logo.height().max(1)))
-                .max(1) as u32;
-            Some(image::imageops::resize(
-                logo,
-                w,
-                h,
-                image::imageops::FilterType::Triangle,
-            ))
-        }
+        (Some(logo), true) => Some(brand::logo_at(logo, height / 12)),
         _ => None,
     };
     let store = lib.store();
@@ -714,7 +704,7 @@ fn dip_frames(montage: &Montage, i: usize) -> u64 {
 /// `items.len()` is the outro card.
 fn crossfade_frames(montage: &Montage, i: usize) -> u64 {
     if i == montage.items.len() && montage.outro_card {
-        return (montage.outro_fade_ms * FPS + 500) / 1000;
+        return crate::piece::frames(montage.outro_fade_ms);
     }
     montage
         .items

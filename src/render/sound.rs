@@ -89,10 +89,12 @@ pub fn mix(
     mix.resize(len, [0.0; 2]);
     if let Some(bed_db) = bed {
         let path = bed_path(lib)?;
-        let one = crate::media::audio::decode_stereo(&path).map_err(|why| RenderError::Source {
-            path: path.clone(),
-            why,
-        })?;
+        // The bed loops, so more of it than the piece lasts is never heard.
+        let one =
+            crate::media::audio::decode_stereo(&path, len).map_err(|why| RenderError::Source {
+                path: path.clone(),
+                why,
+            })?;
         if one.is_empty() {
             return Err(RenderError::Source {
                 path,
@@ -296,9 +298,8 @@ fn arrange(
             continue;
         }
         // J- and L-cuts in whole frames, inside the clip and the piece.
-        let to_frames = |ms: u64| (ms * FPS + 500) / 1000;
-        let lead = to_frames(item.sound.lead_ms).min(at);
-        let trail = to_frames(item.sound.trail_ms).min(frames.saturating_sub(at + n));
+        let lead = crate::piece::frames(item.sound.lead_ms).min(at);
+        let trail = crate::piece::frames(item.sound.trail_ms).min(frames.saturating_sub(at + n));
         let mut span = item.clone();
         span.in_ms = item.in_ms.saturating_sub(crate::piece::ms_of(lead));
         span.out_ms = item.out_ms + crate::piece::ms_of(trail);

@@ -119,6 +119,8 @@ pub struct Style<'a> {
 pub struct Mask {
     pub image: GrayImage,
     pub colour: Option<RgbaImage>,
+    /// The colour layer's coverage, for its shadow (made once: credits draw every frame).
+    colour_alpha: Option<GrayImage>,
     pub missing: usize,
 }
 
@@ -241,9 +243,15 @@ pub fn rasterise_styled(text: &str, px: f32, style: Style) -> Mask {
             }
         }
     }
+    let colour_alpha = colour.as_ref().map(|c| {
+        GrayImage::from_fn(c.width(), c.height(), |x, y| {
+            image::Luma([c.get_pixel(x, y).0[3]])
+        })
+    });
     Mask {
         image,
         colour,
+        colour_alpha,
         missing,
     }
 }
@@ -292,15 +300,6 @@ impl Mask {
     fn shadow(&self) -> i64 {
         (self.image.height() as i64 / 14).max(1)
     }
-
-    /// The colour layer's coverage, for its shadow.
-    fn colour_coverage(&self) -> Option<GrayImage> {
-        self.colour.as_ref().map(|c| {
-            GrayImage::from_fn(c.width(), c.height(), |x, y| {
-                image::Luma([c.get_pixel(x, y).0[3]])
-            })
-        })
-    }
 }
 
 /// Blends `mask` in `rgb` colour onto `frame` with its top-left at (x, y), with a soft
@@ -308,8 +307,8 @@ impl Mask {
 pub fn draw(frame: &mut RgbImage, mask: &Mask, x: i64, y: i64, rgb: [u8; 3]) {
     let shadow = mask.shadow();
     blend(frame, &mask.image, x + shadow, y + shadow, [0, 0, 0], 0.6);
-    if let Some(cov) = mask.colour_coverage() {
-        blend(frame, &cov, x + shadow, y + shadow, [0, 0, 0], 0.6);
+    if let Some(cov) = &mask.colour_alpha {
+        blend(frame, cov, x + shadow, y + shadow, [0, 0, 0], 0.6);
     }
     blend(frame, &mask.image, x, y, rgb, 1.0);
     if let Some(layer) = &mask.colour {
@@ -327,8 +326,8 @@ pub fn draw_yuv(frame: &mut Yuv, mask: &Mask, x: i64, y: i64, rgb: [u8; 3], stre
         yuv::BLACK,
         0.6 * strength,
     );
-    if let Some(cov) = mask.colour_coverage() {
-        frame.blend(&cov, x + shadow, y + shadow, yuv::BLACK, 0.6 * strength);
+    if let Some(cov) = &mask.colour_alpha {
+        frame.blend(cov, x + shadow, y + shadow, yuv::BLACK, 0.6 * strength);
     }
     frame.blend(&mask.image, x, y, yuv::colour(rgb), strength);
     if let Some(layer) = &mask.colour {
