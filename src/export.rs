@@ -1,4 +1,5 @@
-//! Export: a folder per export holding the rendered media (one per preset), a poster JPEG,
+//! Export: a folder per export holding the rendered media (one per preset and one per
+//! platform, each platform's checked against its published limits), a poster JPEG,
 //! `credits.txt`, the rights report for exactly the assets used, and `manifest.json` (the
 //! piece, the blake3 of every source, and which output time range came from which asset
 //! under which grants). Written beside its final name and renamed when complete.
@@ -10,8 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::campaign::Campaign;
 use crate::library::Library;
-use crate::piece::{Piece, PieceDoc, Preset, FPS};
-use crate::render::{self, RenderError};
+use crate::piece::{Content, Piece, PieceDoc, Preset, FPS};
+use crate::platform::{self, Platform, Readiness};
+use crate::render::{self, Quality, RenderError, Target};
 use crate::rights::{self, RightsError};
 
 pub const MANIFEST_FORMAT: u32 = 1;
@@ -22,6 +24,8 @@ pub enum ExportError {
     Rights(#[from] RightsError),
     #[error(transparent)]
     Render(#[from] RenderError),
+    #[error("{0}")]
+    NotForPlatform(String),
     #[error("{path} already exists; choose another --out or remove it")]
     Exists { path: PathBuf },
     #[error("cannot write {path}: {source}")]
@@ -55,6 +59,9 @@ pub struct TimeRange {
 pub struct OutputFile {
     pub file: String,
     pub preset: Preset,
+    /// The platform it was made for, if any (its shape is `preset`).
+    #[serde(default)]
+    pub platform: Option<Platform>,
     pub width: u32,
     pub height: u32,
     pub duration_ms: u64,
@@ -72,6 +79,9 @@ pub struct Manifest {
     pub piece_version: i64,
     pub sources: Vec<Source>,
     pub outputs: Vec<OutputFile>,
+    /// Each platform file measured against its platform's limits after rendering.
+    #[serde(default)]
+    pub readiness: Vec<Readiness>,
 }
 
 fn ms(frames: u64) -> u64 {
@@ -108,15 +118,80 @@ pub fn slug(s: &str) -> String {
     out.trim_matches('-').to_string()
 }
 
-/// Exports `piece` for each preset into `out_dir/<piece-name>/`; returns the folder.
+/// What to make: the files for one preset, or for platforms that share a frame size
+/// (rendered in one pass).
+enum Job {
+    Preset(Preset),
+    Platforms(Vec<Platform>),
+}
+
+/// Presets first, then platforms grouped by frame size, in the order asked.
+fn jobs(doc: &PieceDoc, presets: &[Preset], platforms: &[Platform]) -> Vec<Job> {
+    let mut jobs: Vec<Job> = Vec::new();
+    let mut seen = Vec::new();
+    for p in presets {
+        if !seen.contains(p) {
+            seen.push(*p);
+            jobs.push(Job::Preset(*p));
+        }
+    }
+    let mut groups: Vec<Vec<Platform>> = Vec::new();
+    for p in platforms {
+        if groups.iter().flatten().any(|q| q == p) {
+            continue;
+        }
+        match groups
+            .iter_mut()
+            .find(|g| g[0].spec().size == p.spec().size)
+        {
+            Some(g) => g.push(*p),
+            None => groups.push(vec![*p]),
+        }
+    }
+    jobs.extend(groups.into_iter().map(Job::Platforms));
+    if jobs.is_empty() {
+        jobs.push(Job::Preset(doc.preset));
+    }
+    jobs
+}
+
+/// Whether the piece renders to video (montages, animated walls).
+fn is_video(doc: &PieceDoc) -> bool {
+    match &doc.content {
+        Content::Montage(_) => true,
+        Content::Mosaic(m) => m.animated_ms > 0,
+        Content::Still(_) => false,
+    }
+}
+
+/// Refuses, before anything is rendered, platforms the piece cannot go to as it is.
+pub fn check_platforms(doc: &PieceDoc, platforms: &[Platform]) -> Result<(), ExportError> {
+    if !is_video(doc) {
+        return Ok(());
+    }
+    let ms = ms(doc.duration_frames());
+    let refusals: Vec<String> = platforms
+        .iter()
+        .filter_map(|p| platform::refuse_length(&p.spec(), &doc.name, ms))
+        .collect();
+    match refusals.is_empty() {
+        true => Ok(()),
+        false => Err(ExportError::NotForPlatform(refusals.join("; "))),
+    }
+}
+
+/// Exports `piece` for each preset and platform into `out_dir/<piece-name>/`; returns the
+/// folder.
 pub fn export(
     lib: &Library,
     campaign: &Campaign,
     piece: &Piece,
     presets: &[Preset],
+    platforms: &[Platform],
     out_dir: &Path,
     progress: &mut dyn FnMut(f64) -> bool,
 ) -> Result<PathBuf, ExportError> {
+    check_platforms(&piece.document, platforms)?;
     let assets = piece.document.asset_ids();
     let cleared = rights::require_cleared(lib.conn(), campaign, &assets)?;
     let name = file_name_for(&piece.document.name, &format!("piece-{}", piece.id));
@@ -132,8 +207,9 @@ pub fn export(
     let _ = fs::remove_dir_all(&partial);
     fs::create_dir_all(&partial).map_err(io(&partial))?;
     crate::library::private_dir(&partial).map_err(io(&partial))?;
+    let jobs = jobs(&piece.document, presets, platforms);
     let result = write_all(
-        lib, campaign, piece, presets, &cleared, &partial, &name, progress,
+        lib, campaign, piece, &jobs, &cleared, &partial, &name, progress,
     );
     // A contributor may have withdrawn while the export ran: ask the gate again before
     // the folder takes its name.
@@ -151,7 +227,7 @@ fn write_all(
     lib: &Library,
     campaign: &Campaign,
     piece: &Piece,
-    presets: &[Preset],
+    jobs: &[Job],
     cleared: &rights::ClearedForUse,
     dir: &Path,
     name: &str,
@@ -164,59 +240,84 @@ fn write_all(
     let conn = lib.conn();
     let assets = piece.document.asset_ids();
     let mut outputs = Vec::new();
-    let presets: Vec<Preset> = if presets.is_empty() {
-        vec![piece.document.preset]
-    } else {
-        presets.to_vec()
-    };
-    for (i, preset) in presets.iter().enumerate() {
+    let mut readiness = Vec::new();
+    let share = 1.0 / jobs.len() as f64;
+    for (i, job) in jobs.iter().enumerate() {
         // The same storyboard, re-fitted to each shape.
         let mut doc = piece.document.clone();
-        doc.preset = *preset;
-        if !matches!(doc.content, crate::piece::Content::Montage(_)) {
-            // Stills and mosaic walls export as pictures; the first one is the poster too.
-            let file = format!("{name}-{}.jpg", preset.name());
-            render::render_image(lib, cleared, &doc, &dir.join(&file))?;
-            if i == 0 {
-                fs::copy(dir.join(&file), dir.join("poster.jpg"))
-                    .map_err(io(&dir.join("poster.jpg")))?;
+        // Each file: its suffix, the platform it is for, and how it is encoded.
+        let files: Vec<(String, Option<Platform>, Quality)> = match job {
+            Job::Preset(p) => {
+                doc.preset = *p;
+                vec![(p.name().to_string(), None, Quality::Final)]
             }
-            let (width, height) = preset.size();
-            outputs.push(OutputFile {
-                file,
-                preset: *preset,
-                width,
-                height,
-                duration_ms: 0,
-                timeline: Vec::new(),
-            });
-            let animated =
-                matches!(&doc.content, crate::piece::Content::Mosaic(m) if m.animated_ms > 0);
-            if !animated {
+            Job::Platforms(ps) => {
+                doc.preset = ps[0].spec().shape;
+                ps.iter()
+                    .map(|p| (p.name().to_string(), Some(*p), Quality::Deliver(*p)))
+                    .collect()
+            }
+        };
+        if !is_video(&doc) || matches!(&doc.content, Content::Mosaic(_)) {
+            // Stills and mosaic walls export as pictures; the first one is the poster too.
+            for (suffix, platform, _) in &files {
+                let file = format!("{name}-{suffix}.jpg");
+                render::render_image(lib, cleared, &doc, &dir.join(&file))?;
+                if !dir.join("poster.jpg").exists() {
+                    fs::copy(dir.join(&file), dir.join("poster.jpg"))
+                        .map_err(io(&dir.join("poster.jpg")))?;
+                }
+                let (width, height) = doc.preset.size();
+                outputs.push(OutputFile {
+                    file,
+                    preset: doc.preset,
+                    platform: *platform,
+                    width,
+                    height,
+                    duration_ms: 0,
+                    timeline: Vec::new(),
+                });
+            }
+            if !is_video(&doc) {
                 continue;
             }
         }
-        let file = format!("{name}-{}.mp4", preset.name());
-        // The caption track beside the video, as WebVTT (web players) and SRT (social
+        // The caption track beside each video, as WebVTT (web players) and SRT (social
         // uploads), named like it so players pair them.
-        if let crate::piece::Content::Montage(m) = &doc.content {
+        if let Content::Montage(m) = &doc.content {
             let cues = crate::piece::captions::timeline(m);
             if !cues.is_empty() {
-                for (ext, text) in [
-                    ("vtt", crate::piece::captions::to_vtt(&cues)),
-                    ("srt", crate::piece::captions::to_srt(&cues)),
-                ] {
-                    let path = dir.join(format!("{name}-{}.{ext}", preset.name()));
-                    fs::write(&path, text).map_err(io(&path))?;
+                for (suffix, _, _) in &files {
+                    for (ext, text) in [
+                        ("vtt", crate::piece::captions::to_vtt(&cues)),
+                        ("srt", crate::piece::captions::to_srt(&cues)),
+                    ] {
+                        let path = dir.join(format!("{name}-{suffix}.{ext}"));
+                        fs::write(&path, text).map_err(io(&path))?;
+                    }
                 }
             }
         }
-        let share = 1.0 / presets.len() as f64;
-        let done = render::render_video(lib, cleared, &doc, &dir.join(&file), &mut |f| {
+        let mut targets = Vec::new();
+        for (suffix, platform, quality) in &files {
+            targets.push(Target {
+                path: dir.join(format!("{name}-{suffix}.mp4")),
+                quality: *quality,
+                webm: false,
+            });
+            if platform.is_some_and(|p| p.spec().webm) {
+                targets.push(Target {
+                    path: dir.join(format!("{name}-{suffix}.webm")),
+                    quality: *quality,
+                    webm: true,
+                });
+            }
+        }
+        let made = render::render_many(lib, cleared, &doc, &targets, &mut |f| {
             progress((i as f64 + f) * share)
         })?;
-        if i == 0 && !dir.join("poster.jpg").exists() {
-            if let Some(poster) = &done.poster {
+        if !dir.join("poster.jpg").exists() {
+            if let Some(poster) = made.first().and_then(|d| d.poster.as_ref()) {
                 let path = dir.join("poster.jpg");
                 // Our own pixels only (no metadata from any customer file), tagged sRGB.
                 let jpeg = crate::media::encode_srgb(poster, image::ImageFormat::Jpeg)
@@ -224,23 +325,38 @@ fn write_all(
                 fs::write(&path, jpeg).map_err(io(&path))?;
             }
         }
-        outputs.push(OutputFile {
-            file,
-            preset: *preset,
-            width: done.width,
-            height: done.height,
-            duration_ms: ms(done.frames),
-            timeline: done
-                .timeline
+        for done in &made {
+            let file = done
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let platform = files
                 .iter()
-                .map(|s| TimeRange {
-                    from_ms: ms(s.from),
-                    to_ms: ms(s.to),
-                    asset_id: s.asset_id,
-                    grant_ids: cleared.grants_for(s.asset_id).to_vec(),
-                })
-                .collect(),
-        });
+                .find(|(suffix, _, _)| file.starts_with(&format!("{name}-{suffix}.")))
+                .and_then(|f| f.1);
+            if let Some(p) = platform {
+                readiness.push(platform::check(&p.spec(), &done.path));
+            }
+            outputs.push(OutputFile {
+                file,
+                preset: doc.preset,
+                platform,
+                width: done.width,
+                height: done.height,
+                duration_ms: ms(done.frames),
+                timeline: done
+                    .timeline
+                    .iter()
+                    .map(|s| TimeRange {
+                        from_ms: ms(s.from),
+                        to_ms: ms(s.to),
+                        asset_id: s.asset_id,
+                        grant_ids: cleared.grants_for(s.asset_id).to_vec(),
+                    })
+                    .collect(),
+            });
+        }
     }
 
     let mut sources = Vec::new();
@@ -286,6 +402,7 @@ fn write_all(
         piece_version: piece.version,
         sources,
         outputs,
+        readiness,
     };
     let path = dir.join("manifest.json");
     let json = serde_json::to_string_pretty(&manifest).unwrap_or_default();

@@ -12,6 +12,7 @@ pub mod library;
 pub mod manifest;
 pub mod media;
 pub mod piece;
+pub mod platform;
 pub mod render;
 pub mod rights;
 pub mod usage;

@@ -254,6 +254,8 @@ pub struct PieceView {
     /// The length the piece is meant to run (a montage's `target_ms`), else its own length.
     pub target_ms: u64,
     pub blocked: Vec<BlockedAsset>,
+    /// Items blown up past twice their source's size in the piece's frame.
+    pub soft: Vec<piece::SoftItem>,
 }
 
 pub fn piece_view(conn: &Connection, id: i64) -> Result<PieceView, RightsError> {
@@ -272,6 +274,9 @@ pub fn piece_view(conn: &Connection, id: i64) -> Result<PieceView, RightsError> 
     };
     Ok(PieceView {
         blocked: blocked_assets(conn, &campaign, &piece)?,
+        soft: piece
+            .document
+            .soft_items(&assets, piece.document.preset.size()),
         piece,
         campaign,
         assets,

@@ -359,3 +359,39 @@ fn captions_call_to_action_and_brand_fonts_from_the_command_line() {
     ));
     assert!(out.contains("body DejaVu Sans"), "{out}");
 }
+
+#[test]
+fn platforms_are_listed_and_an_unknown_one_is_refused_with_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("lib");
+    let list = chorus(&lib, &["platforms"]);
+    assert!(list.status.success());
+    let list = stdout(&list);
+    for want in [
+        "tiktok",
+        "TikTok",
+        "1080×1920",
+        "web_hero",
+        "muted, plus a WebM",
+        "2 min 20 s",
+    ] {
+        assert!(list.contains(want), "{want} in:\n{list}");
+    }
+    let bad = chorus(
+        &lib,
+        &[
+            "export",
+            "Story cut",
+            "--for",
+            "youtube,myspace",
+            "--out",
+            "x",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("'myspace' is not a platform; choose from youtube, youtube_4k"),
+        "{err}"
+    );
+}

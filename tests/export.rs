@@ -60,7 +60,7 @@ fn export_writes_media_poster_credits_report_and_a_traceable_manifest() {
     let out = s.dir.path().join("exports");
     std::fs::create_dir_all(&out).unwrap();
     let presets = [piece::Preset::Square1x1, piece::Preset::Story9x16];
-    let folder = export::export(&s.lib, &c, &p, &presets, &out, &mut |_| true).unwrap();
+    let folder = export::export(&s.lib, &c, &p, &presets, &[], &out, &mut |_| true).unwrap();
     assert_eq!(folder, out.join("summer-wall"));
     for f in [
         "summer-wall-square_1x1.mp4",
@@ -151,7 +151,7 @@ fn export_writes_media_poster_credits_report_and_a_traceable_manifest() {
     }
 
     // A second export of the same piece into the same place is refused, not mixed in.
-    let again = export::export(&s.lib, &c, &p, &presets, &out, &mut |_| true).unwrap_err();
+    let again = export::export(&s.lib, &c, &p, &presets, &[], &out, &mut |_| true).unwrap_err();
     assert!(matches!(again, ExportError::Exists { .. }), "{again}");
     let left: Vec<_> = std::fs::read_dir(&out)
         .unwrap()

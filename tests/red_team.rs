@@ -181,7 +181,7 @@ fn a_render_reads_the_catalogs_file_even_when_a_stored_document_lies() {
     let p = piece::get(s.lib.conn(), &p.id.to_string()).unwrap();
     let out = s.dir.path().join("out");
     std::fs::create_dir_all(&out).unwrap();
-    let folder = export::export(&s.lib, &c, &p, &[], &out, &mut |_| true).unwrap();
+    let folder = export::export(&s.lib, &c, &p, &[], &[], &out, &mut |_| true).unwrap();
     let manifest: export::Manifest =
         serde_json::from_slice(&std::fs::read(folder.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest.sources.len(), 1);
@@ -313,7 +313,7 @@ fn a_revocation_during_an_export_stops_it_before_anything_is_published() {
     std::fs::create_dir_all(&out).unwrap();
     let root = s.lib.root().to_path_buf();
     let mut revoked = false;
-    let err = export::export(&s.lib, &c, &p, &[], &out, &mut |_| {
+    let err = export::export(&s.lib, &c, &p, &[], &[], &out, &mut |_| {
         if !revoked {
             // Another process (the desktop app, a colleague's CLI) records the withdrawal.
             let mut other = Library::open(&root).unwrap();
@@ -426,7 +426,7 @@ fn an_emoji_only_piece_name_still_exports() {
     let p = piece::create(s.lib.conn(), &c, &doc).unwrap();
     let out = s.dir.path().join("out");
     std::fs::create_dir_all(&out).unwrap();
-    let folder = export::export(&s.lib, &c, &p, &[], &out, &mut |_| true).unwrap();
+    let folder = export::export(&s.lib, &c, &p, &[], &[], &out, &mut |_| true).unwrap();
     assert_eq!(folder, out.join(format!("piece-{}", p.id)));
     assert_eq!(export::file_name_for("../../etc", "x"), "etc");
 }
@@ -734,8 +734,8 @@ fn the_api_answers_with_a_kind_each_front_end_can_act_on() {
     let p = api::pieces::create(&s.lib, CampaignId(c.id), &doc).unwrap();
     // party.gif has no contributor and so no grant: the gate blocks it.
     let out = s.dir.path().join("kinds");
-    let err =
-        api::exports::export(&s.lib, PieceId(p.id), &[], Some(&out), &mut |_| true).unwrap_err();
+    let err = api::exports::export(&s.lib, PieceId(p.id), &[], &[], Some(&out), &mut |_| true)
+        .unwrap_err();
     assert_eq!(err.kind, ErrorKind::Blocked, "{err}");
     // A save from a stale editor is a conflict; a tampered one is invalid.
     let err = api::pieces::save(&s.lib, PieceId(p.id), p.version + 5, &doc).unwrap_err();
@@ -762,8 +762,8 @@ fn the_api_answers_with_a_kind_each_front_end_can_act_on() {
         ),
     )
     .unwrap();
-    let err =
-        api::exports::export(&s.lib, PieceId(ok.id), &[], Some(&out), &mut |_| false).unwrap_err();
+    let err = api::exports::export(&s.lib, PieceId(ok.id), &[], &[], Some(&out), &mut |_| false)
+        .unwrap_err();
     assert_eq!(err.kind, ErrorKind::Cancelled, "{err}");
     assert!(std::fs::read_dir(&out).unwrap().next().is_none());
 }

@@ -472,20 +472,29 @@ fn stills_and_mosaic_walls_render_as_pictures() {
     let img = image::open(s.dir.path().join("wall.png"))
         .unwrap()
         .to_rgb8();
-    // Four tiles on a 16:9 frame: three columns, two rows; the sixth cell stays empty.
+    // Four tiles on a 16:9 frame: two by two above the brand band (its own row, 960 px
+    // down), no cell empty, the gutters in the brand's colour.
+    let primary = [0x1d, 0x3f, 0x72];
+    let near = |a: [u8; 3], b: [u8; 3]| a.iter().zip(b).all(|(x, y)| x.abs_diff(y) <= 6);
+    let tiles = [(480, 240), (1440, 240), (480, 720), (1440, 720)];
     let centres: std::collections::BTreeSet<[u8; 3]> =
-        [(320, 270), (960, 270), (1600, 270), (320, 810)]
-            .iter()
-            .map(|&(x, y)| img.get_pixel(x, y).0)
-            .collect();
+        tiles.iter().map(|&(x, y)| img.get_pixel(x, y).0).collect();
     assert_eq!(centres.len(), 4, "four different pictures on the wall");
-    assert_eq!(
-        img.get_pixel(1600, 810).0,
-        [0, 0, 0],
-        "the unused cell is empty"
-    );
-    // Tiled: the first picture takes a 2×2 block (the left half of a 4×2 grid), the other
-    // three the cells to its right; the last cell stays empty.
+    for &(x, y) in &tiles {
+        assert!(
+            !near(img.get_pixel(x, y).0, primary),
+            "a picture at ({x}, {y})"
+        );
+    }
+    for (x, y) in [(960, 240), (480, 480), (4, 4), (1900, 1000)] {
+        assert!(
+            near(img.get_pixel(x, y).0, primary),
+            "gutter or band at ({x}, {y}): {:?}",
+            img.get_pixel(x, y).0
+        );
+    }
+    // Tiled: the first picture takes a square at the left, the other three fill the
+    // right in two rows (one, then two); again no empty cell.
     let mut tiled = wall.clone();
     if let piece::Content::Mosaic(m) = &mut tiled.content {
         m.layout = piece::Layout::Tiled;
@@ -493,22 +502,16 @@ fn stills_and_mosaic_walls_render_as_pictures() {
     let tiled_out = s.dir.path().join("tiled.png");
     render::render_image(&s.lib, &cleared, &tiled, &tiled_out).unwrap();
     let t = image::open(&tiled_out).unwrap().to_rgb8();
+    let spots = [(480, 480), (1440, 240), (1200, 720), (1680, 720)];
     let cells: std::collections::BTreeSet<[u8; 3]> =
-        [(480, 540), (1200, 270), (1680, 270), (1200, 810)]
-            .iter()
-            .map(|&(x, y)| t.get_pixel(x, y).0)
-            .collect();
+        spots.iter().map(|&(x, y)| t.get_pixel(x, y).0).collect();
     assert_eq!(cells.len(), 4, "four different pictures, one of them large");
-    assert_eq!(
-        t.get_pixel(1680, 810).0,
-        [0, 0, 0],
-        "the unused cell is empty"
-    );
-    assert_ne!(
-        t.get_pixel(480, 540).0,
-        [0, 0, 0],
-        "the big tile spans the left half"
-    );
+    for &(x, y) in &spots {
+        assert!(
+            !near(t.get_pixel(x, y).0, primary),
+            "a picture at ({x}, {y})"
+        );
+    }
     // The animated wall: tiles arrive one by one over the bed, and the last frame is the
     // whole wall.
     let video = s.dir.path().join("wall.mp4");
@@ -532,7 +535,6 @@ fn stills_and_mosaic_walls_render_as_pictures() {
     // the still picture has it) on the last.
     let first = frame_at(&video, 0);
     let last = frame_at(&video, 5900);
-    let tiles = [(320, 270), (960, 270), (1600, 270), (320, 810)];
     let block = |frame: &image::RgbImage, (x, y): (u32, u32)| -> [u32; 3] {
         let mut sum = [0u32; 3];
         for dy in 0..40 {
@@ -545,14 +547,21 @@ fn stills_and_mosaic_walls_render_as_pictures() {
         }
         sum.map(|v| v / 1600)
     };
-    let close = |a: [u32; 3], b: [u32; 3]| a.iter().zip(b).all(|(x, y)| x.abs_diff(y) <= 12);
+    // Within what H.264 at CRF 23 in 4:2:0 keeps of these saturated test colours.
+    let close = |a: [u32; 3], b: [u32; 3]| a.iter().zip(b).all(|(x, y)| x.abs_diff(y) <= 20);
     let shown = |frame: &image::RgbImage| {
         tiles
             .iter()
             .filter(|&&t| close(block(frame, t), block(&img, t)))
             .count()
     };
-    assert_eq!(shown(&last), 4, "the whole wall on the last frame");
+    assert_eq!(
+        shown(&last),
+        4,
+        "the whole wall on the last frame: {:?} against the picture's {:?}",
+        tiles.map(|t| block(&last, t)),
+        tiles.map(|t| block(&img, t))
+    );
     assert!(
         shown(&first) < 4,
         "the wall is still building on the first frame"
@@ -560,8 +569,8 @@ fn stills_and_mosaic_walls_render_as_pictures() {
     assert!(
         tiles
             .iter()
-            .all(|&t| block(&first, t).iter().all(|v| *v < 20)),
-        "black before the first tile arrives"
+            .all(|&t| close(block(&first, t), primary.map(u32::from))),
+        "the brand's colour before the first tile arrives"
     );
     let partial = rights::require_cleared(s.lib.conn(), &c, &ids[..2]).unwrap();
     let err =

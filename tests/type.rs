@@ -233,7 +233,7 @@ fn captions_are_burned_in_and_exported_beside_the_video_timed_to_the_piece() {
     let c = campaign::create(s.lib.conn(), "Captions", &usage).unwrap();
     let p = piece::create(s.lib.conn(), &c, &doc).unwrap();
     let out = s.dir.path().join("exports");
-    let folder = chorus::export::export(&s.lib, &c, &p, &[], &out, &mut |_| true).unwrap();
+    let folder = chorus::export::export(&s.lib, &c, &p, &[], &[], &out, &mut |_| true).unwrap();
     // Intro 1 s, photo 1-3 s, clip 3-5 s (its cues from 0-0.5 s and 1-2 s of the item).
     let vtt = std::fs::read_to_string(folder.join("captions-square_1x1.vtt")).unwrap();
     assert_eq!(
@@ -293,21 +293,6 @@ fn captions_are_burned_in_and_exported_beside_the_video_timed_to_the_piece() {
         })
         .count();
     assert!(coral > 50, "the corner logo ({coral} coral pixels)");
-}
-
-/// A frame of a rendered file, decoded by the ffmpeg CLI (an outside reader).
-fn frame_of_video(path: &Path, ms: i64) -> image::RgbImage {
-    let out = path.with_extension(format!("{ms}.png"));
-    ffmpeg(&[
-        "-ss",
-        &format!("{:.3}", ms as f64 / 1000.0),
-        "-i",
-        path.to_str().unwrap(),
-        "-frames:v",
-        "1",
-        out.to_str().unwrap(),
-    ]);
-    image::open(&out).unwrap().to_rgb8()
 }
 
 #[test]

@@ -9,6 +9,7 @@ use chorus::api::{self, CampaignId, PieceId};
 use chorus::campaign::Campaign;
 use chorus::library::Library;
 use chorus::piece;
+use chorus::platform::Platform;
 use chorus::rights::Channel;
 use chorus::views::{self, CampaignSummary, PieceView};
 use chrono::NaiveDate;
@@ -276,7 +277,9 @@ pub async fn preview_start(
     )
 }
 
-/// Exports the saved piece for each preset into `<library>/exports/<campaign>/`.
+/// Exports the saved piece for each preset and platform into
+/// `<library>/exports/<campaign>/`. A platform the piece is too long for is refused here,
+/// before a job starts.
 #[tauri::command]
 #[specta::specta]
 pub async fn export_start(
@@ -284,16 +287,51 @@ pub async fn export_start(
     state: State<'_, AppState>,
     piece_id: i64,
     presets: Vec<piece::Preset>,
+    platforms: Vec<Platform>,
 ) -> Result<u32> {
+    state.with_library(|lib| {
+        Ok(api::exports::check_platforms(
+            lib,
+            PieceId(piece_id),
+            &platforms,
+        )?)
+    })?;
     let handle = app.clone();
     spawn_job(app, &state, JobKind::Export, move |lib, job, keep_going| {
         let started = Instant::now();
-        let folder = api::exports::export(lib, PieceId(piece_id), &presets, None, &mut |f| {
-            progress_event(&handle, job, JobKind::Export, piece_id, started, f);
-            keep_going()
-        })?;
+        let folder = api::exports::export(
+            lib,
+            PieceId(piece_id),
+            &presets,
+            &platforms,
+            None,
+            &mut |f| {
+                progress_event(&handle, job, JobKind::Export, piece_id, started, f);
+                keep_going()
+            },
+        )?;
         Ok((folder, None))
     })
+}
+
+/// Where a wall of `count` pictures puts each, as the render lays it out.
+#[tauri::command]
+#[specta::specta]
+pub async fn wall_layout(
+    state: State<'_, AppState>,
+    count: u32,
+    layout: piece::Layout,
+    preset: piece::Preset,
+    band: bool,
+) -> Result<api::pieces::WallLayout> {
+    state.with_library(|lib| Ok(api::pieces::wall_layout(lib, count, layout, preset, band)?))
+}
+
+/// The platforms an export can be made for, with their frames, limits and safe areas.
+#[tauri::command]
+#[specta::specta]
+pub async fn platforms() -> Vec<api::exports::PlatformView> {
+    api::exports::platforms()
 }
 
 /// What an export holds, for viewing in the app.
@@ -305,6 +343,8 @@ pub struct ExportContents {
     pub rights_report_csv: String,
     /// `/file/...` paths under the media stream base, for playing the exported videos.
     pub video_url_paths: Vec<String>,
+    /// Each platform file measured now against its platform's limits.
+    pub readiness: Vec<chorus::platform::Readiness>,
 }
 
 fn inside_exports(root: &Path, folder: &str) -> Result<PathBuf> {
@@ -351,6 +391,7 @@ pub async fn export_contents(state: State<'_, AppState>, folder: String) -> Resu
             .map(|f| format!("/file/{}", rel.join(f).display()))
             .collect(),
         credits: read("credits.txt"),
+        readiness: api::exports::readiness(&folder),
         rights_report_csv: read("rights-report.csv"),
         folder: folder.display().to_string(),
         files,

@@ -50,6 +50,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             campaigns::brand_set_font,
             campaigns::preview_start,
             campaigns::export_start,
+            campaigns::platforms,
+            campaigns::wall_layout,
             campaigns::export_contents,
             campaigns::reveal_export,
             campaigns::open_mail,

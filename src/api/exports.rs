@@ -3,11 +3,14 @@
 
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
+
 use super::{Error, ErrorKind, PieceId, Progress, Result};
 use crate::campaign::{self, Campaign};
 use crate::export;
 use crate::library::Library;
 use crate::piece::{Content, Piece, PieceDoc, Preset};
+use crate::platform::{Platform, Readiness, SafeArea};
 use crate::render;
 use crate::rights;
 
@@ -76,17 +79,20 @@ pub fn default_folder(lib: &Library, c: &Campaign, p: &Piece) -> PathBuf {
         ))
 }
 
-/// Exports a saved piece for each preset into `out_dir` (the library's own exports folder
-/// when `None`); returns the export folder.
+/// Exports a saved piece for each preset and platform into `out_dir` (the library's own
+/// exports folder when `None`); returns the export folder. A platform the piece is too
+/// long or short for is refused before anything renders.
 pub fn export(
     lib: &Library,
     id: PieceId,
     presets: &[Preset],
+    platforms: &[Platform],
     out_dir: Option<&Path>,
     progress: Progress<'_>,
 ) -> Result<PathBuf> {
     let (p, c) = piece_and_campaign(lib, id)?;
     p.document.validate(lib.conn())?;
+    export::check_platforms(&p.document, platforms)?;
     let own = out_dir.is_none();
     let out_dir = match out_dir {
         Some(d) => d.to_path_buf(),
@@ -98,10 +104,93 @@ pub fn export(
             format!("cannot create {}: {e}", out_dir.display()),
         )
     })?;
-    let result = export::export(lib, &c, &p, presets, &out_dir, progress);
+    let result = export::export(lib, &c, &p, presets, platforms, &out_dir, progress);
     if result.is_err() && own {
         // Nothing half-made stays behind; the engine already removed its partial.
         let _ = std::fs::remove_dir(&out_dir);
     }
     Ok(result?)
+}
+
+/// Refuses platforms a saved piece cannot go to as it is (too long, too short), with a
+/// sentence, before any job starts.
+pub fn check_platforms(lib: &Library, id: PieceId, platforms: &[Platform]) -> Result<()> {
+    let p = super::pieces::get(lib, id)?;
+    Ok(export::check_platforms(&p.document, platforms)?)
+}
+
+/// What the app and the CLI show of a platform: its name, label, frame and safe area (the
+/// editor draws the safe area over its preview), and its limits in words.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PlatformView {
+    pub platform: Platform,
+    pub label: String,
+    pub shape: Preset,
+    pub width: u32,
+    pub height: u32,
+    pub safe: SafeArea,
+    /// "up to 10 min, 287 MB; H.264 6 Mb/s, AAC"
+    pub limits: String,
+}
+
+/// Every platform Chorus exports for, in the table's order.
+pub fn platforms() -> Vec<PlatformView> {
+    Platform::ALL
+        .into_iter()
+        .map(|p| {
+            let s = p.spec();
+            let e = s.encoding;
+            let rate = match (e.average_kbps, e.max_kbps) {
+                (Some(a), _) => format!("{:.0} Mb/s", f64::from(a) / 1000.0),
+                (None, Some(m)) => format!("at most {:.1} Mb/s", f64::from(m) / 1000.0),
+                _ => String::new(),
+            };
+            let bytes = if s.max_bytes >= 1_000_000_000 {
+                format!("{} GB", s.max_bytes / 1_000_000_000)
+            } else {
+                format!("{} MB", s.max_bytes / 1_000_000)
+            };
+            PlatformView {
+                platform: p,
+                label: s.label.to_string(),
+                shape: s.shape,
+                width: s.size.0,
+                height: s.size.1,
+                safe: s.safe,
+                limits: format!(
+                    "up to {}, {bytes}; H.264 {rate}, {}{}",
+                    crate::platform::duration_words(s.max_ms),
+                    match e.audio_kbps {
+                        Some(_) => "with sound",
+                        None => "muted",
+                    },
+                    if s.webm { ", plus a WebM" } else { "" }
+                ),
+            }
+        })
+        .collect()
+}
+
+/// Each platform file in an export folder, measured again now against its platform's
+/// limits. The manifest only says which file was made for which platform; its stored
+/// verdicts are not trusted (it is a file anyone can edit), and a name that is not a plain
+/// file in the folder is skipped.
+pub fn readiness(folder: &Path) -> Vec<Readiness> {
+    let Some(manifest) = std::fs::read(folder.join("manifest.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<export::Manifest>(&b).ok())
+    else {
+        return Vec::new();
+    };
+    manifest
+        .outputs
+        .iter()
+        .filter_map(|o| {
+            let platform = o.platform?;
+            let plain = Path::new(&o.file).file_name()? == std::ffi::OsStr::new(&o.file);
+            (plain && !o.file.ends_with(".jpg"))
+                .then(|| crate::platform::check(&platform.spec(), &folder.join(&o.file)))
+        })
+        .collect()
 }

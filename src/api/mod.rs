@@ -105,6 +105,7 @@ pub fn kind_of(e: &(dyn std::error::Error + 'static)) -> ErrorKind {
         } else if let Some(e) = err.downcast_ref::<X>() {
             match e {
                 X::Exists { .. } => Some(ErrorKind::Conflict),
+                X::NotForPlatform(_) => Some(ErrorKind::Invalid),
                 X::Write { .. } => Some(ErrorKind::Io),
                 X::Rights(inner) => Some(kind_of(inner)),
                 X::Render(inner) => Some(kind_of(inner)),

@@ -154,3 +154,61 @@ pub fn preview(
     render::render_with(lib, &cleared, doc, &out, Quality::Preview, progress)?;
     Ok(out)
 }
+
+/// A cell of a wall, as fractions of the frame (the editor's sketch draws these).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct WallCell {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+/// Where a wall puts each of its pictures, as the render lays it out.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct WallLayout {
+    pub cells: Vec<WallCell>,
+    /// The brand band's top, as a fraction of the height (1 when the wall has none).
+    pub band_top: f64,
+    /// Corner radius as a fraction of the frame's width.
+    pub radius: f64,
+}
+
+/// Where a wall of `count` pictures puts each one, as the render lays it out (the brand
+/// kit's gutters and corners, the band in its own row).
+pub fn wall_layout(
+    lib: &Library,
+    count: u32,
+    layout: piece::Layout,
+    preset: piece::Preset,
+    band: bool,
+) -> Result<WallLayout> {
+    if u64::from(count) > piece::MAX_TILES {
+        return Err(Error::new(
+            ErrorKind::Invalid,
+            format!("a wall holds at most {} pictures", piece::MAX_TILES),
+        ));
+    }
+    let kit = render::brand::load(lib)?;
+    let (w, h) = preset.size();
+    let (fw, fh) = (f64::from(w), f64::from(h));
+    let cells = render::wall::wall(count as usize, layout, w, h, kit.gutter, band)
+        .into_iter()
+        .map(|c| WallCell {
+            x: f64::from(c.x) / fw,
+            y: f64::from(c.y) / fh,
+            w: f64::from(c.w) / fw,
+            h: f64::from(c.h) / fh,
+        })
+        .collect();
+    Ok(WallLayout {
+        cells,
+        band_top: match band {
+            true => f64::from(h - render::wall::band_height(h)) / fh,
+            false => 1.0,
+        },
+        radius: f64::from(render::wall::scaled(kit.radius, h)) / fw,
+    })
+}

@@ -1,7 +1,9 @@
 //! How lively each half second of a clip is, so auto-assemble trims to the best of it:
 //! motion (frame-to-frame change), sound energy and sharpness, and whether the stretch
-//! starts on a frame worth opening on (not black, not blurred). Frames are looked at in
-//! grey at 160 px wide: enough to see movement and blur, cheap next to decoding.
+//! starts on a frame worth opening on (not black, not blurred), and where its subject is
+//! (the centre of what moves and has detail, for framing that follows it). Frames are
+//! looked at in grey at 160 px wide: enough to see movement and blur, cheap next to
+//! decoding.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -24,6 +26,9 @@ const WIDTH: u32 = 160;
 const BLACK_LUMA: f32 = 28.0;
 const BLURRED: f32 = 0.5;
 const BUDGET: Duration = Duration::from_secs(60);
+/// Squared change above which a frame has movement to follow (a few dozen pixels of
+/// clear change at 160 px wide).
+const MOVING: f64 = 2_000.0;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Stretch {
@@ -36,12 +41,21 @@ pub struct Stretch {
     /// The first frame's mean luma and sharpness.
     pub first_luma: f32,
     pub first_sharpness: f32,
+    /// Where the subject is, as fractions of the stored frame (x, y): the centre of
+    /// movement and detail. `None` for a still, featureless stretch.
+    #[serde(default)]
+    pub subject: Option<[f32; 2]>,
 }
+
+/// What `analyse` measures now; a cached result of an older version is measured again.
+pub const VERSION: u32 = 2;
 
 /// Stretch `i` covers `[i × STEP_MS, (i + 1) × STEP_MS)` of the clip.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Liveliness {
     pub stretches: Vec<Stretch>,
+    #[serde(default)]
+    pub version: u32,
 }
 
 impl Liveliness {
@@ -142,8 +156,8 @@ pub fn analyse(path: &Path) -> Result<Liveliness, MediaError> {
                 *done = true;
                 break;
             }
-            if let Some((luma, sharp, motion)) = look.frame(&vframe)? {
-                acc.picture(t as u64, luma, sharp, motion);
+            if let Some(seen) = look.frame(&vframe)? {
+                acc.picture(t as u64, &seen);
             }
         }
         if let (Some(dec), Some(tb)) = (adec.as_mut(), atb) {
@@ -188,6 +202,33 @@ pub fn analyse(path: &Path) -> Result<Liveliness, MediaError> {
     Ok(acc.finish())
 }
 
+/// Where a photo's subject is, as fractions (x, y): the centre of its strong detail (a
+/// face, a product, a dog against grass or sky), looked at in grey at 160 px wide.
+/// `None` for a featureless picture.
+pub fn photo_subject(img: &image::RgbImage) -> Option<(f64, f64)> {
+    let small = image::imageops::thumbnail(
+        img,
+        WIDTH,
+        (WIDTH * img.height() / img.width().max(1)).max(2),
+    );
+    let grey = image::imageops::grayscale(&small);
+    let (w, h) = grey.dimensions();
+    let px = |x: u32, y: u32| i32::from(grey.get_pixel(x, y).0[0]);
+    let mut sum = (0.0f64, 0.0f64, 0.0f64);
+    for y in 1..h.saturating_sub(1) {
+        for x in 1..w.saturating_sub(1) {
+            let edge = (4 * px(x, y) - px(x - 1, y) - px(x + 1, y) - px(x, y - 1) - px(x, y + 1))
+                .unsigned_abs();
+            // Squared: a few sharp edges (the subject in focus) outweigh soft texture.
+            let weight = f64::from(edge.saturating_sub(20)).powi(2);
+            sum.0 += weight * (f64::from(x) + 0.5) / f64::from(w);
+            sum.1 += weight * (f64::from(y) + 0.5) / f64::from(h);
+            sum.2 += weight;
+        }
+    }
+    (sum.2 > 0.0).then(|| (sum.0 / sum.2, sum.1 / sum.2))
+}
+
 /// Sums per stretch.
 #[derive(Default)]
 struct Accumulator {
@@ -203,6 +244,18 @@ struct Pictures {
     pairs: u32,
     /// The first frame's luma and sharpness.
     first: Option<(f32, f32)>,
+    /// Weighted sums of the subject's position: x, y and the weight.
+    subject: (f64, f64, f64),
+}
+
+/// What one frame showed.
+struct Seen {
+    luma: f32,
+    sharpness: f32,
+    /// Mean change from the frame before (none for the first).
+    motion: Option<f32>,
+    /// Weighted sums of where movement and detail are: x, y (fractions), weight.
+    subject: (f64, f64, f64),
 }
 
 impl Accumulator {
@@ -214,15 +267,18 @@ impl Accumulator {
         &mut v[i]
     }
 
-    fn picture(&mut self, t: u64, luma: f32, sharp: f32, motion: Option<f32>) {
+    fn picture(&mut self, t: u64, seen: &Seen) {
         let p = Self::slot(&mut self.pictures, t);
-        p.sharpness += sharp;
+        p.sharpness += seen.sharpness;
         p.frames += 1;
-        if let Some(m) = motion {
+        if let Some(m) = seen.motion {
             p.motion += m;
             p.pairs += 1;
         }
-        p.first.get_or_insert((luma, sharp));
+        p.first.get_or_insert((seen.luma, seen.sharpness));
+        p.subject.0 += seen.subject.0;
+        p.subject.1 += seen.subject.1;
+        p.subject.2 += seen.subject.2;
     }
 
     fn sound(&mut self, t: u64, sum: f64, n: u64) {
@@ -259,10 +315,19 @@ impl Accumulator {
                     },
                     first_luma,
                     first_sharpness,
+                    subject: (p.subject.2 > 1e-3).then(|| {
+                        [
+                            (p.subject.0 / p.subject.2) as f32,
+                            (p.subject.1 / p.subject.2) as f32,
+                        ]
+                    }),
                 }
             })
             .collect();
-        Liveliness { stretches }
+        Liveliness {
+            stretches,
+            version: VERSION,
+        }
     }
 }
 
@@ -274,9 +339,8 @@ struct Look {
 }
 
 impl Look {
-    /// Mean luma, sharpness and (after the first) motion of a frame.
-    #[allow(clippy::type_complexity)]
-    fn frame(&mut self, f: &frame::Video) -> Result<Option<(f32, f32, Option<f32>)>, MediaError> {
+    /// Mean luma, sharpness, (after the first) motion, and the subject of a frame.
+    fn frame(&mut self, f: &frame::Video) -> Result<Option<Seen>, MediaError> {
         let key = (f.format(), f.width(), f.height());
         if f.width() == 0 || f.height() == 0 {
             return Ok(None);
@@ -315,16 +379,43 @@ impl Look {
         }
         let luma = pixels.iter().map(|p| f32::from(*p)).sum::<f32>() / pixels.len() as f32;
         let mut edges = 0.0f32;
+        let moving = self.previous.len() == pixels.len();
+        // Where things move, and where the strong detail is: the first when anything
+        // moves (what a viewer's eye follows), else the second (a still subject).
+        let mut moved = (0.0f64, 0.0f64, 0.0f64);
+        let mut detail = (0.0f64, 0.0f64, 0.0f64);
         for y in 1..h.saturating_sub(1) {
             for x in 1..w - 1 {
-                let c = 4 * i32::from(pixels[y * w + x]);
-                let around = i32::from(pixels[y * w + x - 1])
-                    + i32::from(pixels[y * w + x + 1])
-                    + i32::from(pixels[(y - 1) * w + x])
-                    + i32::from(pixels[(y + 1) * w + x]);
-                edges += (c - around).unsigned_abs() as f32;
+                let i = y * w + x;
+                let c = 4 * i32::from(pixels[i]);
+                let around = i32::from(pixels[i - 1])
+                    + i32::from(pixels[i + 1])
+                    + i32::from(pixels[i - w])
+                    + i32::from(pixels[i + w]);
+                let edge = (c - around).unsigned_abs();
+                edges += edge as f32;
+                // Grain and codec noise fall under the thresholds; squared, so the
+                // strongest change and detail lead.
+                let change = match moving {
+                    true => u32::from(pixels[i].abs_diff(self.previous[i])),
+                    false => 0,
+                };
+                let (fx, fy) = ((x as f64 + 0.5) / w as f64, (y as f64 + 0.5) / h as f64);
+                let m = f64::from(change.saturating_sub(12)).powi(2);
+                moved = (moved.0 + m * fx, moved.1 + m * fy, moved.2 + m);
+                let d = f64::from(edge.saturating_sub(40)).powi(2);
+                detail = (detail.0 + d * fx, detail.1 + d * fy, detail.2 + d);
             }
         }
+        // Each frame counts the same in its stretch, however busy.
+        let centre = |s: (f64, f64, f64)| (s.0 / s.2, s.1 / s.2, 1.0);
+        let subject = if moved.2 > MOVING {
+            centre(moved)
+        } else if detail.2 > 0.0 {
+            centre(detail)
+        } else {
+            (0.0, 0.0, 0.0)
+        };
         let sharpness = edges / ((w.saturating_sub(2)) * (h.saturating_sub(2))).max(1) as f32;
         let motion = (self.previous.len() == pixels.len()).then(|| {
             self.previous
@@ -335,7 +426,12 @@ impl Look {
                 / pixels.len() as f32
         });
         self.previous = pixels;
-        Ok(Some((luma, sharpness, motion)))
+        Ok(Some(Seen {
+            luma,
+            sharpness,
+            motion,
+            subject,
+        }))
     }
 }
 
@@ -392,6 +488,7 @@ mod tests {
             sharpness: 10.0,
             first_luma: luma,
             first_sharpness: 10.0,
+            subject: None,
         }
     }
 
@@ -401,7 +498,10 @@ mod tests {
         let mut s = vec![stretch(1.0, -40.0, 100.0); 10];
         s[4] = stretch(30.0, -10.0, 5.0);
         s[5] = stretch(30.0, -10.0, 100.0);
-        let l = Liveliness { stretches: s };
+        let l = Liveliness {
+            stretches: s,
+            ..Liveliness::default()
+        };
         // 1 s wanted: the burst, but not from its black first frame.
         let start = l.best_start(1000, 5000).unwrap();
         assert_ne!(start, 2000, "never open on black");
@@ -415,7 +515,10 @@ mod tests {
         let mut s = vec![stretch(5.0, -30.0, 100.0); 6];
         s[0].first_sharpness = 1.0;
         s[0].motion = 50.0;
-        let l = Liveliness { stretches: s };
+        let l = Liveliness {
+            stretches: s,
+            ..Liveliness::default()
+        };
         assert_ne!(l.best_start(1000, 3000), Some(0));
     }
 }

@@ -34,15 +34,40 @@ const CLIP_MIN_FRAMES: u64 = CLIP_FRAMES.0;
 /// The crossfade into the outro card.
 const OUTRO_FADE_MS: u64 = 500;
 
-/// Rating first; at equal rating a clip beats a photo (a video ad is about motion), then
-/// more pixels, then sound.
-fn quality(a: &Asset) -> (u8, bool, u64, bool) {
+/// Rating first; at equal rating a source that fills the preset's frame without being
+/// blown up past twice its size, then one of the frame's own orientation (a portrait clip
+/// for a story, not a band of landscape in blur), then a clip over a photo (a video ad is
+/// about motion), then more pixels, then sound.
+fn quality(a: &Asset, preset: Preset) -> (u8, bool, bool, bool, u64, bool) {
+    let size = preset.size();
+    let (w, h) = super::upright(a);
     (
         a.rating,
+        super::upscale(a, Fit::BlurredFill, size) <= super::MAX_UPSCALE,
+        (w >= h) == (size.0 >= size.1),
         a.kind == Kind::Clip,
         u64::from(a.width) * u64::from(a.height),
         a.has_audio,
     )
+}
+
+/// Per shot, the fit that keeps more of the subject at a usable size. A shot whose shape
+/// is far from the frame's (a landscape clip in a story) follows its subject at the
+/// frame's full height, unless that crop would blow it up past twice its size; otherwise
+/// the whole shot over a blurred copy of itself.
+fn fit_for(a: &Asset, preset: Preset) -> Fit {
+    let (w, h) = super::upright(a);
+    let (ow, oh) = preset.size();
+    if w == 0 || h == 0 {
+        return Fit::BlurredFill;
+    }
+    let ratio = (f64::from(w) / f64::from(h)) / (f64::from(ow) / f64::from(oh));
+    let far = !(1.0 / 1.4..=1.4).contains(&ratio);
+    if far && super::upscale(a, Fit::Follow, preset.size()) <= super::MAX_UPSCALE {
+        Fit::Follow
+    } else {
+        Fit::BlurredFill
+    }
 }
 
 fn credit(a: &Asset) -> String {
@@ -53,7 +78,11 @@ fn credit(a: &Asset) -> String {
 }
 
 /// The candidates in order: ranked within each contributor, then taken round-robin.
-fn ranked(conn: &Connection, campaign: &Campaign) -> Result<Vec<Asset>, CampaignError> {
+fn ranked(
+    conn: &Connection,
+    campaign: &Campaign,
+    preset: Preset,
+) -> Result<Vec<Asset>, CampaignError> {
     let filter = Filter {
         curation: Some(Curation::Selected),
         ..Filter::default()
@@ -75,12 +104,16 @@ fn ranked(conn: &Connection, campaign: &Campaign) -> Result<Vec<Asset>, Campaign
     }
     let mut groups: Vec<Vec<Asset>> = by_contributor.into_values().collect();
     for g in &mut groups {
-        g.sort_by(|x, y| quality(y).cmp(&quality(x)).then(x.id.cmp(&y.id)));
+        g.sort_by(|x, y| {
+            quality(y, preset)
+                .cmp(&quality(x, preset))
+                .then(x.id.cmp(&y.id))
+        });
     }
     // The contributor with the best asset goes first in every round.
     groups.sort_by(|x, y| {
-        quality(&y[0])
-            .cmp(&quality(&x[0]))
+        quality(&y[0], preset)
+            .cmp(&quality(&x[0], preset))
             .then(x[0].id.cmp(&y[0].id))
     });
     let mut out = Vec::new();
@@ -119,7 +152,7 @@ pub fn auto_montage(
     } else {
         0
     };
-    let candidates = varied(ranked(lib.conn(), campaign)?);
+    let candidates = varied(ranked(lib.conn(), campaign, preset)?);
     if candidates.is_empty() {
         return Err(CampaignError::InvalidPiece(format!(
             "no selected asset is cleared for '{}': select some and clear their rights (`chorus rights status --campaign`)",
@@ -153,7 +186,7 @@ pub fn auto_montage(
                 Kind::Clip => {
                     let duration = a.duration_ms.unwrap_or(0).max(0) as u64;
                     let len = ms_of(f);
-                    let start = liveliness(lib, a)
+                    let start = liveliness(lib, &a.hash)
                         .and_then(|l| l.best_start(len, duration))
                         // Without a look at it, the middle: phones start and stop on fumbles.
                         .unwrap_or((duration.saturating_sub(len)) / 2);
@@ -168,7 +201,7 @@ pub fn auto_montage(
                 in_ms,
                 out_ms,
                 pan_zoom: a.kind == Kind::Photo,
-                fit: Fit::BlurredFill,
+                fit: fit_for(a, preset),
                 transition: Transition::default(),
                 credit: credit(a),
                 sound: ItemSound::default(),
@@ -310,15 +343,17 @@ fn varied(mut ranked: Vec<Asset>) -> Vec<Asset> {
     ranked
 }
 
-/// A clip's liveliness, looked at once and kept beside its thumbnails; `None` if it
-/// cannot be read (the trim then falls back to the middle).
-fn liveliness(lib: &Library, a: &Asset) -> Option<Liveliness> {
-    let hash = ContentHash::parse(&a.hash).ok()?;
+/// A clip's liveliness, looked at once and kept beside its thumbnails (measured again
+/// when the cache is from an older Chorus); `None` if it cannot be read (the trim then
+/// falls back to the middle, a followed subject to the centre).
+pub fn liveliness(lib: &Library, hash: &str) -> Option<Liveliness> {
+    let hash = ContentHash::parse(hash).ok()?;
     let store = lib.store();
     let cached = store.liveliness(&hash);
     if let Some(l) = std::fs::read(&cached)
         .ok()
         .and_then(|b| serde_json::from_slice::<Liveliness>(&b).ok())
+        .filter(|l| l.version >= lively::VERSION)
     {
         return Some(l);
     }

@@ -5,6 +5,7 @@
 pub mod assemble;
 pub mod bed;
 pub mod captions;
+pub mod framing;
 
 use std::collections::BTreeSet;
 
@@ -74,6 +75,9 @@ pub enum Fit {
     BlurredFill,
     Crop,
     Letterbox,
+    /// Cropped to the frame's shape with the window following the subject (movement and
+    /// detail), moving like a camera operator; on a photo the push-in starts and ends on it.
+    Follow,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -307,6 +311,44 @@ pub struct PieceDoc {
     pub content: Content,
 }
 
+/// How far past its own pixels a source may be blown up before it is flagged.
+pub const MAX_UPSCALE: f64 = 2.0;
+
+/// An item shown larger than its source can carry.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SoftItem {
+    /// Its place in the storyboard, from 0.
+    pub index: u32,
+    pub asset_id: i64,
+    /// How many output pixels each source pixel becomes across (2.0 = twice its size).
+    pub scale: f64,
+    /// The source's upright size.
+    pub source_width: u32,
+    pub source_height: u32,
+    /// "shown at 3.0× its 640×360 source: it will look soft; …", for people.
+    pub why: String,
+}
+
+/// An asset's width and height as it is shown: the catalog keeps them upright already
+/// (a clip's rotation and a photo's EXIF orientation applied at ingest).
+pub fn upright(a: &crate::catalog::Asset) -> (u32, u32) {
+    (a.width, a.height)
+}
+
+/// How much a source is enlarged to fill (crop) or fit (letterbox, blurred fill) `size`.
+pub fn upscale(a: &crate::catalog::Asset, fit: Fit, (ow, oh): (u32, u32)) -> f64 {
+    let (w, h) = upright(a);
+    if w == 0 || h == 0 {
+        return 1.0;
+    }
+    let (sx, sy) = (f64::from(ow) / f64::from(w), f64::from(oh) / f64::from(h));
+    match fit {
+        Fit::Crop | Fit::Follow => sx.max(sy),
+        Fit::BlurredFill | Fit::Letterbox => sx.min(sy),
+    }
+}
+
 /// Whole output frames (at `FPS`) in `ms`, rounded to the nearest.
 pub fn frames(ms: u64) -> u64 {
     ms.saturating_mul(FPS).saturating_add(500) / 1000
@@ -372,6 +414,39 @@ impl PieceDoc {
 
     pub fn duration_ms(&self) -> u64 {
         ms_of(self.duration_frames())
+    }
+
+    /// Items shown at more than `MAX_UPSCALE` times their source's size in `size` (a
+    /// 360p clip filling a 1080p frame): they will look soft.
+    pub fn soft_items(&self, assets: &[crate::catalog::Asset], size: (u32, u32)) -> Vec<SoftItem> {
+        let Content::Montage(m) = &self.content else {
+            return Vec::new();
+        };
+        m.items
+            .iter()
+            .enumerate()
+            .filter_map(|(index, item)| {
+                let a = assets.iter().find(|a| a.id == item.asset_id)?;
+                let scale = upscale(a, item.fit, size);
+                (scale > MAX_UPSCALE).then(|| {
+                    let (source_width, source_height) = upright(a);
+                    SoftItem {
+                        index: index as u32,
+                        asset_id: a.id,
+                        scale,
+                        source_width,
+                        source_height,
+                        why: format!(
+                            "shown at {scale:.1}× its {source_width}×{source_height} source: it will look soft; {}",
+                            match item.fit {
+                                Fit::Crop | Fit::Follow => "show it whole (letterbox or blurred fill) or use a sharper file",
+                                _ => "use a sharper file",
+                            }
+                        ),
+                    }
+                })
+            })
+            .collect()
     }
 
     /// Checks the document against the library: assets exist and are what the document

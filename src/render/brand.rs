@@ -29,6 +29,10 @@ pub struct BrandKit {
     /// Font families of the brand's own heading and body fonts (loaded), if it has them.
     pub heading_font: Option<String>,
     pub body_font: Option<String>,
+    /// The wall's gutter between pictures and their corners' radius, in pixels of a
+    /// 1080-pixel-tall frame (scaled with the frame).
+    pub gutter: u32,
+    pub radius: u32,
 }
 
 #[derive(Deserialize)]
@@ -39,7 +43,31 @@ struct KitFile {
     logo: Option<String>,
     #[serde(default)]
     fonts: KitFonts,
+    #[serde(default)]
+    wall: KitWall,
 }
+
+/// How the brand's walls look: gutters and rounded corners.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KitWall {
+    gutter: u32,
+    radius: u32,
+}
+
+impl Default for KitWall {
+    fn default() -> Self {
+        KitWall {
+            gutter: 8,
+            radius: 0,
+        }
+    }
+}
+
+/// The largest gutter and radius a kit may ask for (of 1080): beyond them a wall is
+/// mostly gutter.
+const MAX_GUTTER: u32 = 60;
+const MAX_RADIUS: u32 = 120;
 
 /// Font files in the kit's folder (TrueType or OpenType).
 #[derive(Default, Deserialize)]
@@ -155,6 +183,15 @@ fn parse(
         colour("primary", &kit.colours.primary)?,
         colour("text", &kit.colours.text)?,
     );
+    if kit.wall.gutter > MAX_GUTTER || kit.wall.radius > MAX_RADIUS {
+        return Err(kit_error(
+            file,
+            format!(
+                "wall gutter {} and radius {} must be at most {MAX_GUTTER} and {MAX_RADIUS} (pixels of a 1080-pixel-tall frame)",
+                kit.wall.gutter, kit.wall.radius
+            ),
+        ));
+    }
     let ratio = contrast(text, primary);
     if ratio < MIN_CONTRAST {
         return Err(kit_error(
@@ -175,6 +212,8 @@ fn parse(
         logo,
         heading_font: font("heading", fonts.0)?,
         body_font: font("body", fonts.1)?,
+        gutter: kit.wall.gutter,
+        radius: kit.wall.radius,
     })
 }
 
@@ -244,7 +283,8 @@ pub fn draw_logo(frame: &mut RgbImage, logo: &RgbaImage, x: i64, y: i64, size: u
 /// A full-frame card in the brand's colour: the logo, then a line, then a smaller one, as
 /// it stands once its entrance is over.
 pub fn card(kit: &BrandKit, width: u32, height: u32, line: &str, sub: &str) -> RgbImage {
-    match Card::new(kit, width, height, line, sub, false)
+    let insets = super::layout::Insets::plain(width, height);
+    match Card::new(kit, width, height, insets, line, sub, false)
         .and_then(|c| c.frame(ENTRANCE, ENTRANCE * 2).to_rgb())
     {
         Ok(img) => img,
@@ -264,7 +304,7 @@ pub struct Card {
     background: Yuv,
     logo: Option<RgbaImage>,
     logo_top: i64,
-    width: u32,
+    logo_centre: i64,
     main: super::text::Mask,
     main_at: (i64, i64),
     small: super::text::Mask,
@@ -285,44 +325,69 @@ impl Card {
         kit: &BrandKit,
         width: u32,
         height: u32,
+        insets: super::layout::Insets,
         line: &str,
         sub: &str,
         intro: bool,
     ) -> Result<Card, RenderError> {
         use super::text::{rasterise_styled, Style};
-        let logo_size = height / 6;
-        let main = rasterise_styled(
-            line,
-            height as f32 * 0.065,
-            Style {
+        // Wrapped inside the platform's safe area (and never wider than 84% of the frame).
+        let wrap = (width as f32 * 0.84).min(insets.inner_width() as f32);
+        let style = |heading: bool, wrap_width: Option<f32>| match heading {
+            true => Style {
                 family: kit.heading_font.as_deref(),
                 bold: true,
-                // A call to action longer than a tall frame is wide wraps, centred.
-                wrap_width: Some(width as f32 * 0.84),
+                wrap_width,
             },
-        );
-        let small = rasterise_styled(
-            sub,
-            height as f32 * 0.04,
-            Style {
+            false => Style {
                 family: kit.body_font.as_deref(),
                 bold: kit.body_font.is_none(),
-                wrap_width: Some(width as f32 * 0.84),
+                wrap_width,
             },
-        );
-        let gap = height / 30;
-        let logo = kit.logo.as_ref().map(|l| logo_at(l, logo_size));
-        let logo_h = logo.as_ref().map_or(0, |_| logo_size + gap);
-        let total = logo_h + main.height() + gap + small.height();
-        let top = i64::from(height.saturating_sub(total) / 2);
-        let centre = |w: u32| i64::from(width.saturating_sub(w) / 2);
+        };
+        // Words are never broken: a word wider than the safe area (a long hashtag) sets
+        // a smaller size instead.
+        let fit_words = |text: &str, px: f32, heading: bool| {
+            let widest = text
+                .split_whitespace()
+                .map(|w| rasterise_styled(w, px, style(heading, None)).width())
+                .max()
+                .unwrap_or(0) as f32;
+            if widest > wrap {
+                px * wrap / widest * 0.97
+            } else {
+                px
+            }
+        };
+        let main_px = fit_words(line, height as f32 * 0.065, true);
+        let small_px = fit_words(sub, height as f32 * 0.04, false);
+        // Everything scaled down together until it fits between the safe area's top and
+        // floor (the Reels area is half the frame's height).
+        let mut scale = 1.0f32;
+        let (logo, main, small, gap, logo_h, total) = loop {
+            let logo_size = ((height as f32 / 6.0) * scale) as u32;
+            let main = rasterise_styled(line, main_px * scale, style(true, Some(wrap)));
+            let small = rasterise_styled(sub, small_px * scale, style(false, Some(wrap)));
+            let gap = ((height as f32 / 30.0) * scale) as u32;
+            let logo = kit.logo.as_ref().map(|l| logo_at(l, logo_size.max(1)));
+            let logo_h = logo.as_ref().map_or(0, |_| logo_size + gap);
+            let total = logo_h + main.height() + gap + small.height();
+            let room = insets.inner_height().max(1) as f32;
+            if total as f32 <= room || scale < 0.3 {
+                break (logo, main, small, gap, logo_h, total);
+            }
+            scale *= (room / total as f32).max(0.5) * 0.98;
+        };
+        // Centred in the safe area: on Reels that is above the frame's middle.
+        let top = insets.top + (insets.inner_height() - i64::from(total)).max(0) / 2;
+        let centre = |w: u32| insets.centre_x(w);
         let main_y = top + i64::from(logo_h);
         let small_y = main_y + i64::from(main.height() + gap);
         Ok(Card {
             background: Yuv::filled(width, height, super::yuv::colour(kit.primary)),
             logo,
             logo_top: top,
-            width,
+            logo_centre: insets.left + insets.inner_width() / 2,
             main_at: (centre(main.width()), main_y),
             small_at: (centre(small.width()), small_y),
             main,
@@ -359,7 +424,7 @@ impl Card {
                 scaled = image::imageops::resize(logo, w, h, image::imageops::FilterType::Triangle);
                 &scaled
             };
-            let x = i64::from(self.width.saturating_sub(w) / 2);
+            let x = self.logo_centre - i64::from(w / 2);
             let y = self.logo_top + i64::from(logo.height().saturating_sub(h) / 2);
             frame.blend_rgba(img, x, y, (k * exit) as f32);
         }

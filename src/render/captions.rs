@@ -1,10 +1,11 @@
 //! Captions burned into the picture: each cue shaped once (the brand's body font, any
-//! script), drawn centred over a soft dark box in the lower part of the title-safe area
-//! (above the credit line) on the frames it spans.
+//! script), drawn centred over a soft dark box in the lower part of the safe area (above
+//! the credit line, clear of a platform's buttons and caption) on the frames it spans.
 
 use image::GrayImage;
 
 use super::brand::BrandKit;
+use super::layout::Insets;
 use super::text::{self, Mask, Style};
 use super::yuv::{self, Yuv};
 use crate::piece::captions;
@@ -26,13 +27,20 @@ struct Cue {
 }
 
 impl Burner {
-    pub fn new(cues: &[captions::Cue], kit: &BrandKit, width: u32, height: u32) -> Burner {
+    pub fn new(
+        cues: &[captions::Cue],
+        kit: &BrandKit,
+        width: u32,
+        height: u32,
+        insets: Insets,
+    ) -> Burner {
         let px = height.min(width) as f32 * 0.05;
         let padding = (px * 0.35) as u32;
-        // Title-safe: 10% in from the sides; the box ends 14% above the bottom, clear of
-        // the credit line.
-        let max_w = width as f32 * 0.8;
-        let bottom = i64::from(height) * 86 / 100;
+        // At most 80% of the width and inside the safe area; the box ends a tenth of the
+        // height above the safe area's floor, where the credit line sits.
+        let max_w =
+            (width as f32 * 0.8).min((insets.inner_width() - 2 * i64::from(padding)) as f32);
+        let bottom = insets.floor() - i64::from(height) / 10;
         let frame = crate::piece::frames;
         let cues = cues
             .iter()
@@ -46,7 +54,7 @@ impl Burner {
                         wrap_width: Some(max_w),
                     },
                 );
-                let x = (i64::from(width) - i64::from(mask.width())) / 2;
+                let x = insets.centre_x(mask.width());
                 let y = bottom - i64::from(mask.height()) - i64::from(padding);
                 let p = i64::from(padding);
                 Cue {

@@ -25,18 +25,21 @@ use self::yuv::{Rect, Yuv};
 use crate::catalog::Source;
 use crate::library::Library;
 use crate::media::Kind;
-use crate::piece::{Content, Item, Montage, PieceDoc, Preset, TransitionKind, FPS};
+use crate::piece::{Content, Fit, Item, Montage, PieceDoc, Preset, TransitionKind, FPS};
+use crate::platform::{Codec, Encoding, Platform, SafeArea};
 use crate::rights::ClearedForUse;
 
 pub use proxy::sdr_proxy;
 
 pub mod brand;
 mod captions;
+pub mod layout;
 mod proxy;
 mod scale;
 mod sound;
 mod stills;
 pub mod text;
+pub mod wall;
 mod yuv;
 
 pub use sound::{bed_path, duck_envelope, loudness, KEYS};
@@ -108,23 +111,69 @@ pub fn render_video(
     render_with(lib, cleared, doc, out, Quality::Final, progress)
 }
 
-/// How good a render must be: the deliverable, or a quick look while editing.
+/// How good a render must be: the deliverable, a quick look while editing, or a file
+/// made to a platform's published spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Quality {
     Final,
     /// A third of the size, encoded as fast as x264 goes: a 30 s piece plays in the app a
     /// few seconds after asking. Same cuts, timing, sound and loudness as the final.
     Preview,
+    /// The platform's frame size, encoding and safe area.
+    Deliver(Platform),
 }
 
 impl Quality {
-    /// The frame size for a preset: the preset's, or a third of it (even, for 4:2:0).
+    /// The frame size for a preset: the preset's, a third of it (even, for 4:2:0), or
+    /// the platform's (whose shape the caller has made the piece's).
     pub fn size(self, preset: Preset) -> (u32, u32) {
         let (w, h) = preset.size();
         match self {
             Quality::Final => (w, h),
             Quality::Preview => ((w / 3) & !1, (h / 3) & !1),
+            Quality::Deliver(p) => p.spec().size,
         }
+    }
+
+    /// The part of the frame Chorus's text keeps clear of.
+    pub fn safe(self) -> SafeArea {
+        match self {
+            Quality::Deliver(p) => p.spec().safe,
+            _ => SafeArea::default(),
+        }
+    }
+
+    fn encoding(self) -> Encoding {
+        let crf = |crf| Encoding {
+            codec: Codec::H264,
+            crf: Some(crf),
+            average_kbps: None,
+            max_kbps: None,
+            profile: "",
+            level: "",
+            audio_kbps: Some(128),
+        };
+        match self {
+            Quality::Final => crf(23),
+            Quality::Preview => crf(28),
+            Quality::Deliver(p) => p.spec().encoding,
+        }
+    }
+}
+
+/// One file a render writes. Several targets of one frame size share one pass over the
+/// sources: each frame is composed once and handed to every target's encoder.
+#[derive(Clone, Debug)]
+pub struct Target {
+    pub path: PathBuf,
+    pub quality: Quality,
+    /// A WebM (VP9, no sound) instead of an MP4.
+    pub webm: bool,
+}
+
+impl Target {
+    fn carries_sound(&self) -> bool {
+        !self.webm && self.quality.encoding().audio_kbps.is_some()
     }
 }
 
@@ -137,6 +186,35 @@ pub fn render_with(
     quality: Quality,
     progress: &mut dyn FnMut(f64) -> bool,
 ) -> Result<Rendered, RenderError> {
+    let target = Target {
+        path: out.to_path_buf(),
+        quality,
+        webm: false,
+    };
+    render_many(lib, cleared, doc, &[target], progress)?
+        .pop()
+        .ok_or_else(|| RenderError::Encode("nothing was rendered".into()))
+}
+
+/// Renders one piece to several files of one frame size in one pass (one decode of each
+/// source, one composition of each frame; text kept inside every target's safe area).
+/// All are written under temporary names and take their own only when all are complete.
+pub fn render_many(
+    lib: &Library,
+    cleared: &ClearedForUse,
+    doc: &PieceDoc,
+    targets: &[Target],
+    progress: &mut dyn FnMut(f64) -> bool,
+) -> Result<Vec<Rendered>, RenderError> {
+    let Some(first) = targets.first() else {
+        return Ok(Vec::new());
+    };
+    let size = first.quality.size(doc.preset);
+    if targets.iter().any(|t| t.quality.size(doc.preset) != size) {
+        return Err(RenderError::Encode(
+            "targets of one render must share a frame size".into(),
+        ));
+    }
     match &doc.content {
         Content::Montage(_) => {}
         Content::Mosaic(m) if m.animated_ms > 0 => {}
@@ -157,18 +235,25 @@ pub fn render_with(
         }
     }
     crate::media::init_ffmpeg();
-    let partial = out.with_file_name(format!(
-        ".{}.partial",
-        out.file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default()
-    ));
+    let partial = |out: &Path| {
+        out.with_file_name(format!(
+            ".{}.partial",
+            out.file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default()
+        ))
+    };
+    let partials: Vec<Target> = targets
+        .iter()
+        .map(|t| Target {
+            path: partial(&t.path),
+            ..t.clone()
+        })
+        .collect();
     let result = match &doc.content {
-        Content::Montage(montage) => {
-            render_to(lib, cleared, doc, montage, &partial, quality, progress)
-        }
+        Content::Montage(montage) => render_to(lib, cleared, doc, montage, &partials, progress),
         Content::Mosaic(mosaic) => {
-            stills::animate_mosaic(lib, cleared, doc, mosaic, &partial, quality, progress)
+            stills::animate_mosaic(lib, cleared, doc, mosaic, &partials, progress)
         }
         Content::Still(_) => Err(RenderError::UnsupportedKind("still")),
     };
@@ -180,20 +265,33 @@ pub fn render_with(
             .map_err(|e| RenderError::NoLongerCleared(e.to_string()))?;
         Ok(r)
     });
-    match result {
-        Ok(mut r) => {
-            fs::rename(&partial, out).map_err(|source| RenderError::Write {
-                path: out.to_path_buf(),
+    let named = result.and_then(|r| {
+        let mut done = Vec::new();
+        for t in targets {
+            fs::rename(partial(&t.path), &t.path).map_err(|source| RenderError::Write {
+                path: t.path.clone(),
                 source,
             })?;
-            r.path = out.to_path_buf();
-            Ok(r)
+            done.push(Rendered {
+                path: t.path.clone(),
+                ..r.clone()
+            });
         }
-        Err(e) => {
-            let _ = fs::remove_file(&partial);
-            Err(e)
+        Ok(done)
+    });
+    if named.is_err() {
+        for t in targets {
+            let _ = fs::remove_file(partial(&t.path));
         }
     }
+    named
+}
+
+/// The stricter of the targets' safe areas.
+fn safe_of(targets: &[Target]) -> SafeArea {
+    targets
+        .iter()
+        .fold(SafeArea::default(), |a, t| a.union(t.quality.safe()))
 }
 
 /// The encoding end of a render: encodes picture and sound and muxes them. It lives on its own thread (see `Output`), so composing the next frame and
@@ -201,7 +299,8 @@ pub fn render_with(
 struct Sink {
     octx: ff::format::context::Output,
     venc: ff::encoder::Video,
-    aenc: ff::encoder::Audio,
+    /// None for a file with no sound track (a muted web loop).
+    aenc: Option<ff::encoder::Audio>,
     vidx: usize,
     aidx: usize,
     frames: i64,
@@ -216,16 +315,25 @@ impl Sink {
         path: &Path,
         (width, height): (u32, u32),
         quality: Quality,
+        webm: bool,
     ) -> Result<Sink, RenderError> {
-        let mut octx = ff::format::output_as(path, "mp4").map_err(enc_err)?;
+        let enc = quality.encoding();
+        let vp9 = webm || enc.codec == Codec::Vp9;
+        let mut octx =
+            ff::format::output_as(path, if vp9 { "webm" } else { "mp4" }).map_err(enc_err)?;
         let global = octx
             .format()
             .flags()
             .contains(ff::format::Flags::GLOBAL_HEADER);
 
-        let vcodec = ff::encoder::find(ff::codec::Id::H264).ok_or(RenderError::Encode(
-            "no H.264 encoder (libx264) in this FFmpeg".into(),
-        ))?;
+        let vcodec = match vp9 {
+            true => ff::encoder::find_by_name("libvpx-vp9").ok_or(RenderError::Encode(
+                "no VP9 encoder (libvpx-vp9) in this FFmpeg".into(),
+            ))?,
+            false => ff::encoder::find(ff::codec::Id::H264).ok_or(RenderError::Encode(
+                "no H.264 encoder (libx264) in this FFmpeg".into(),
+            ))?,
+        };
         let vidx = octx.add_stream(vcodec).map_err(enc_err)?.index();
         let mut v = ff::codec::context::Context::new_with_codec(vcodec)
             .encoder()
@@ -245,14 +353,39 @@ impl Sink {
             v.set_flags(ff::codec::Flags::GLOBAL_HEADER);
         }
         let mut opts = Dictionary::new();
-        match quality {
-            Quality::Final => {
-                opts.set("preset", "veryfast");
-                opts.set("crf", "23");
+        if vp9 {
+            // Constrained quality at realtime speed: a web loop, not an archive.
+            opts.set("deadline", "realtime");
+            opts.set("cpu-used", "8");
+            opts.set("row-mt", "1");
+            opts.set("crf", "36");
+            v.set_bit_rate(enc.max_kbps.unwrap_or(2_000) as usize * 1000);
+        } else {
+            let fast = quality == Quality::Preview;
+            opts.set("preset", if fast { "ultrafast" } else { "veryfast" });
+            if let Some(crf) = enc.crf {
+                opts.set("crf", &crf.to_string());
             }
-            Quality::Preview => {
-                opts.set("preset", "ultrafast");
-                opts.set("crf", "28");
+            if !enc.profile.is_empty() {
+                opts.set("profile", enc.profile);
+            }
+            if !enc.level.is_empty() {
+                opts.set("level", enc.level);
+            }
+            // An average with a ceiling (x264's VBV): what platforms' ingest expects, and
+            // a keyframe every two seconds so players and platforms can seek and cut.
+            let mut x264 = Vec::new();
+            if let Some(avg) = enc.average_kbps {
+                x264.push(format!("bitrate={avg}"));
+            }
+            if let Some(max) = enc.max_kbps {
+                x264.push(format!("vbv-maxrate={max}:vbv-bufsize={}", max * 2));
+            }
+            if quality != Quality::Final && quality != Quality::Preview {
+                x264.push(format!("keyint={}", 2 * FPS));
+            }
+            if !x264.is_empty() {
+                opts.set("x264-params", &x264.join(":"));
             }
         }
         // FFmpeg's library default is one thread; the CLI uses every core.
@@ -262,30 +395,38 @@ impl Sink {
             .ok_or(RenderError::Encode("video stream".into()))?
             .set_parameters(&venc);
 
-        let acodec = ff::encoder::find(ff::codec::Id::AAC)
-            .ok_or(RenderError::Encode("no AAC encoder".into()))?;
-        let aidx = octx.add_stream(acodec).map_err(enc_err)?.index();
-        let mut a = ff::codec::context::Context::new_with_codec(acodec)
-            .encoder()
-            .audio()
-            .map_err(enc_err)?;
-        a.set_rate(SAMPLE_RATE as i32);
-        a.set_channel_layout(ChannelLayout::STEREO);
-        a.set_channels(2);
-        a.set_format(ff::format::Sample::F32(ff::format::sample::Type::Planar));
-        a.set_bit_rate(128_000);
-        a.set_time_base(Rational(1, SAMPLE_RATE as i32));
-        if global {
-            a.set_flags(ff::codec::Flags::GLOBAL_HEADER);
-        }
-        let aenc = a.open_as(acodec).map_err(enc_err)?;
-        octx.stream_mut(aidx)
-            .ok_or(RenderError::Encode("audio stream".into()))?
-            .set_parameters(&aenc);
+        let (aenc, aidx) = match enc.audio_kbps.filter(|_| !vp9) {
+            None => (None, usize::MAX),
+            Some(kbps) => {
+                let acodec = ff::encoder::find(ff::codec::Id::AAC)
+                    .ok_or(RenderError::Encode("no AAC encoder".into()))?;
+                let aidx = octx.add_stream(acodec).map_err(enc_err)?.index();
+                let mut a = ff::codec::context::Context::new_with_codec(acodec)
+                    .encoder()
+                    .audio()
+                    .map_err(enc_err)?;
+                a.set_rate(SAMPLE_RATE as i32);
+                a.set_channel_layout(ChannelLayout::STEREO);
+                a.set_channels(2);
+                a.set_format(ff::format::Sample::F32(ff::format::sample::Type::Planar));
+                a.set_bit_rate(kbps as usize * 1000);
+                a.set_time_base(Rational(1, SAMPLE_RATE as i32));
+                if global {
+                    a.set_flags(ff::codec::Flags::GLOBAL_HEADER);
+                }
+                let aenc = a.open_as(acodec).map_err(enc_err)?;
+                octx.stream_mut(aidx)
+                    .ok_or(RenderError::Encode("audio stream".into()))?
+                    .set_parameters(&aenc);
+                (Some(aenc), aidx)
+            }
+        };
 
         let mut header = Dictionary::new();
         // The index goes first, so a browser starts playing before the download ends.
-        header.set("movflags", "+faststart");
+        if !vp9 {
+            header.set("movflags", "+faststart");
+        }
         octx.write_header_with(header).map_err(enc_err)?;
         Ok(Sink {
             octx,
@@ -325,11 +466,14 @@ impl Sink {
         Ok(())
     }
 
-    /// Encodes the whole soundtrack (normalised, as long as the picture) and lets the
-    /// samples go.
-    fn encode_sound(&mut self, soundtrack: Vec<[f32; 2]>) -> Result<(), RenderError> {
+    /// Encodes the whole soundtrack (normalised, as long as the picture); nothing when
+    /// the file has no sound track.
+    fn encode_sound(&mut self, soundtrack: &[[f32; 2]]) -> Result<(), RenderError> {
+        let Some(aenc) = self.aenc.as_mut() else {
+            return Ok(());
+        };
         let planar = ff::format::Sample::F32(ff::format::sample::Type::Planar);
-        let size = (self.aenc.frame_size() as usize).max(1024);
+        let size = (aenc.frame_size() as usize).max(1024);
         let mut pts = 0i64;
         for chunk in soundtrack.chunks(size) {
             let mut f = frame::Audio::new(planar, chunk.len(), ChannelLayout::STEREO);
@@ -341,21 +485,12 @@ impl Sink {
             }
             f.set_pts(Some(pts));
             pts += chunk.len() as i64;
-            self.aenc.send_frame(&f).map_err(enc_err)?;
-            self.collect_sound();
+            aenc.send_frame(&f).map_err(enc_err)?;
+            collect_sound(aenc, self.aidx, &mut self.sound);
         }
-        self.aenc.send_eof().map_err(enc_err)?;
-        self.collect_sound();
+        aenc.send_eof().map_err(enc_err)?;
+        collect_sound(aenc, self.aidx, &mut self.sound);
         Ok(())
-    }
-
-    fn collect_sound(&mut self) {
-        let mut pkt = ff::Packet::empty();
-        while self.aenc.receive_packet(&mut pkt).is_ok() {
-            pkt.set_stream(self.aidx);
-            self.sound
-                .push_back(std::mem::replace(&mut pkt, ff::Packet::empty()));
-        }
     }
 
     /// Writes the sound up to `samples` into the piece.
@@ -386,75 +521,40 @@ impl Sink {
     }
 }
 
+/// Moves the encoder's finished sound packets to the queue where they wait for pictures.
+fn collect_sound(
+    aenc: &mut ff::encoder::Audio,
+    aidx: usize,
+    queue: &mut std::collections::VecDeque<ff::Packet>,
+) {
+    let mut pkt = ff::Packet::empty();
+    while aenc.receive_packet(&mut pkt).is_ok() {
+        pkt.set_stream(aidx);
+        queue.push_back(std::mem::replace(&mut pkt, ff::Packet::empty()));
+    }
+}
+
 /// Frames queued between the compositor and the encoder thread: enough to ride out
 /// uneven frame costs, few enough to keep memory flat (each is one frame, 3 MB at 1080p).
 const QUEUE_FRAMES: usize = 6;
 
-/// The compositor's side of a render: frames go to a `Sink` on an encoder thread through
-/// a short queue. Dropping it (a cancel or an error) stops the thread and closes the file.
+/// The compositor's side of a render: frames go to one `Sink` per target, each on its own
+/// encoder thread behind a short queue. Dropping it (a cancel or an error) stops the
+/// threads and closes the files.
 struct Output {
-    tx: Option<std::sync::mpsc::SyncSender<Yuv>>,
-    worker: Option<std::thread::JoinHandle<Result<(), RenderError>>>,
+    lanes: Vec<Lane>,
     /// Frames pushed so far.
     frames: i64,
     /// Captions drawn into each frame as it goes out.
     captions: Option<captions::Burner>,
 }
 
-impl Output {
-    fn open(
-        path: &Path,
-        size: (u32, u32),
-        quality: Quality,
-        soundtrack: Vec<[f32; 2]>,
-    ) -> Result<Output, RenderError> {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Yuv>(QUEUE_FRAMES);
-        let (opened_tx, opened_rx) = std::sync::mpsc::channel::<bool>();
-        let path = path.to_path_buf();
-        // FFmpeg's contexts are made and used on the thread that owns them.
-        let worker = std::thread::Builder::new()
-            .name("render-encode".into())
-            .spawn(move || -> Result<(), RenderError> {
-                let mut sink = match Sink::open(&path, size, quality) {
-                    Ok(s) => s,
-                    Err(e) => {
-                        let _ = opened_tx.send(false);
-                        return Err(e);
-                    }
-                };
-                let _ = opened_tx.send(true);
-                // While the compositor makes the first frames.
-                sink.encode_sound(soundtrack)?;
-                for frame in rx {
-                    sink.push_video(frame)?;
-                }
-                sink.finish()
-            })
-            .map_err(|e| RenderError::Encode(format!("cannot start the encoder thread: {e}")))?;
-        let mut out = Output {
-            tx: Some(tx),
-            worker: Some(worker),
-            frames: 0,
-            captions: None,
-        };
-        match opened_rx.recv() {
-            Ok(true) => Ok(out),
-            _ => Err(out.stop()),
-        }
-    }
+struct Lane {
+    tx: Option<std::sync::mpsc::SyncSender<Yuv>>,
+    worker: Option<std::thread::JoinHandle<Result<(), RenderError>>>,
+}
 
-    fn push(&mut self, mut pic: Yuv) -> Result<(), RenderError> {
-        if let Some(c) = &self.captions {
-            c.draw(&mut pic, self.frames as u64);
-        }
-        self.frames += 1;
-        match self.tx.as_ref().map(|tx| tx.send(pic)) {
-            Some(Ok(())) => Ok(()),
-            // The encoder thread ended early: its error says why.
-            _ => Err(self.stop()),
-        }
-    }
-
+impl Lane {
     /// Closes the queue and waits for the encoder: its result, once the file is complete.
     fn join(&mut self) -> Result<(), RenderError> {
         self.tx = None;
@@ -464,25 +564,115 @@ impl Output {
             None => Err(RenderError::Encode("the encoder stopped".into())),
         }
     }
+}
 
-    /// Why the encoder thread ended early.
-    fn stop(&mut self) -> RenderError {
-        self.join()
-            .err()
-            .unwrap_or_else(|| RenderError::Encode("the encoder stopped".into()))
+impl Output {
+    /// Opens every target's file; `soundtrack` goes to those that carry sound.
+    fn open(
+        targets: &[Target],
+        size: (u32, u32),
+        soundtrack: std::sync::Arc<Vec<[f32; 2]>>,
+    ) -> Result<Output, RenderError> {
+        let mut out = Output {
+            lanes: Vec::new(),
+            frames: 0,
+            captions: None,
+        };
+        for t in targets {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Yuv>(QUEUE_FRAMES);
+            let (opened_tx, opened_rx) = std::sync::mpsc::channel::<bool>();
+            let t = t.clone();
+            let sound = soundtrack.clone();
+            // FFmpeg's contexts are made and used on the thread that owns them.
+            let worker = std::thread::Builder::new()
+                .name("render-encode".into())
+                .spawn(move || -> Result<(), RenderError> {
+                    let mut sink = match Sink::open(&t.path, size, t.quality, t.webm) {
+                        Ok(s) => s,
+                        Err(e) => {
+                            let _ = opened_tx.send(false);
+                            return Err(e);
+                        }
+                    };
+                    let _ = opened_tx.send(true);
+                    // While the compositor makes the first frames.
+                    sink.encode_sound(&sound)?;
+                    drop(sound);
+                    for frame in rx {
+                        sink.push_video(frame)?;
+                    }
+                    sink.finish()
+                })
+                .map_err(|e| {
+                    RenderError::Encode(format!("cannot start the encoder thread: {e}"))
+                })?;
+            out.lanes.push(Lane {
+                tx: Some(tx),
+                worker: Some(worker),
+            });
+            if opened_rx.recv() != Ok(true) {
+                return Err(out.stop());
+            }
+        }
+        Ok(out)
     }
 
+    fn push(&mut self, mut pic: Yuv) -> Result<(), RenderError> {
+        if let Some(c) = &self.captions {
+            c.draw(&mut pic, self.frames as u64);
+        }
+        self.frames += 1;
+        let mut pic = Some(pic);
+        let last = self.lanes.len().saturating_sub(1);
+        for i in 0..self.lanes.len() {
+            let frame = match i == last {
+                true => pic.take(),
+                false => pic.clone(),
+            };
+            let sent = match (&self.lanes[i].tx, frame) {
+                (Some(tx), Some(frame)) => tx.send(frame).is_ok(),
+                _ => false,
+            };
+            if !sent {
+                // An encoder thread ended early: its error says why.
+                return Err(self.stop());
+            }
+        }
+        Ok(())
+    }
+
+    /// Why an encoder thread ended early (the first error among them).
+    fn stop(&mut self) -> RenderError {
+        let mut first = None;
+        for lane in &mut self.lanes {
+            if let Err(e) = lane.join() {
+                first.get_or_insert(e);
+            }
+        }
+        first.unwrap_or_else(|| RenderError::Encode("the encoder stopped".into()))
+    }
+
+    /// Waits for every encoder to complete its file.
     fn finish(mut self) -> Result<(), RenderError> {
-        self.join()
+        let mut result = Ok(());
+        for lane in &mut self.lanes {
+            let r = lane.join();
+            if result.is_ok() {
+                result = r;
+            }
+        }
+        result
     }
 }
 
 impl Drop for Output {
     fn drop(&mut self) {
-        // A cancelled or failed render: stop the encoder before the partial file goes.
-        self.tx = None;
-        if let Some(w) = self.worker.take() {
-            let _ = w.join();
+        // A cancelled or failed render: stop the encoders before the partial files go.
+        for lane in &mut self.lanes {
+            lane.tx = None;
+            if let Some(w) = lane.worker.take() {
+                let _ = w.join();
+            }
         }
     }
 }
@@ -495,14 +685,21 @@ fn render_to(
     cleared: &ClearedForUse,
     doc: &PieceDoc,
     montage: &Montage,
-    path: &Path,
-    quality: Quality,
+    targets: &[Target],
     progress: &mut dyn FnMut(f64) -> bool,
 ) -> Result<Rendered, RenderError> {
-    let (width, height) = quality.size(doc.preset);
+    let Some(first) = targets.first() else {
+        return Err(RenderError::Encode("nothing to render to".into()));
+    };
+    let (width, height) = first.quality.size(doc.preset);
+    let insets = layout::Insets::new(width, height, safe_of(targets));
     let total = doc.duration_frames().max(1);
-    let soundtrack = sound::soundtrack(lib, cleared, montage, total)?;
-    let mut out = Output::open(path, (width, height), quality, soundtrack)?;
+    // A muted web loop needs no mix at all.
+    let soundtrack = match targets.iter().any(|t| t.carries_sound()) {
+        true => sound::soundtrack(lib, cleared, montage, total)?,
+        false => Vec::new(),
+    };
+    let mut out = Output::open(targets, (width, height), std::sync::Arc::new(soundtrack))?;
     let mut done = 0u64;
     let mut tick = |out: &Output, done: &mut u64| -> Result<(), RenderError> {
         *done += 1;
@@ -515,12 +712,12 @@ fn render_to(
     if montage.burn_captions {
         let cues = crate::piece::captions::timeline(montage);
         if !cues.is_empty() {
-            out.captions = Some(captions::Burner::new(&cues, &kit, width, height));
+            out.captions = Some(captions::Burner::new(&cues, &kit, width, height, insets));
         }
     }
     let card_frames = (montage.card_ms * FPS + 500) / 1000;
     if montage.intro_card {
-        let intro = brand::Card::new(&kit, width, height, &kit.name, &kit.tagline, true)?;
+        let intro = brand::Card::new(&kit, width, height, insets, &kit.name, &kit.tagline, true)?;
         for f in 0..card_frames {
             out.push(intro.frame(f, card_frames))?;
             tick(&out, &mut done)?;
@@ -568,9 +765,16 @@ fn render_to(
         };
         let src = source_of(cleared, item.asset_id)?;
         let source = store.original(&src.hash);
-        let credit = (!item.credit.trim().is_empty())
-            .then(|| text::rasterise(item.credit.trim(), height as f32 * 0.045));
-        let margin = i64::from(height / 25);
+        // A handle too long for the safe area's width is set smaller, never cut.
+        let credit = (!item.credit.trim().is_empty()).then(|| {
+            let px = height as f32 * 0.045;
+            let mask = text::rasterise(item.credit.trim(), px);
+            let room = insets.inner_width() as f32;
+            match mask.width() as f32 > room {
+                true => text::rasterise(item.credit.trim(), px * room / mask.width() as f32 * 0.97),
+                false => mask,
+            }
+        });
         // The credit fades and rises in over its first 0.3 s and fades out over its last
         // (eased), so it arrives with the shot rather than sitting on it from the cut.
         let credit_fade = 9u64;
@@ -581,25 +785,33 @@ fn render_to(
                     .min(1.0);
                 let k = 1.0 - (1.0 - t).powi(3);
                 let rise = ((1.0 - k) * f64::from(height) / 90.0).round() as i64;
-                let y = i64::from(height) - margin - i64::from(mask.height()) + rise;
-                text::draw_yuv(&mut frame, mask, margin, y, kit.text, k as f32);
+                let y = insets.floor() - i64::from(mask.height()) + rise;
+                text::draw_yuv(&mut frame, mask, insets.left, y, kit.text, k as f32);
             }
             if let Some(logo) = &corner {
-                let x = i64::from(width) - margin - i64::from(logo.width());
-                frame.blend_rgba(logo, x, margin, 0.9);
+                let x = i64::from(width) - insets.right - i64::from(logo.width());
+                frame.blend_rgba(logo, x, insets.top, 0.9);
             }
             frame
         };
         // The catalog's kind, never the document's: a clip named a photo is still a clip.
         match src.kind {
             Kind::Photo => {
-                let picture = Yuv::from_rgb(&load_photo(&source)?)?;
+                let rgb = load_photo(&source)?;
+                // Following a photo's subject: its window, and its push-in, centre on it.
+                let centre = match item.fit {
+                    Fit::Follow => crate::media::lively::photo_subject(&rgb).unwrap_or((0.5, 0.5)),
+                    _ => (0.5, 0.5),
+                };
+                let picture = Yuv::from_rgb(&rgb)?;
+                drop(rgb);
                 let zoom = if item.pan_zoom { PUSH_IN } else { 1.0 };
                 let picture = yuv::working_copy(picture, item.fit, width, height, zoom)?;
-                let whole = Rect::of(picture.width(), picture.height());
                 let still = match item.pan_zoom {
                     true => None,
-                    false => Some(yuv::fit(&picture, 0, whole, item.fit, width, height)?),
+                    false => Some(yuv::fit_zoomed(
+                        &picture, 1.0, centre, item.fit, width, height,
+                    )?),
                 };
                 for f in 0..n {
                     let frame = match &still {
@@ -607,7 +819,9 @@ fn render_to(
                         // A slow push-in (Ken Burns) keeps a photo alive on screen.
                         None => {
                             let z = 1.0 + (PUSH_IN - 1.0) * f as f64 / n.max(1) as f64;
-                            credited(yuv::fit_zoomed(&picture, z, item.fit, width, height)?, f)
+                            let pic =
+                                yuv::fit_zoomed(&picture, z, centre, item.fit, width, height)?;
+                            credited(pic, f)
                         }
                     };
                     place(&mut out, frame, f)?;
@@ -616,6 +830,15 @@ fn render_to(
             }
             Kind::Clip => {
                 let rotation = src.rotation;
+                // Following the subject: the window's centre on each output frame.
+                let path = match item.fit {
+                    Fit::Follow => {
+                        let l = crate::piece::assemble::liveliness(lib, src.hash.as_str())
+                            .unwrap_or_default();
+                        crate::piece::framing::follow_path(&l, rotation, item.in_ms, n)
+                    }
+                    _ => Vec::new(),
+                };
                 let mut f = 0u64;
                 decode_range(
                     &source,
@@ -628,10 +851,19 @@ fn render_to(
                     &mut |pic, repeats| {
                         // Composed once however many output frames this source frame
                         // covers (a 25 fps clip in a 30 fps piece repeats one in five).
-                        let crop = match rotation {
+                        let mut crop = match rotation {
                             90 | 270 => Rect::of(pic.height(), pic.width()),
                             _ => Rect::of(pic.width(), pic.height()),
                         };
+                        if let Some(&centre) = path.get(f as usize).or(path.last()) {
+                            let (x, y, w, h) = crate::piece::framing::window(
+                                crop.w,
+                                crop.h,
+                                (width, height),
+                                centre,
+                            );
+                            crop = Rect { x, y, w, h };
+                        }
                         let mut framed = Some(credited(
                             yuv::fit(pic, rotation, crop, item.fit, width, height)?,
                             f,
@@ -665,7 +897,7 @@ fn render_to(
             Some(cta) => (cta.text.trim(), cta.url.trim()),
             None => ("Thank you", kit.name.as_str()),
         };
-        let outro = brand::Card::new(&kit, width, height, line, sub, false)?;
+        let outro = brand::Card::new(&kit, width, height, insets, line, sub, false)?;
         // The last item's final frames (held back for the crossfade) fade into the card.
         let k = held.len();
         for f in 0..card_frames {
@@ -681,7 +913,7 @@ fn render_to(
     out.finish()?;
     progress(1.0);
     Ok(Rendered {
-        path: path.to_path_buf(),
+        path: first.path.clone(),
         frames,
         width,
         height,
@@ -764,7 +996,7 @@ fn needed_long_side(
     let (ow, oh) = (f64::from(ow), f64::from(oh));
     let need = match fit {
         // Cropping fills the frame: the larger ratio.
-        crate::piece::Fit::Crop => (ow / dw).max(oh / dh),
+        crate::piece::Fit::Crop | crate::piece::Fit::Follow => (ow / dw).max(oh / dh),
         // Letterbox and blurred fill show it whole: the smaller (the blurred copy behind
         // needs far less).
         _ => (ow / dw).min(oh / dh),

@@ -44,7 +44,7 @@ pub fn sdr_proxy(
     };
     let partial = out.with_extension("mp4.partial");
     let result = (|| {
-        let mut sink = Sink::open(&partial, size, Quality::Preview)?;
+        let mut sink = Sink::open(&partial, size, Quality::Preview, false)?;
         let mut sound = Vec::new();
         decode_range(
             source,
@@ -55,7 +55,7 @@ pub fn sdr_proxy(
             &mut sound,
         )?;
         sound.resize(n as usize * SAMPLES_PER_FRAME, [0.0, 0.0]);
-        sink.encode_sound(sound)?;
+        sink.encode_sound(&sound)?;
         decode_range(
             source,
             &item,

@@ -9,10 +9,10 @@ use image::RgbImage;
 
 use super::brand::{self, BrandKit};
 use super::yuv::Yuv;
-use super::{scale, sound, text, Output, Quality, RenderError, Rendered, Span};
+use super::{scale, sound, text, Output, RenderError, Rendered, Span, Target};
 use crate::library::Library;
 use crate::media::Kind;
-use crate::piece::{Content, Fit, Layout, Mosaic, PieceDoc, Still};
+use crate::piece::{Content, Fit, Mosaic, PieceDoc, Still};
 use crate::rights::ClearedForUse;
 
 /// Renders a still or a mosaic to `out`; the extension picks the format (.jpg, .png, .webp).
@@ -102,7 +102,7 @@ fn source_picture(
 /// text in the middle.
 fn band(frame: &mut RgbImage, kit: &BrandKit, line: &str) {
     let (w, h) = frame.dimensions();
-    let band_h = h / 9;
+    let band_h = super::wall::band_height(h);
     for y in h - band_h..h {
         for x in 0..w {
             frame.put_pixel(x, y, image::Rgb(kit.primary));
@@ -154,47 +154,34 @@ fn still(
     Ok(frame)
 }
 
-/// The tiles of a wall: each picture cropped to its cell, with the cell's top-left corner.
-/// `grid`: equal cells, as close to square as the frame allows. `tiled`: the first picture
-/// takes a 2×2 block at the top left and the others fill the cells around it.
+/// The tiles of a wall: each picture cropped to its cell (`wall::cells`: every picture a
+/// cell, none empty), its corners rounded into the brand colour, with the cell's top-left
+/// corner. With the brand band the pictures fill the frame above it, so the band never
+/// covers one.
 fn tiles(
     lib: &Library,
     cleared: &ClearedForUse,
     m: &Mosaic,
+    kit: &BrandKit,
     width: u32,
     height: u32,
 ) -> Result<Vec<(RgbImage, i64, i64)>, RenderError> {
-    let n = m.asset_ids.len().max(1) as u32;
-    let big = m.layout == Layout::Tiled && n >= 3;
-    // A 2×2 block uses four cells for one picture.
-    let cells = if big { n + 3 } else { n };
-    let aspect = width as f64 / height as f64;
-    let min_cols = if big { 2 } else { 1 };
-    let mut cols = ((cells as f64 * aspect).sqrt().ceil() as u32).clamp(min_cols, cells);
-    let mut rows = cells.div_ceil(cols);
-    if big && rows < 2 {
-        rows = 2;
-        cols = cells.div_ceil(2).max(2);
-    }
-    let (tw, th) = (width / cols, height / rows);
-    let mut slots: Vec<(u32, u32, u32, u32)> = Vec::new();
-    if big {
-        slots.push((0, 0, 2 * tw, 2 * th));
-    }
-    for r in 0..rows {
-        for c in 0..cols {
-            if big && r < 2 && c < 2 {
-                continue;
-            }
-            slots.push((c * tw, r * th, tw, th));
-        }
-    }
+    let cells = super::wall::wall(
+        m.asset_ids.len(),
+        m.layout,
+        width,
+        height,
+        kit.gutter,
+        m.brand_overlay,
+    );
+    let radius = super::wall::scaled(kit.radius, height);
     m.asset_ids
         .iter()
-        .zip(slots)
-        .map(|(&asset, (x, y, w, h))| {
-            let tile = compose(&source_picture(lib, cleared, asset)?, Fit::Crop, w, h);
-            Ok((tile, i64::from(x), i64::from(y)))
+        .zip(cells)
+        .map(|(&asset, c)| {
+            let mut tile = compose(&source_picture(lib, cleared, asset)?, Fit::Crop, c.w, c.h);
+            super::wall::round_corners(&mut tile, radius, kit.primary);
+            Ok((tile, i64::from(c.x), i64::from(c.y)))
         })
         .collect()
 }
@@ -211,8 +198,9 @@ fn mosaic(
     height: u32,
     kit: &BrandKit,
 ) -> Result<RgbImage, RenderError> {
-    let mut frame = RgbImage::new(width, height);
-    for (tile, x, y) in tiles(lib, cleared, m, width, height)? {
+    // The gutters show the brand's colour.
+    let mut frame = RgbImage::from_pixel(width, height, image::Rgb(kit.primary));
+    for (tile, x, y) in tiles(lib, cleared, m, kit, width, height)? {
         image::imageops::replace(&mut frame, &tile, x, y);
     }
     if m.brand_overlay {
@@ -231,14 +219,16 @@ pub(super) fn animate_mosaic(
     cleared: &ClearedForUse,
     doc: &PieceDoc,
     m: &Mosaic,
-    path: &Path,
-    quality: Quality,
+    targets: &[Target],
     progress: &mut dyn FnMut(f64) -> bool,
 ) -> Result<Rendered, RenderError> {
-    let (width, height) = quality.size(doc.preset);
+    let Some(first) = targets.first() else {
+        return Err(RenderError::Encode("nothing to render to".into()));
+    };
+    let (width, height) = first.quality.size(doc.preset);
     let total = doc.duration_frames().max(1);
     let kit = brand::load(lib)?;
-    let tiles = tiles(lib, cleared, m, width, height)?;
+    let tiles = tiles(lib, cleared, m, &kit, width, height)?;
     let soundtrack = sound::mix(
         lib,
         Vec::new(),
@@ -246,11 +236,11 @@ pub(super) fn animate_mosaic(
         m.target_lufs,
         total,
     )?;
-    let mut out = Output::open(path, (width, height), quality, soundtrack)?;
+    let mut out = Output::open(targets, (width, height), std::sync::Arc::new(soundtrack))?;
     let reveal = (total * 6 / 10).max(1);
     let start =
         |i: usize| i as u64 * reveal.saturating_sub(TILE_FADE_FRAMES) / tiles.len().max(1) as u64;
-    let mut settled = RgbImage::new(width, height);
+    let mut settled = RgbImage::from_pixel(width, height, image::Rgb(kit.primary));
     let mut placed = 0usize;
     let mut finished: Option<RgbImage> = None;
     for f in 0..total {
@@ -291,7 +281,7 @@ pub(super) fn animate_mosaic(
     out.finish()?;
     progress(1.0);
     Ok(Rendered {
-        path: path.to_path_buf(),
+        path: first.path.clone(),
         frames,
         width,
         height,
@@ -317,7 +307,7 @@ fn compose(pic: &RgbImage, fit: Fit, width: u32, height: u32) -> RgbImage {
     let contain = (width as f64 / pw as f64).min(height as f64 / ph as f64);
     let cover = (width as f64 / pw as f64).max(height as f64 / ph as f64);
     match fit {
-        Fit::Crop => {
+        Fit::Crop | Fit::Follow => {
             let (sw, sh) = (
                 ((pw as f64 * cover).round() as u32).max(width),
                 ((ph as f64 * cover).round() as u32).max(height),

@@ -503,7 +503,7 @@ fn sample_plane(
 fn fitted_scale(pw: f64, ph: f64, fit: Fit, width: u32, height: u32) -> f64 {
     let (sx, sy) = (f64::from(width) / pw, f64::from(height) / ph);
     match fit {
-        Fit::Crop => sx.max(sy),
+        Fit::Crop | Fit::Follow => sx.max(sy),
         Fit::Letterbox | Fit::BlurredFill => sx.min(sy),
     }
 }
@@ -529,11 +529,13 @@ pub fn working_copy(
     pic.resized(0, Rect::of(pw, ph), w, h)
 }
 
-/// `fit` of the middle `1/zoom` of an upright picture (a photo's push-in), its window
-/// placed to a fraction of a pixel.
+/// `fit` of `1/zoom` of an upright picture (a photo's push-in), its window centred on
+/// `centre` (fractions of the picture; the middle is (0.5, 0.5)) as far as its edges
+/// allow, placed to a fraction of a pixel.
 pub fn fit_zoomed(
     pic: &Yuv,
     zoom: f64,
+    centre: (f64, f64),
     how: Fit,
     width: u32,
     height: u32,
@@ -541,9 +543,9 @@ pub fn fit_zoomed(
     let (pw, ph) = (f64::from(pic.width()), f64::from(pic.height()));
     let (cw, ch) = (pw / zoom, ph / zoom);
     let s = fitted_scale(cw, ch, how, width, height);
-    // The window shown, centred, and the size it is shown at.
+    // The window shown, and the size it is shown at.
     let (vw, vh, fw, fh) = match how {
-        Fit::Crop => (f64::from(width) / s, f64::from(height) / s, width, height),
+        Fit::Crop | Fit::Follow => (f64::from(width) / s, f64::from(height) / s, width, height),
         Fit::Letterbox | Fit::BlurredFill => (
             cw,
             ch,
@@ -551,7 +553,12 @@ pub fn fit_zoomed(
             even((ch * s).round() as u32).min(height),
         ),
     };
-    let fg = pic.sample(((pw - vw) / 2.0, (ph - vh) / 2.0, vw, vh), fw, fh);
+    let place = |c: f64, size: f64, room: f64| (c * room - size / 2.0).clamp(0.0, room - size);
+    let fg = pic.sample(
+        (place(centre.0, vw, pw), place(centre.1, vh, ph), vw, vh),
+        fw,
+        fh,
+    );
     if (fw, fh) == (width, height) {
         return Ok(fg);
     }
@@ -599,7 +606,7 @@ pub fn fit(
 ) -> Result<Yuv, RenderError> {
     let s = fitted_scale(f64::from(crop.w), f64::from(crop.h), fit, width, height);
     match fit {
-        Fit::Crop => {
+        Fit::Crop | Fit::Follow => {
             // Only the middle that shows is scaled.
             let (cw, ch) = (
                 ((f64::from(width) / s).round() as u32).min(crop.w),
@@ -785,7 +792,7 @@ mod tests {
         let frames: Vec<Yuv> = (0..12)
             .map(|f| {
                 let z = 1.0 + 0.08 * f64::from(f) / 60.0;
-                fit_zoomed(&photo, z, Fit::BlurredFill, 640, 360).unwrap()
+                fit_zoomed(&photo, z, (0.5, 0.5), Fit::BlurredFill, 640, 360).unwrap()
             })
             .collect();
         let diffs: Vec<f64> = frames

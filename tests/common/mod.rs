@@ -229,3 +229,18 @@ pub fn decoded_audio(path: &Path) -> (Vec<f32>, Vec<f32>) {
     }
     (left, right)
 }
+
+/// A frame of a rendered file, decoded by the ffmpeg CLI (an outside reader).
+pub fn frame_of_video(path: &Path, ms: i64) -> image::RgbImage {
+    let out = path.with_extension(format!("{ms}.png"));
+    ffmpeg(&[
+        "-ss",
+        &format!("{:.3}", ms as f64 / 1000.0),
+        "-i",
+        path.to_str().unwrap(),
+        "-frames:v",
+        "1",
+        out.to_str().unwrap(),
+    ]);
+    image::open(&out).unwrap().to_rgb8()
+}

@@ -79,7 +79,12 @@ test('two cards swap places from the keyboard, and the piece saves', async () =>
 test('the beat under the storyboard; a shot\'s sound and caption and the end card\'s call to action, saved', async () => {
   // Auto-assemble cut on the bed's beat: every card shows its beats, marked on the beat.
   await eventually(driver, async () => (await $$(driver, '#storyboard .card .beats.on-beat')).length >= 1, 'beat marks on the cards');
-  const first = await $(driver, '#storyboard .card[data-index="0"]');
+  // The first clip (a photo has no sound of its own to set).
+  const clipAt = await driver.executeScript(() =>
+    [...document.querySelectorAll('#storyboard .card')].findIndex((c) => c.querySelector('.kind')?.textContent?.trim() === '▶'),
+  );
+  assert.ok(clipAt >= 0, 'the story has a clip');
+  const first = await $(driver, `#storyboard .card[data-index="${clipAt}"]`);
   await first.click();
   await visible(driver, '#item-caption');
   await setValue(driver, '#item-caption', 'Summer ☀ 夏 مرحبا');
@@ -94,8 +99,8 @@ test('the beat under the storyboard; a shot\'s sound and caption and the end car
   const doc = await driver.executeAsyncScript((pieceId, done) => {
     window.__TAURI_INTERNALS__.invoke('piece_view', { id: pieceId }).then((v) => done(v.piece.document), (e) => done(String(e)));
   }, id);
-  assert.equal(doc.items[0].captions[0].text, 'Summer ☀ 夏 مرحبا');
-  assert.deepEqual([doc.items[0].sound.gain_db, doc.items[0].sound.trail_ms], [-3, 200]);
+  assert.equal(doc.items[clipAt].captions[0].text, 'Summer ☀ 夏 مرحبا');
+  assert.deepEqual([doc.items[clipAt].sound.gain_db, doc.items[clipAt].sound.trail_ms], [-3, 200]);
   assert.deepEqual(doc.cta, { text: 'Share yours with #ShotWithLumio', url: 'lumio.example/summer' });
   assert.equal(doc.bed_db, 2);
   assert.match(await text(driver, '#running-total'), /15(\.0)? s/);
@@ -181,11 +186,37 @@ test('a quick preview renders and plays in the editor', async () => {
   const played = await playsPast(driver, 'video#preview-player', 0.5, 'the preview to play');
   assert.ok(played.time > 0.5, `played to ${played.time} s`);
   await shot(driver, '12b-preview');
+  // What TikTok's buttons and caption cover, drawn over the preview.
+  await driver.executeScript(() => {
+    const select = document.querySelector('#safe-area');
+    select.value = 'tiktok';
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  await visible(driver, '#safe-overlay[data-platform="tiktok"]');
+  const bands = await driver.executeScript(() =>
+    [...document.querySelectorAll('#safe-overlay .band')].map((b) => Math.round(b.getBoundingClientRect().height)),
+  );
+  assert.equal(bands.length, 4);
+  assert.ok(bands[1] > bands[0], `the bottom band (caption) is taller than the top: ${bands}`);
+  await driver.executeScript(() => {
+    const v = document.querySelector('video#preview-player');
+    v.pause();
+    v.currentTime = 5;
+    document.querySelector('#preview').scrollIntoView({ block: 'start' });
+  });
+  await shot(driver, '12c-safe-area-tiktok');
 });
 
 test('render and export: the MP4 is on disk at 15 s, 1080×1920', async () => {
   await (await $(driver, '#render-start')).click();
   await visible(driver, '#export-dialog');
+  // For TikTok, to its spec, instead of the plain 9:16 file.
+  await visible(driver, 'input[name="export-platform"][value="tiktok"]');
+  await driver.executeScript(() => {
+    document.querySelector('input[name="export-preset"][value="story_9x16"]').click();
+    document.querySelector('input[name="export-platform"][value="tiktok"]').click();
+  });
+  await shot(driver, '13a-export-dialog-platforms');
   await (await $(driver, '#export-submit')).click();
   await visible(driver, '#queue .job[data-kind="export"]');
   // While it runs: progress and an estimate of the time left.
@@ -202,7 +233,7 @@ test('render and export: the MP4 is on disk at 15 s, 1080×1920', async () => {
     'the export to finish',
     600000,
   );
-  const mp4 = readdirSync(output).find((f) => f.endsWith('.mp4'));
+  const mp4 = readdirSync(output).find((f) => f.endsWith('-tiktok.mp4'));
   assert.ok(mp4, `an MP4 in ${output}: ${readdirSync(output).join(', ')}`);
   for (const f of ['credits.txt', 'rights-report.csv', 'manifest.json', 'poster.jpg']) {
     assert.ok(existsSync(join(output, f)), `${f} exported`);
@@ -224,6 +255,9 @@ test('render and export: the MP4 is on disk at 15 s, 1080×1920', async () => {
   await visible(driver, '#export-viewer');
   assert.match(await text(driver, '#export-credits'), /@/);
   assert.ok((await $$(driver, '#export-report tr')).length >= 2, 'the rights report as a table');
+  const verdict = await driver.executeScript(() => document.querySelector('#export-readiness li')?.textContent ?? '');
+  assert.match(verdict, /✓ Ready for TikTok/);
+  assert.match(verdict, /1080×1920, 15\.0 s/);
   await shot(driver, '14-export-viewer');
   await (await $(driver, '#export-close')).click();
 });
@@ -249,4 +283,38 @@ test('revoking a contributor used in the piece blocks it', async () => {
   const row = await visible(driver, `.campaign[data-name="${CAMPAIGN}"] .piece-row`);
   assert.ok((await row.findElements({ css: '.blocked-badge' })).length === 1, 'the piece is marked blocked');
   await shot(driver, '16-campaigns-blocked');
+});
+
+test('a wall sketch lays every picture out as the render does: no empty cell, the band in its own row', async () => {
+  await (await $(driver, '#nav-campaigns')).click();
+  const row = await visible(driver, '.piece-row[data-kind="mosaic"]');
+  await driver.executeScript((r) => r.click(), row);
+  await visible(driver, '#mosaic-preview .cell');
+  const layout = await eventually(
+    driver,
+    async () => {
+      const l = await driver.executeScript(() => {
+        const frame = document.querySelector('#mosaic-preview').getBoundingClientRect();
+        const cells = [...document.querySelectorAll('#mosaic-preview .cell')].map((c) => c.getBoundingClientRect());
+        const band = document.querySelector('#mosaic-preview .overlay')?.getBoundingClientRect();
+        const tiles = document.querySelectorAll('#mosaic-tiles li.tile').length;
+        return { frame: frame.toJSON(), cells: cells.map((c) => c.toJSON()), band: band?.toJSON(), tiles };
+      });
+      return l.cells.length > 0 && l;
+    },
+    'the wall sketch',
+  );
+  assert.equal(layout.cells.length, layout.tiles, 'a cell for every picture');
+  for (const c of layout.cells) {
+    assert.ok(c.width > 4 && c.height > 4, `a visible cell: ${JSON.stringify(c)}`);
+    if (layout.band) assert.ok(c.bottom <= layout.band.top + 1, 'no picture under the brand band');
+  }
+  for (let i = 0; i < layout.cells.length; i++) {
+    for (let j = i + 1; j < layout.cells.length; j++) {
+      const [a, b] = [layout.cells[i], layout.cells[j]];
+      const apart = a.right <= b.left + 0.5 || b.right <= a.left + 0.5 || a.bottom <= b.top + 0.5 || b.bottom <= a.top + 0.5;
+      assert.ok(apart, `cells ${i} and ${j} overlap`);
+    }
+  }
+  await shot(driver, '17-mosaic-wall');
 });

@@ -127,7 +127,7 @@ pub(crate) fn demo(dir: &Path, args: DemoArgs) -> Result<(), AnyError> {
         let exports = dir.join("exports");
         println!();
         for p in &pieces {
-            let folder = export_with_bar(&lib, p, &[p.document.preset], &exports)?;
+            let folder = export_with_bar(&lib, p, &[p.document.preset], &[], &exports)?;
             println!("Exported '{}': {}", p.document.name, folder.display());
         }
         println!(

@@ -67,8 +67,11 @@ enum Command {
     Piece(piece::PieceCommand),
     /// Render a montage piece to MP4 (refused unless every asset is cleared).
     Render(render::RenderArgs),
-    /// Export a piece: media per preset, poster, credits, rights report and manifest.
+    /// Export a piece: media per preset or platform, poster, credits, rights report and
+    /// manifest.
     Export(render::ExportArgs),
+    /// The platforms `export --for` makes files for: frame, limits, encoding.
+    Platforms,
     /// Library settings: brand name, reply keyword, request template, form consent terms.
     #[command(subcommand)]
     Settings(settings::SettingsCommand),
@@ -186,6 +189,7 @@ fn run(cli: Cli) -> Result<ExitCode, AnyError> {
         Command::Campaign(cmd) => campaign::campaign_cmd(&dir, cmd)?,
         Command::Piece(cmd) => piece::piece_cmd(&dir, cmd)?,
         Command::Export(args) => render::export(&dir, args)?,
+        Command::Platforms => render::platforms(),
         Command::Render(args) => render::render(&dir, args)?,
         Command::Settings(cmd) => settings::settings_cmd(&dir, cmd)?,
         Command::Rights(cmd) => return rights::rights_cmd(&dir, cmd),

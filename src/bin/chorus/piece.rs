@@ -205,6 +205,14 @@ pub(crate) fn piece_cmd(dir: &Path, cmd: PieceCommand) -> Result<(), AnyError> {
                 println!("{}", serde_json::to_string_pretty(&p)?);
             } else {
                 print_piece(&p);
+                for soft in chorus::views::piece_view(conn, p.id)?.soft {
+                    println!(
+                        "  ! item {} (asset {}) is {}",
+                        soft.index + 1,
+                        soft.asset_id,
+                        soft.why
+                    );
+                }
             }
         }
         PieceCommand::Export { piece: r, out } => {

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use chorus::api::{self, PieceId};
 use chorus::library::Library;
+use chorus::platform::Platform;
 
 use crate::{bar, AnyError};
 
@@ -22,9 +23,14 @@ pub(crate) struct RenderArgs {
 #[derive(clap::Args)]
 pub(crate) struct ExportArgs {
     piece: String,
-    /// One or more of hero_16x9, story_9x16, square_1x1, feed_4x5 (default: the piece's).
+    /// One or more of hero_16x9, story_9x16, square_1x1, feed_4x5 (default: the piece's,
+    /// unless --for names platforms).
     #[arg(long = "preset")]
     presets: Vec<String>,
+    /// Platforms to make files for, to each one's published spec and safe area, each
+    /// checked after rendering: `--for youtube,reels,tiktok` (`chorus platforms` lists them).
+    #[arg(long = "for", value_delimiter = ',', value_name = "PLATFORMS")]
+    platforms: Vec<String>,
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
 }
@@ -72,30 +78,66 @@ pub(crate) fn export(dir: &Path, args: ExportArgs) -> Result<(), AnyError> {
     let ExportArgs {
         piece: r,
         presets,
+        platforms,
         out,
     } = args;
-    let lib = Library::open(dir)?;
-    let p = chorus::piece::get(lib.conn(), &r)?;
     let presets = presets
         .iter()
         .map(|n| chorus::piece::Preset::parse(n).ok_or(format!("'{n}' is not a preset")))
         .collect::<Result<Vec<_>, _>>()?;
-    let folder = export_with_bar(&lib, &p, &presets, &out)?;
+    let platforms = platforms
+        .iter()
+        .filter(|n| !n.trim().is_empty())
+        .map(|n| {
+            Platform::parse(n).ok_or(format!(
+                "'{n}' is not a platform; choose from {}",
+                Platform::ALL.map(|p| p.name()).join(", ")
+            ))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let lib = Library::open(dir)?;
+    let p = chorus::piece::get(lib.conn(), &r)?;
+    let folder = export_with_bar(&lib, &p, &presets, &platforms, &out)?;
     println!("exported {}", folder.display());
+    for r in api::exports::readiness(&folder) {
+        println!("  {}: {} ({})", r.file, r.summary(), r.measured);
+    }
     Ok(())
+}
+
+/// `chorus platforms`: what each export target is.
+pub(crate) fn platforms() {
+    for v in api::exports::platforms() {
+        println!(
+            "{:<17} {:<21} {}×{}  {}",
+            v.platform.name(),
+            v.label,
+            v.width,
+            v.height,
+            v.limits
+        );
+    }
 }
 
 pub(crate) fn export_with_bar(
     lib: &Library,
     p: &chorus::piece::Piece,
     presets: &[chorus::piece::Preset],
+    platforms: &[Platform],
     out: &Path,
 ) -> Result<PathBuf, AnyError> {
     let bar = bar(&p.document.name);
-    let folder = api::exports::export(lib, PieceId(p.id), presets, Some(out), &mut |f| {
-        bar.set_position((f * 1000.0) as u64);
-        true
-    })?;
+    let folder = api::exports::export(
+        lib,
+        PieceId(p.id),
+        presets,
+        platforms,
+        Some(out),
+        &mut |f| {
+            bar.set_position((f * 1000.0) as u64);
+            true
+        },
+    )?;
     bar.finish_and_clear();
     Ok(folder)
 }

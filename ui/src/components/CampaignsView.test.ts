@@ -10,6 +10,7 @@ const fake = vi.hoisted(() => ({
   pieceAuto: vi.fn(),
   pieceView: vi.fn(),
   beatGrid: vi.fn(async () => null),
+  platforms: vi.fn(async () => []),
   brandView: vi.fn(async () => null),
   assetsBrowse: vi.fn(),
 }));

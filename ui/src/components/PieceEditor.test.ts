@@ -22,6 +22,27 @@ const KIT = vi.hoisted(() => ({
   folder: null,
 }));
 
+const PLATFORMS = vi.hoisted(() => [
+  {
+    platform: "tiktok",
+    label: "TikTok",
+    shape: "story_9x16",
+    width: 1080,
+    height: 1920,
+    safe: { top: 0.08, bottom: 0.22, left: 0.06, right: 0.15 },
+    limits: "up to 10 min, 287 MB; H.264 6 Mb/s, with sound",
+  },
+  {
+    platform: "youtube",
+    label: "YouTube",
+    shape: "hero_16x9",
+    width: 1920,
+    height: 1080,
+    safe: { top: 0.05, bottom: 0.1, left: 0.05, right: 0.05 },
+    limits: "up to 12 h, 256 GB; H.264 8 Mb/s, with sound",
+  },
+]);
+
 const fake = vi.hoisted(() => ({
   pieceView: vi.fn(),
   pieceSave: vi.fn(),
@@ -31,6 +52,7 @@ const fake = vi.hoisted(() => ({
   brandSetFont: vi.fn(),
   previewStart: vi.fn(),
   exportStart: vi.fn(),
+  platforms: vi.fn(async () => PLATFORMS),
   jobCancel: vi.fn(),
   assetsBrowse: vi.fn(),
   onRenderProgress: vi.fn(async (h: (p: RenderProgress) => void) => {
@@ -324,7 +346,7 @@ describe("PieceEditor", () => {
     await fireEvent.click(boxes.find((b) => b.value === "hero_16x9")!);
     fake.exportStart.mockResolvedValue(41);
     await fireEvent.click(byId("export-submit")!);
-    await waitFor(() => expect(fake.exportStart).toHaveBeenCalledWith(11, ["hero_16x9", "story_9x16"]));
+    await waitFor(() => expect(fake.exportStart).toHaveBeenCalledWith(11, ["hero_16x9", "story_9x16"], []));
     expect(fake.pieceSave).not.toHaveBeenCalled();
     await waitFor(() => expect(byId("export-dialog")).toBeNull());
     expect(jobs.open).toBe(true);
@@ -340,6 +362,42 @@ describe("PieceEditor", () => {
     await waitFor(() => expect(fake.exportStart).toHaveBeenCalledTimes(2));
     expect(fake.pieceSave).toHaveBeenCalledTimes(1);
     expect(fake.pieceSave.mock.invocationCallOrder[0]).toBeLessThan(fake.exportStart.mock.invocationCallOrder[1]);
+  });
+
+  it("exports for platforms too, and says why the engine refused one", async () => {
+    render(PieceEditor, { id: 11 });
+    await waitFor(() => expect(cards()).toHaveLength(3));
+    await fireEvent.click(byId("render-start")!);
+    await waitFor(() => expect(document.querySelectorAll('input[name="export-platform"]')).toHaveLength(2));
+    const preset = $<HTMLInputElement>('input[name="export-preset"][value="story_9x16"]')!;
+    await fireEvent.click(preset);
+    // Nothing chosen: nothing to start.
+    expect(byId<HTMLButtonElement>("export-submit")!.disabled).toBe(true);
+    await fireEvent.click($('input[name="export-platform"][value="tiktok"]')!);
+    fake.exportStart.mockRejectedValueOnce(
+      new ApiError('"Summer story" runs 11 min, and TikTok takes at most 10 min: shorten it'),
+    );
+    await fireEvent.click(byId("export-submit")!);
+    await waitFor(() => expect($("#export-dialog .error")?.textContent).toContain("TikTok takes at most 10 min"));
+    expect(fake.exportStart).toHaveBeenCalledWith(11, [], ["tiktok"]);
+    fake.exportStart.mockResolvedValue(42);
+    await fireEvent.click(byId("export-submit")!);
+    await waitFor(() => expect(byId("export-dialog")).toBeNull());
+    expect(jobs.rows[0]).toMatchObject({ job: 42, platforms: ["TikTok"] });
+  });
+
+  it("flags a shot blown up past twice its source's size, on its card and above the storyboard", async () => {
+    const why = "shown at 3.0× its 640×360 source: it will look soft; use a sharper file, or a letterboxed fit";
+    fake.pieceView.mockResolvedValue(
+      pieceView(3, {
+        soft: [{ index: 1, asset_id: 2, scale: 3, source_width: 640, source_height: 360, why }],
+      }),
+    );
+    render(PieceEditor, { id: 11 });
+    await waitFor(() => expect(cards()).toHaveLength(3));
+    expect(document.querySelectorAll("#storyboard .soft-flag")).toHaveLength(1);
+    expect($('#storyboard .card[data-asset-id="2"] .soft-flag')?.getAttribute("title")).toBe(why);
+    expect(byId("soft-items")?.textContent).toContain("clip-2.mp4 is shown at 3.0× its 640×360 source");
   });
 
   it("does not export when the save is refused", async () => {

@@ -115,6 +115,24 @@ describe("ExportViewer", () => {
       rights_report_csv:
         'asset_id,file,contributor,cleared,evidence\n4,"beach, sunset.jpg",Sam Lee,true,"Replied ""#YesChorus"""\n7,clip.mov,Ana,true,form\n',
       video_url_paths: ["/file/exports/summer-fans/summer-story-v2-20250701-101500/summer-story/summer-story-story_9x16.mp4"],
+      readiness: [
+        {
+          platform: "tiktok",
+          label: "TikTok",
+          file: "summer-story-tiktok.mp4",
+          ready: true,
+          problems: [],
+          measured: "1080×1920, 15.0 s, 6.2 Mb/s, 11.6 MB, h264 + aac",
+        },
+        {
+          platform: "x",
+          label: "X",
+          file: "summer-story-x.mp4",
+          ready: false,
+          problems: ["it is 640×360; X wants 1920×1080"],
+          measured: "640×360, 15.0 s",
+        },
+      ],
     });
     render(ExportViewer, { folder: FOLDER });
     await waitFor(() => expect(document.querySelectorAll("#export-files li")).toHaveLength(6));
@@ -125,6 +143,12 @@ describe("ExportViewer", () => {
     const firstRow = [...document.querySelectorAll("#export-report tbody tr:first-child td")].map((td) => td.textContent);
     expect(firstRow).toEqual(["4", "beach, sunset.jpg", "Sam Lee", "true", 'Replied "#YesChorus"']);
     expect(document.querySelectorAll("#export-report tbody tr")).toHaveLength(2);
+    const verdicts = [...document.querySelectorAll("#export-readiness li")];
+    expect(verdicts.map((li) => li.querySelector("strong")?.textContent)).toEqual([
+      "✓ Ready for TikTok",
+      "✗ Not ready for X",
+    ]);
+    expect(verdicts[1].textContent).toContain("X wants 1920×1080");
     expect($("video#export-player")?.getAttribute("src")).toBe(
       "http://127.0.0.1:4000/tok/file/exports/summer-fans/summer-story-v2-20250701-101500/summer-story/summer-story-story_9x16.mp4",
     );
@@ -139,6 +163,7 @@ describe("ExportViewer", () => {
       credits: "",
       rights_report_csv: "",
       video_url_paths: [],
+      readiness: [],
     });
     render(ExportViewer, { folder: "/home/sam/lib/exports/summer-fans/sam-v1/sam" });
     await waitFor(() => expect($("img.export-picture")).not.toBeNull());

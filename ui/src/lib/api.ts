@@ -14,7 +14,9 @@ import {
   type GrantForm,
   type IngestProgress,
   type JobFinished,
+  type Layout,
   type PieceDoc,
+  type Platform,
   type Preset,
   type RenderProgress,
 } from "./bindings";
@@ -84,7 +86,11 @@ export const api = {
   brandSetFont: (role: FontRole, path: string) => call(commands.brandSetFont(role, path)),
   previewStart: (pieceId: number, document: PieceDoc) =>
     call(commands.previewStart(pieceId, document)),
-  exportStart: (pieceId: number, presets: Preset[]) => call(commands.exportStart(pieceId, presets)),
+  exportStart: (pieceId: number, presets: Preset[], platforms: Platform[]) =>
+    call(commands.exportStart(pieceId, presets, platforms)),
+  platforms: () => commands.platforms(),
+  wallLayout: (count: number, layout: Layout, preset: Preset, band: boolean) =>
+    call(commands.wallLayout(count, layout, preset, band)),
   exportContents: (folder: string) => call(commands.exportContents(folder)),
   revealExport: (folder: string) => call(commands.revealExport(folder)),
   openMail: (mailto: string) => call(commands.openMail(mailto)),

@@ -75,8 +75,16 @@ export const commands = {
 	 *  tmp folder; `JobFinished.output_url_path` is where the player finds it.
 	 */
 	previewStart: (pieceId: number, document: PieceDoc) => typedError<number, CommandError>(__TAURI_INVOKE("preview_start", { pieceId, document })),
-	/**  Exports the saved piece for each preset into `<library>/exports/<campaign>/`. */
-	exportStart: (pieceId: number, presets: Preset[]) => typedError<number, CommandError>(__TAURI_INVOKE("export_start", { pieceId, presets })),
+	/**
+	 *  Exports the saved piece for each preset and platform into
+	 *  `<library>/exports/<campaign>/`. A platform the piece is too long for is refused here,
+	 *  before a job starts.
+	 */
+	exportStart: (pieceId: number, presets: Preset[], platforms: Platform[]) => typedError<number, CommandError>(__TAURI_INVOKE("export_start", { pieceId, presets, platforms })),
+	/**  The platforms an export can be made for, with their frames, limits and safe areas. */
+	platforms: () => __TAURI_INVOKE<PlatformView[]>("platforms"),
+	/**  Where a wall of `count` pictures puts each, as the render lays it out. */
+	wallLayout: (count: number, layout: Layout, preset: Preset, band: boolean) => typedError<WallLayout, CommandError>(__TAURI_INVOKE("wall_layout", { count, layout, preset, band })),
 	exportContents: (folder: string) => typedError<ExportContents, CommandError>(__TAURI_INVOKE("export_contents", { folder })),
 	/**  Shows an export in the system's file manager. */
 	revealExport: (folder: string) => typedError<null, CommandError>(__TAURI_INVOKE("reveal_export", { folder })),
@@ -334,6 +342,8 @@ export type ExportContents = {
 	rights_report_csv: string,
 	/**  `/file/...` paths under the media stream base, for playing the exported videos. */
 	video_url_paths: string[],
+	/**  Each platform file measured now against its platform's limits. */
+	readiness: Readiness[],
 };
 
 /**  The one result each file gets. Field names are a stable JSON interface. */
@@ -365,7 +375,12 @@ export type Filter = {
 
 export type Fit = 
 /**  The picture over a blurred, scaled copy of itself. */
-"blurred_fill" | "crop" | "letterbox";
+"blurred_fill" | "crop" | "letterbox" | 
+/**
+ *  Cropped to the frame's shape with the window following the subject (movement and
+ *  detail), moving like a camera operator; on a photo the push-in starts and ends on it.
+ */
+"follow";
 
 export type FontRole = "heading" | "body";
 
@@ -566,6 +581,26 @@ export type PieceView = {
 	/**  The length the piece is meant to run (a montage's `target_ms`), else its own length. */
 	target_ms: number,
 	blocked: BlockedAsset[],
+	/**  Items blown up past twice their source's size in the piece's frame. */
+	soft: SoftItem[],
+};
+
+/**  A place a piece is published. */
+export type Platform = "youtube" | "youtube_4k" | "shorts" | "reels" | "stories" | "instagram_feed" | "instagram_square" | "tiktok" | "facebook" | "linkedin" | "x" | "web_hero";
+
+/**
+ *  What the app and the CLI show of a platform: its name, label, frame and safe area (the
+ *  editor draws the safe area over its preview), and its limits in words.
+ */
+export type PlatformView = {
+	platform: Platform,
+	label: string,
+	shape: Preset,
+	width: number,
+	height: number,
+	safe: SafeArea,
+	/**  "up to 10 min, 287 MB; H.264 6 Mb/s, AAC" */
+	limits: string,
 };
 
 export type Preset = "hero_16x9" | "story_9x16" | "square_1x1" | "feed_4x5";
@@ -576,6 +611,18 @@ export type QueueItem = {
 	original_name: string,
 	contributor: string | null,
 	status: RightsStatus,
+};
+
+/**  A rendered file measured against its platform: "ready for TikTok", or each thing over. */
+export type Readiness = {
+	platform: Platform,
+	label: string,
+	file: string,
+	ready: boolean,
+	/**  One sentence per limit the file breaks; empty when ready. */
+	problems: string[],
+	/**  What was measured, for the viewer: "1080×1920, 15.2 s, 6.1 Mb/s, 11.6 MB, h264 + aac". */
+	measured: string,
 };
 
 /**  How far a render or export is, and how long it should still take. */
@@ -611,6 +658,31 @@ export type RightsQueue = {
  *  a grant becomes `expired` by the calendar alone.
  */
 export type RightsStatus = "unrequested" | "requested" | "granted" | "denied" | "revoked" | "expired";
+
+/**
+ *  The part of the frame a platform's own interface covers, as fractions of the width
+ *  (left, right) and height (top, bottom). Text Chorus draws stays inside the rest.
+ */
+export type SafeArea = {
+	top: number | null,
+	bottom: number | null,
+	left: number | null,
+	right: number | null,
+};
+
+/**  An item shown larger than its source can carry. */
+export type SoftItem = {
+	/**  Its place in the storyboard, from 0. */
+	index: number,
+	asset_id: number,
+	/**  How many output pixels each source pixel becomes across (2.0 = twice its size). */
+	scale: number | null,
+	/**  The source's upright size. */
+	source_width: number,
+	source_height: number,
+	/**  "shown at 3.0× its 640×360 source: it will look soft; …", for people. */
+	why: string,
+};
 
 export type Status = "ingested" | "duplicate" | "near_duplicate" | "error";
 
@@ -673,6 +745,23 @@ export type Usage = {
 export type UsageChannel = "web" | "social" | "paid_social" | "tv" | "out_of_home" | "print" | "email";
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
+
+/**  A cell of a wall, as fractions of the frame (the editor's sketch draws these). */
+export type WallCell = {
+	x: number | null,
+	y: number | null,
+	w: number | null,
+	h: number | null,
+};
+
+/**  Where a wall puts each of its pictures, as the render lays it out. */
+export type WallLayout = {
+	cells: WallCell[],
+	/**  The brand band's top, as a fraction of the height (1 when the wall has none). */
+	band_top: number | null,
+	/**  Corner radius as a fraction of the frame's width. */
+	radius: number | null,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

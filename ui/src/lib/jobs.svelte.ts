@@ -3,7 +3,7 @@
 // are folded by `renderJobs`.
 
 import { api } from "./api";
-import type { PieceDoc, Preset } from "./bindings";
+import type { PieceDoc, PlatformView, Preset } from "./bindings";
 import * as rj from "./renderJobs";
 
 class RenderQueue {
@@ -35,16 +35,26 @@ export interface PieceRef {
   kind: PieceDoc["kind"];
 }
 
-/** Exports the saved piece for these presets; the queue opens to show it. Throws the
- * engine's sentence if the export cannot start. */
-export async function startExport(piece: PieceRef, presets: Preset[]): Promise<number> {
-  const job = await api.exportStart(piece.id, presets);
+/** Exports the saved piece for these presets and platforms; the queue opens to show it.
+ * Throws the engine's sentence if the export cannot start (a piece too long for a
+ * platform, a blocked asset). */
+export async function startExport(
+  piece: PieceRef,
+  presets: Preset[],
+  platforms: PlatformView[] = [],
+): Promise<number> {
+  const job = await api.exportStart(
+    piece.id,
+    presets,
+    platforms.map((p) => p.platform),
+  );
   jobs.rows = rj.launched(jobs.rows, job, {
     kind: "export",
     pieceId: piece.id,
     pieceName: piece.name,
     pieceKind: piece.kind,
     presets,
+    platforms: platforms.map((p) => p.label),
   });
   jobs.open = true;
   return job;

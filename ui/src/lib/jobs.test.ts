@@ -51,7 +51,7 @@ describe("the render queue store", () => {
     });
     expect(jobs.open).toBe(false);
     await startExport(piece, ["story_9x16"]);
-    expect(fake.exportStart).toHaveBeenCalledWith(11, ["story_9x16"]);
+    expect(fake.exportStart).toHaveBeenCalledWith(11, ["story_9x16"], []);
     expect(jobs.open).toBe(true);
     expect(jobRow(5)).toMatchObject({ pieceName: "Summer story", phase: "running", presets: ["story_9x16"] });
 

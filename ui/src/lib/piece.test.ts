@@ -24,7 +24,6 @@ import {
   trimIn,
   trimOut,
   updateItem,
-  wallGrid,
   withItems,
   withMontage,
   withPreset,
@@ -235,13 +234,6 @@ describe("new cards and pieces", () => {
       asset_id: 3,
       credit: "@samlee",
     });
-  });
-
-  it("sketches a wall with near-square tiles", () => {
-    expect(wallGrid(4, 1, 1)).toEqual({ cols: 2, rows: 2 });
-    expect(wallGrid(8, 16, 9)).toEqual({ cols: 4, rows: 2 });
-    expect(wallGrid(3, 9, 16)).toEqual({ cols: 1, rows: 3 });
-    expect(wallGrid(0, 1, 1)).toEqual({ cols: 1, rows: 1 });
   });
 });
 

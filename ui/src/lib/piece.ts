@@ -36,7 +36,7 @@ export const DEFAULT_CLIP_MS = 3000;
 export const DEFAULT_TRANSITION_MS = 500;
 export const DEFAULT_CARD_MS = 1500;
 
-export const FITS: Fit[] = ["blurred_fill", "crop", "letterbox"];
+export const FITS: Fit[] = ["blurred_fill", "follow", "crop", "letterbox"];
 export const TRANSITIONS: TransitionKind[] = ["cut", "crossfade", "dip_to_black"];
 
 const CUT: Transition = { kind: "cut", duration_ms: 0 };
@@ -297,14 +297,6 @@ export function previewsAsVideo(doc: PieceDoc): boolean {
   if (doc.kind === "montage") return doc.items.length > 0;
   if (doc.kind === "mosaic") return doc.animated_ms > 0;
   return false;
-}
-
-/** Columns and rows for a sketch of a wall of `n` tiles in a `width`×`height` frame, with
- * tiles as near to square as the count allows. (The engine's render decides the real wall.) */
-export function wallGrid(n: number, width: number, height: number): { cols: number; rows: number } {
-  if (n <= 0 || !(width > 0) || !(height > 0)) return { cols: 1, rows: 1 };
-  const cols = Math.min(n, Math.max(1, Math.round(Math.sqrt((n * width) / height))));
-  return { cols, rows: Math.ceil(n / cols) };
 }
 
 /** Where each item starts on the piece's timeline, in ms (whole frames, as rendered). */

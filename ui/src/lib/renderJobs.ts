@@ -17,6 +17,8 @@ export interface JobRow {
   /** montage, mosaic or still. */
   pieceKind: PieceDoc["kind"] | null;
   presets: Preset[];
+  /** The platforms an export makes files for, as labels ("TikTok"). */
+  platforms: string[];
   phase: Phase;
   /** 0..1 */
   fraction: number;
@@ -40,6 +42,7 @@ export interface Launch {
   pieceName: string;
   pieceKind: PieceDoc["kind"];
   presets: Preset[];
+  platforms?: string[];
 }
 
 function blank(job: number, kind: RenderKind): JobRow {
@@ -50,6 +53,7 @@ function blank(job: number, kind: RenderKind): JobRow {
     pieceName: null,
     pieceKind: null,
     presets: [],
+    platforms: [],
     phase: "waiting",
     fraction: 0,
     etaMs: null,
@@ -80,6 +84,7 @@ export function launched(jobs: Jobs, job: number, l: Launch): Jobs {
     pieceName: l.pieceName,
     pieceKind: l.pieceKind,
     presets: [...l.presets],
+    platforms: [...(l.platforms ?? [])],
   }));
 }
 

@@ -63,6 +63,7 @@ export function pieceView(n: number, over: Partial<PieceView> = {}, version = 1)
     duration_ms: n * 5000,
     target_ms: n * 5000,
     blocked: [],
+    soft: [],
     ...over,
   };
 }
