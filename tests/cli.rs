@@ -394,4 +394,37 @@ fn platforms_are_listed_and_an_unknown_one_is_refused_with_the_list() {
         err.contains("'myspace' is not a platform; choose from youtube, youtube_4k"),
         "{err}"
     );
+    // A real export for the home page, its verdicts printed per file.
+    let fixtures = repo().join("tests/fixtures/demo");
+    let demo = chorus(&lib, &["demo", "--samples", fixtures.to_str().unwrap()]);
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    let out = dir.path().join("out");
+    let done = chorus(
+        &lib,
+        &[
+            "export",
+            "Story cut",
+            "--for",
+            "web_hero",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let said = stdout(&done);
+    for file in [
+        "story-cut-web_hero.mp4: ready for Web hero",
+        "story-cut-web_hero.webm: ready for Web hero",
+    ] {
+        assert!(said.contains(file), "{said}");
+    }
+    assert!(said.contains("no sound"), "{said}");
 }

@@ -10,6 +10,11 @@ use crate::piece::FPS;
 const SMOOTH_S: f64 = 0.75;
 /// The fastest the window moves: a fifth of the frame's width (or height) a second.
 const MAX_SPEED: f64 = 0.2;
+/// How far above the centre of movement the window sits: customers' clips are mostly of
+/// people, whose faces are above their moving hands and bodies (there is no face detector
+/// here, so this is a rule of thumb, and it only matters when the window is shorter than
+/// the picture: a tall shot in a wider frame).
+const HEADROOM: f64 = 0.12;
 
 /// The subject's centre on each of `n` output frames of a trim starting at `in_ms`, as
 /// fractions of the upright picture (x from the left, y from the top). Stretches with no
@@ -23,7 +28,8 @@ pub fn follow_path(l: &Liveliness, rotation: u16, in_ms: u64, n: u64) -> Vec<(f6
         .filter_map(|(i, s)| {
             let [x, y] = s.subject?;
             let t = (i as f64 + 0.5) * STEP_MS as f64;
-            Some((t, upright(f64::from(x), f64::from(y), rotation)))
+            let (x, y) = upright(f64::from(x), f64::from(y), rotation);
+            Some((t, (x, (y - HEADROOM).max(0.0))))
         })
         .collect();
     let at = |ms: f64| -> (f64, f64) {
@@ -131,9 +137,11 @@ mod tests {
         let path = follow_path(&lively(&[None, Some([0.2, 0.4]), None]), 0, 0, 45);
         assert!(path.iter().all(|p| (p.0 - 0.2).abs() < 1e-6));
         assert_eq!(follow_path(&lively(&[None]), 0, 0, 3), vec![(0.5, 0.5); 3]);
-        // Stored at the top-left, turned 90° clockwise: top-right.
-        let p = follow_path(&lively(&[Some([0.1, 0.1])]), 90, 0, 1)[0];
-        assert!((p.0 - 0.9).abs() < 1e-6 && (p.1 - 0.1).abs() < 1e-6);
+        // Stored at the left, a third of the way down, turned 90° clockwise: at the top,
+        // a third of the way in from the right; the window sits a little above it.
+        let p = follow_path(&lively(&[Some([0.1, 0.3])]), 90, 0, 1)[0];
+        assert!((p.0 - 0.7).abs() < 1e-6, "{p:?}");
+        assert!((p.1 - (0.1 - HEADROOM).max(0.0)).abs() < 1e-6, "{p:?}");
     }
 
     #[test]
