@@ -35,7 +35,7 @@ export CHORUS_E2E_DEMO="$work/demo-library"
 "$target/debug/chorus" --library "$CHORUS_E2E_DEMO" demo --samples assets/samples >/dev/null
 
 # tauri-driver must run on the same display as the app it launches.
-xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
+xvfb-run -a -s "-screen 0 1600x1000x24" bash -c '
   tauri-driver --port 4444 >"$CHORUS_E2E_WORK/tauri-driver.log" 2>&1 &
   driver=$!
   for _ in $(seq 100); do

@@ -313,9 +313,41 @@ fn write_all(
                 });
             }
         }
-        let made = render::render_many(lib, cleared, &doc, &targets, &mut |f| {
+        // Platforms of one size whose encodings are the same (Reels and TikTok) get the
+        // same bytes: encoded once, the file linked (or copied) under each name.
+        let same = |a: &Target, b: &Target| {
+            a.webm == b.webm && a.quality.encoding() == b.quality.encoding()
+        };
+        let firsts: Vec<usize> = (0..targets.len())
+            .map(|k| {
+                (0..k)
+                    .find(|&j| same(&targets[j], &targets[k]))
+                    .unwrap_or(k)
+            })
+            .collect();
+        let unique: Vec<Target> = targets
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| firsts[*k] == *k)
+            .map(|(_, t)| t.clone())
+            .collect();
+        let rendered = render::render_many(lib, cleared, &doc, &unique, &mut |f| {
             progress((i as f64 + f) * share)
         })?;
+        let mut made = Vec::new();
+        for (k, t) in targets.iter().enumerate() {
+            let from = &targets[firsts[k]].path;
+            let Some(r) = rendered.iter().find(|r| &r.path == from) else {
+                continue;
+            };
+            if firsts[k] != k && fs::hard_link(from, &t.path).is_err() {
+                fs::copy(from, &t.path).map_err(io(&t.path))?;
+            }
+            made.push(render::Rendered {
+                path: t.path.clone(),
+                ..r.clone()
+            });
+        }
         if !dir.join("poster.jpg").exists() {
             if let Some(poster) = made.first().and_then(|d| d.poster.as_ref()) {
                 let path = dir.join("poster.jpg");

@@ -17,6 +17,7 @@ pub mod render;
 pub mod rights;
 pub mod usage;
 pub mod views;
+pub mod web_wall;
 
 /// The catalog driver, for the desktop shell's read helpers (one version everywhere).
 pub use rusqlite;

@@ -93,6 +93,11 @@ fn one_piece_exported_for_reels_tiktok_and_the_web_is_made_to_each_spec_and_chec
     assert_eq!(hero, vec![v("video", "h264", 1280, 720)]);
     let webm = streams(&folder.join("summer-web_hero.webm"));
     assert_eq!(webm, vec![v("video", "vp9", 1280, 720)]);
+    // Reels and TikTok ask for the same encoding of the same frames: one encode, two names.
+    assert_eq!(
+        std::fs::read(folder.join("summer-reels.mp4")).unwrap(),
+        std::fs::read(folder.join("summer-tiktok.mp4")).unwrap()
+    );
     let bytes = std::fs::metadata(folder.join("summer-web_hero.mp4"))
         .unwrap()
         .len();

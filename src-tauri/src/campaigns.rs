@@ -327,6 +327,26 @@ pub async fn wall_layout(
     state.with_library(|lib| Ok(api::pieces::wall_layout(lib, count, layout, preset, band)?))
 }
 
+/// Makes the campaign's web wall into `<library>/exports/<campaign>/web-<time>/`; the
+/// job's output is the wall's folder.
+#[tauri::command]
+#[specta::specta]
+pub async fn wall_start(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    campaign_id: i64,
+) -> Result<u32> {
+    let handle = app.clone();
+    spawn_job(app, &state, JobKind::Export, move |lib, job, keep_going| {
+        let started = Instant::now();
+        let wall = api::exports::web_wall(lib, CampaignId(campaign_id), None, None, &mut |f| {
+            progress_event(&handle, job, JobKind::Export, 0, started, f);
+            keep_going()
+        })?;
+        Ok((wall.folder, None))
+    })
+}
+
 /// The platforms an export can be made for, with their frames, limits and safe areas.
 #[tauri::command]
 #[specta::specta]

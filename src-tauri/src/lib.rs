@@ -52,6 +52,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             campaigns::export_start,
             campaigns::platforms,
             campaigns::wall_layout,
+            campaigns::wall_start,
             campaigns::export_contents,
             campaigns::reveal_export,
             campaigns::open_mail,

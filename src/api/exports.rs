@@ -194,3 +194,55 @@ pub fn readiness(folder: &Path) -> Vec<Readiness> {
         })
         .collect()
 }
+
+/// Makes the campaign's web wall (its hero piece as a muted loop, and its web-cleared
+/// photos and clips) in a new folder under `out_dir` (the library's own exports folder
+/// when `None`). `hero` names the piece to loop; else the campaign's first 16:9 montage.
+pub fn web_wall(
+    lib: &Library,
+    campaign: super::CampaignId,
+    hero: Option<PieceId>,
+    out_dir: Option<&Path>,
+    progress: Progress<'_>,
+) -> Result<crate::web_wall::Wall> {
+    let c = campaign::get(lib.conn(), &campaign.to_string())?;
+    let hero = hero.map(|id| super::pieces::get(lib, id)).transpose()?;
+    if let Some(h) = &hero {
+        if h.campaign_id != c.id {
+            return Err(Error::new(
+                ErrorKind::Invalid,
+                format!(
+                    "'{}' belongs to another campaign; a wall loops one of '{}''s own pieces",
+                    h.document.name, c.name
+                ),
+            ));
+        }
+    }
+    let out_dir = match out_dir {
+        Some(d) => d.to_path_buf(),
+        None => lib
+            .root()
+            .join("exports")
+            .join(export::file_name_for(
+                &c.name,
+                &format!("campaign-{}", c.id),
+            ))
+            .join(format!(
+                "web-{}",
+                chrono::Local::now().format("%Y%m%d-%H%M%S")
+            )),
+    };
+    std::fs::create_dir_all(&out_dir).map_err(|e| {
+        Error::new(
+            ErrorKind::Io,
+            format!("cannot create {}: {e}", out_dir.display()),
+        )
+    })?;
+    Ok(crate::web_wall::export(
+        lib,
+        &c,
+        hero.as_ref(),
+        &out_dir,
+        progress,
+    )?)
+}

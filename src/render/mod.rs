@@ -121,6 +121,11 @@ pub enum Quality {
     Preview,
     /// The platform's frame size, encoding and safe area.
     Deliver(Platform),
+    /// A web wall's tile: a muted loop a third of the shape's size, small enough to start
+    /// on hover.
+    WebTile,
+    /// A web wall's clip opened to play: two thirds of the shape's size, with its sound.
+    WebClip,
 }
 
 impl Quality {
@@ -130,7 +135,8 @@ impl Quality {
         let (w, h) = preset.size();
         match self {
             Quality::Final => (w, h),
-            Quality::Preview => ((w / 3) & !1, (h / 3) & !1),
+            Quality::Preview | Quality::WebTile => ((w / 3) & !1, (h / 3) & !1),
+            Quality::WebClip => ((w * 2 / 3) & !1, (h * 2 / 3) & !1),
             Quality::Deliver(p) => p.spec().size,
         }
     }
@@ -143,7 +149,9 @@ impl Quality {
         }
     }
 
-    fn encoding(self) -> Encoding {
+    /// How this quality encodes: two targets with the same encoding and size make the
+    /// same file.
+    pub fn encoding(self) -> Encoding {
         let crf = |crf| Encoding {
             codec: Codec::H264,
             crf: Some(crf),
@@ -153,10 +161,21 @@ impl Quality {
             level: "",
             audio_kbps: Some(128),
         };
+        let web = |crf: u8, max_kbps: u32, audio_kbps: Option<u32>| Encoding {
+            codec: Codec::H264,
+            crf: Some(crf),
+            average_kbps: None,
+            max_kbps: Some(max_kbps),
+            profile: "main",
+            level: "3.1",
+            audio_kbps,
+        };
         match self {
             Quality::Final => crf(23),
             Quality::Preview => crf(28),
             Quality::Deliver(p) => p.spec().encoding,
+            Quality::WebTile => web(30, 700, None),
+            Quality::WebClip => web(24, 2_500, Some(128)),
         }
     }
 }

@@ -116,3 +116,19 @@ export async function setValue(driver, css, value) {
 }
 
 export const demoLibrary = process.env.CHORUS_E2E_DEMO;
+
+/** Waits for the newest export job in the queue to finish, and returns its output folder
+ * (an error with the job's text if it failed). */
+export async function exportOutput(driver, what, ms = 600000) {
+  return eventually(
+    driver,
+    async () => {
+      const job = await $(driver, '#queue .job[data-kind="export"]');
+      const state = await job.getAttribute('data-state');
+      if (state === 'failed') throw new Error(await job.getText());
+      return state === 'done' && (await job.getAttribute('data-output'));
+    },
+    what,
+    ms,
+  );
+}

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Key } from 'selenium-webdriver';
-import { $, $$, choose, demoLibrary, eventually, launch, playsPast, setValue, shot, text, visible } from './app.mjs';
+import { $, $$, choose, demoLibrary, eventually, exportOutput, launch, playsPast, setValue, shot, text, visible } from './app.mjs';
 
 let driver;
 const CAMPAIGN = 'Holiday Stories';
@@ -222,17 +222,7 @@ test('render and export: the MP4 is on disk at 15 s, 1080×1920', async () => {
   // While it runs: progress and an estimate of the time left.
   await eventually(driver, async () => /\d+\s*%/.test(await text(driver, '#queue .job[data-kind="export"]')), 'progress in the queue', 60000);
   await shot(driver, '13-render-queue');
-  const output = await eventually(
-    driver,
-    async () => {
-      const job = await $(driver, '#queue .job[data-kind="export"]');
-      const state = await job.getAttribute('data-state');
-      if (state === 'failed') throw new Error(await job.getText());
-      return state === 'done' && (await job.getAttribute('data-output'));
-    },
-    'the export to finish',
-    600000,
-  );
+  const output = await exportOutput(driver, 'the export to finish');
   const mp4 = readdirSync(output).find((f) => f.endsWith('-tiktok.mp4'));
   assert.ok(mp4, `an MP4 in ${output}: ${readdirSync(output).join(', ')}`);
   for (const f of ['credits.txt', 'rights-report.csv', 'manifest.json', 'poster.jpg']) {

@@ -72,6 +72,9 @@ enum Command {
     Export(render::ExportArgs),
     /// The platforms `export --for` makes files for: frame, limits, encoding.
     Platforms,
+    /// A web wall for the home page: the campaign's hero as a muted loop and its
+    /// web-cleared photos and clips, as a self-contained folder.
+    Wall(render::WallArgs),
     /// Library settings: brand name, reply keyword, request template, form consent terms.
     #[command(subcommand)]
     Settings(settings::SettingsCommand),
@@ -190,6 +193,7 @@ fn run(cli: Cli) -> Result<ExitCode, AnyError> {
         Command::Piece(cmd) => piece::piece_cmd(&dir, cmd)?,
         Command::Export(args) => render::export(&dir, args)?,
         Command::Platforms => render::platforms(),
+        Command::Wall(args) => render::wall(&dir, args)?,
         Command::Render(args) => render::render(&dir, args)?,
         Command::Settings(cmd) => settings::settings_cmd(&dir, cmd)?,
         Command::Rights(cmd) => return rights::rights_cmd(&dir, cmd),

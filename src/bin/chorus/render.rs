@@ -105,6 +105,59 @@ pub(crate) fn export(dir: &Path, args: ExportArgs) -> Result<(), AnyError> {
     Ok(())
 }
 
+#[derive(clap::Args)]
+pub(crate) struct WallArgs {
+    /// The campaign whose cleared photos and clips make the wall.
+    campaign: String,
+    /// The piece to loop at the top (default: the campaign's first 16:9 montage).
+    #[arg(long)]
+    piece: Option<String>,
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+}
+
+/// `chorus wall`: the campaign's web wall, a folder for the home page.
+pub(crate) fn wall(dir: &Path, args: WallArgs) -> Result<(), AnyError> {
+    let lib = Library::open(dir)?;
+    let c = chorus::campaign::get(lib.conn(), &args.campaign)?;
+    let hero = match &args.piece {
+        Some(r) => Some(PieceId(chorus::piece::get(lib.conn(), r)?.id)),
+        None => None,
+    };
+    std::fs::create_dir_all(&args.out)
+        .map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
+    let bar = bar(&c.name);
+    let wall = api::exports::web_wall(
+        &lib,
+        api::CampaignId(c.id),
+        hero,
+        Some(&args.out),
+        &mut |f| {
+            bar.set_position((f * 1000.0) as u64);
+            true
+        },
+    )?;
+    bar.finish_and_clear();
+    println!("web wall: {}", wall.folder.join("index.html").display());
+    match &wall.hero {
+        Some(h) => println!("  hero: '{h}', a muted loop (MP4 and WebM)"),
+        None => println!("  no hero: the campaign has no montage"),
+    }
+    let clips = wall.tiles.iter().filter(|t| t.kind == "clip").count();
+    println!(
+        "  {} tile(s) cleared for the web: {} clip(s), {} photo(s)",
+        wall.tiles.len(),
+        clips,
+        wall.tiles.len() - clips
+    );
+    println!(
+        "  first view: {:.2} MB (page and posters); then the hero loop streams: {:.2} MB",
+        wall.first_view_bytes as f64 / 1_000_000.0,
+        wall.hero_bytes as f64 / 1_000_000.0
+    );
+    Ok(())
+}
+
 /// `chorus platforms`: what each export target is.
 pub(crate) fn platforms() {
     for v in api::exports::platforms() {

@@ -13,6 +13,7 @@ const fake = vi.hoisted(() => ({
   platforms: vi.fn(async () => []),
   brandView: vi.fn(async () => null),
   assetsBrowse: vi.fn(),
+  wallStart: vi.fn(),
 }));
 
 vi.mock(import("../lib/api"), async (original) => ({ ...(await original()), api: fake as never }));
@@ -152,6 +153,24 @@ describe("CampaignsView", () => {
     await waitFor(() => expect($("#auto-form .error")?.textContent).toContain("no selected asset"));
     // A blank name uses the suggestion shown.
     expect(fake.pieceAuto).toHaveBeenCalledWith(3, "16:9 hero 15 s", "hero_16x9", 15);
+  });
+
+  it("makes a web wall for a campaign on the web, and says why it could not", async () => {
+    fake.campaignsOverview.mockResolvedValue(overview());
+    render(CampaignsView);
+    await waitFor(() => expect($(".campaign .wall-start")).not.toBeNull());
+    const button = $<HTMLButtonElement>(".campaign .wall-start")!;
+    expect(button.disabled).toBe(false);
+    fake.wallStart.mockRejectedValueOnce(new ApiError("nothing in 'Summer fans' is selected and cleared for the web yet"));
+    await fireEvent.click(button);
+    await waitFor(() => expect(document.body.textContent).toContain("cleared for the web yet"));
+    expect(fake.wallStart).toHaveBeenCalledWith(SUMMER.id);
+    // A campaign with no web channel cannot have one.
+    const social = overview();
+    social[0].campaign.usage.channels = ["social"];
+    fake.campaignsOverview.mockResolvedValue(social);
+    window.dispatchEvent(new Event("focus"));
+    await waitFor(() => expect($<HTMLButtonElement>(".campaign .wall-start")!.disabled).toBe(true));
   });
 
   it("opens a piece from its row", async () => {

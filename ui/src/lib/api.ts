@@ -89,6 +89,7 @@ export const api = {
   exportStart: (pieceId: number, presets: Preset[], platforms: Platform[]) =>
     call(commands.exportStart(pieceId, presets, platforms)),
   platforms: () => commands.platforms(),
+  wallStart: (campaignId: number) => call(commands.wallStart(campaignId)),
   wallLayout: (count: number, layout: Layout, preset: Preset, band: boolean) =>
     call(commands.wallLayout(count, layout, preset, band)),
   exportContents: (folder: string) => call(commands.exportContents(folder)),

@@ -85,6 +85,11 @@ export const commands = {
 	platforms: () => __TAURI_INVOKE<PlatformView[]>("platforms"),
 	/**  Where a wall of `count` pictures puts each, as the render lays it out. */
 	wallLayout: (count: number, layout: Layout, preset: Preset, band: boolean) => typedError<WallLayout, CommandError>(__TAURI_INVOKE("wall_layout", { count, layout, preset, band })),
+	/**
+	 *  Makes the campaign's web wall into `<library>/exports/<campaign>/web-<time>/`; the
+	 *  job's output is the wall's folder.
+	 */
+	wallStart: (campaignId: number) => typedError<number, CommandError>(__TAURI_INVOKE("wall_start", { campaignId })),
 	exportContents: (folder: string) => typedError<ExportContents, CommandError>(__TAURI_INVOKE("export_contents", { folder })),
 	/**  Shows an export in the system's file manager. */
 	revealExport: (folder: string) => typedError<null, CommandError>(__TAURI_INVOKE("reveal_export", { folder })),

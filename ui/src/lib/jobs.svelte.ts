@@ -60,6 +60,21 @@ export async function startExport(
   return job;
 }
 
+/** Makes a campaign's web wall; the queue opens to show it. */
+export async function startWall(campaignId: number, campaignName: string): Promise<number> {
+  const job = await api.wallStart(campaignId);
+  jobs.rows = rj.launched(jobs.rows, job, {
+    kind: "export",
+    pieceId: null,
+    pieceName: `${campaignName}: web wall`,
+    pieceKind: null,
+    presets: [],
+    platforms: ["Web wall"],
+  });
+  jobs.open = true;
+  return job;
+}
+
 /** Renders a quick preview of a document as it is now (saved or not). */
 export async function startPreview(piece: PieceRef, document: PieceDoc): Promise<number> {
   const job = await api.previewStart(piece.id, document);

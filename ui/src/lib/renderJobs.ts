@@ -38,9 +38,10 @@ export const EMPTY: Jobs = [];
 
 export interface Launch {
   kind: RenderKind;
-  pieceId: number;
+  /** None for a campaign's web wall. */
+  pieceId: number | null;
   pieceName: string;
-  pieceKind: PieceDoc["kind"];
+  pieceKind: PieceDoc["kind"] | null;
   presets: Preset[];
   platforms?: string[];
 }
@@ -100,7 +101,8 @@ export function progressed(jobs: Jobs, e: RenderProgress): Jobs {
     const f = e.fraction ?? r.fraction;
     return {
       ...r,
-      pieceId: r.pieceId ?? e.piece_id,
+      // Piece ids start at 1; a campaign's web wall reports 0 (no piece).
+      pieceId: r.pieceId ?? (e.piece_id > 0 ? e.piece_id : null),
       phase: "running",
       fraction: Math.min(1, Math.max(r.fraction, Number.isFinite(f) ? f : 0)),
       etaMs: e.eta_ms,
