@@ -118,14 +118,14 @@ pub fn slug(s: &str) -> String {
     out.trim_matches('-').to_string()
 }
 
-/// What to make: the files for one preset, or for platforms that share a frame size
-/// (rendered in one pass).
+/// What to make: the files for one preset, or for platforms that share a shape (rendered
+/// in one pass, each at its own size).
 enum Job {
     Preset(Preset),
     Platforms(Vec<Platform>),
 }
 
-/// Presets first, then platforms grouped by frame size, in the order asked.
+/// Presets first, then platforms grouped by shape, in the order asked.
 fn jobs(doc: &PieceDoc, presets: &[Preset], platforms: &[Platform]) -> Vec<Job> {
     let mut jobs: Vec<Job> = Vec::new();
     let mut seen = Vec::new();
@@ -140,9 +140,10 @@ fn jobs(doc: &PieceDoc, presets: &[Preset], platforms: &[Platform]) -> Vec<Job> 
         if groups.iter().flatten().any(|q| q == p) {
             continue;
         }
+        // One pass per shape: smaller sizes of it are scaled from the largest.
         match groups
             .iter_mut()
-            .find(|g| g[0].spec().size == p.spec().size)
+            .find(|g| g[0].spec().shape == p.spec().shape)
         {
             Some(g) => g.push(*p),
             None => groups.push(vec![*p]),
@@ -316,7 +317,9 @@ fn write_all(
         // Platforms of one size whose encodings are the same (Reels and TikTok) get the
         // same bytes: encoded once, the file linked (or copied) under each name.
         let same = |a: &Target, b: &Target| {
-            a.webm == b.webm && a.quality.encoding() == b.quality.encoding()
+            a.webm == b.webm
+                && a.quality.encoding() == b.quality.encoding()
+                && a.quality.size(doc.preset) == b.quality.size(doc.preset)
         };
         let firsts: Vec<usize> = (0..targets.len())
             .map(|k| {

@@ -70,7 +70,12 @@ fn one_piece_exported_for_reels_tiktok_and_the_web_is_made_to_each_spec_and_chec
         &s.lib,
         PieceId(p.id),
         &[],
-        &[Platform::Reels, Platform::Tiktok, Platform::WebHero],
+        &[
+            Platform::Reels,
+            Platform::Tiktok,
+            Platform::X,
+            Platform::WebHero,
+        ],
         Some(&out),
         &mut |_| true,
     )
@@ -107,7 +112,7 @@ fn one_piece_exported_for_reels_tiktok_and_the_web_is_made_to_each_spec_and_chec
     );
     // Each checked against its platform, now and as the app shows it.
     let ready = api::exports::readiness(&folder);
-    assert_eq!(ready.len(), 4, "{ready:?}");
+    assert_eq!(ready.len(), 5, "{ready:?}");
     for r in &ready {
         assert!(r.ready, "{}: {}", r.file, r.summary());
     }
@@ -121,7 +126,10 @@ fn one_piece_exported_for_reels_tiktok_and_the_web_is_made_to_each_spec_and_chec
         .unwrap();
     assert_eq!(reels.platform, Some(Platform::Reels));
     assert_eq!(reels.preset, Preset::Story9x16);
-    assert_eq!(manifest.readiness.len(), 4);
+    assert_eq!(manifest.readiness.len(), 5);
+    // X (1920×1080) and the web hero (1280×720) are one 16:9 pass, the hero scaled down.
+    let x = streams(&folder.join("summer-x.mp4"));
+    assert!(x.contains(&v("video", "h264", 1920, 1080)), "{x:?}");
 
     // Someone edits the manifest to call the loop a TikTok and to point outside the
     // folder: the viewer measures again and says what is wrong, and skips the path.
@@ -139,7 +147,7 @@ fn one_piece_exported_for_reels_tiktok_and_the_web_is_made_to_each_spec_and_chec
     let again = api::exports::readiness(&folder);
     assert_eq!(
         again.len(),
-        3,
+        4,
         "the path outside the folder is skipped: {again:?}"
     );
     let fake = again

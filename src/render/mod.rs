@@ -225,13 +225,20 @@ pub fn render_many(
     targets: &[Target],
     progress: &mut dyn FnMut(f64) -> bool,
 ) -> Result<Vec<Rendered>, RenderError> {
-    let Some(first) = targets.first() else {
+    if targets.is_empty() {
         return Ok(Vec::new());
+    }
+    let (w, h) = frame_size(targets, doc.preset);
+    let same_shape = |(tw, th): (u32, u32)| {
+        (u64::from(tw) * u64::from(h)).abs_diff(u64::from(th) * u64::from(w))
+            <= u64::from(w) * u64::from(h) / 100
     };
-    let size = first.quality.size(doc.preset);
-    if targets.iter().any(|t| t.quality.size(doc.preset) != size) {
+    if !targets
+        .iter()
+        .all(|t| same_shape(t.quality.size(doc.preset)))
+    {
         return Err(RenderError::Encode(
-            "targets of one render must share a frame size".into(),
+            "targets of one render must share a shape".into(),
         ));
     }
     match &doc.content {
@@ -291,8 +298,11 @@ pub fn render_many(
                 path: t.path.clone(),
                 source,
             })?;
+            let (width, height) = t.quality.size(doc.preset);
             done.push(Rendered {
                 path: t.path.clone(),
+                width,
+                height,
                 ..r.clone()
             });
         }
@@ -304,6 +314,16 @@ pub fn render_many(
         }
     }
     named
+}
+
+/// The size frames are composed at: the largest target's (smaller targets of the same
+/// shape are scaled from it on their encoder's thread, so each source is decoded once).
+fn frame_size(targets: &[Target], preset: Preset) -> (u32, u32) {
+    targets
+        .iter()
+        .map(|t| t.quality.size(preset))
+        .max_by_key(|(w, h)| u64::from(*w) * u64::from(*h))
+        .unwrap_or_else(|| preset.size())
 }
 
 /// The stricter of the targets' safe areas.
@@ -586,10 +606,11 @@ impl Lane {
 }
 
 impl Output {
-    /// Opens every target's file; `soundtrack` goes to those that carry sound.
+    /// Opens every target's file; `soundtrack` goes to those that carry sound. Frames are
+    /// pushed at the largest target's size; a smaller target's thread scales each down.
     fn open(
         targets: &[Target],
-        size: (u32, u32),
+        preset: Preset,
         soundtrack: std::sync::Arc<Vec<[f32; 2]>>,
     ) -> Result<Output, RenderError> {
         let mut out = Output {
@@ -601,6 +622,7 @@ impl Output {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Yuv>(QUEUE_FRAMES);
             let (opened_tx, opened_rx) = std::sync::mpsc::channel::<bool>();
             let t = t.clone();
+            let size = t.quality.size(preset);
             let sound = soundtrack.clone();
             // FFmpeg's contexts are made and used on the thread that owns them.
             let worker = std::thread::Builder::new()
@@ -618,6 +640,13 @@ impl Output {
                     sink.encode_sound(&sound)?;
                     drop(sound);
                     for frame in rx {
+                        let frame = match (frame.width(), frame.height()) == size {
+                            true => frame,
+                            false => {
+                                let whole = Rect::of(frame.width(), frame.height());
+                                frame.resized(0, whole, size.0, size.1)?
+                            }
+                        };
                         sink.push_video(frame)?;
                     }
                     sink.finish()
@@ -710,7 +739,7 @@ fn render_to(
     let Some(first) = targets.first() else {
         return Err(RenderError::Encode("nothing to render to".into()));
     };
-    let (width, height) = first.quality.size(doc.preset);
+    let (width, height) = frame_size(targets, doc.preset);
     let insets = layout::Insets::new(width, height, safe_of(targets));
     let total = doc.duration_frames().max(1);
     // A muted web loop needs no mix at all.
@@ -718,7 +747,7 @@ fn render_to(
         true => sound::soundtrack(lib, cleared, montage, total)?,
         false => Vec::new(),
     };
-    let mut out = Output::open(targets, (width, height), std::sync::Arc::new(soundtrack))?;
+    let mut out = Output::open(targets, doc.preset, std::sync::Arc::new(soundtrack))?;
     let mut done = 0u64;
     let mut tick = |out: &Output, done: &mut u64| -> Result<(), RenderError> {
         *done += 1;

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use image::RgbImage;
 
 use super::brand::{self, BrandKit};
+use super::layout::Insets;
 use super::yuv::Yuv;
 use super::{scale, sound, text, Output, RenderError, Rendered, Span, Target};
 use crate::library::Library;
@@ -100,34 +101,42 @@ fn source_picture(
 
 /// The brand band along the bottom: the brand's colour, its logo at the left, a line of
 /// text in the middle.
-fn band(frame: &mut RgbImage, kit: &BrandKit, line: &str) {
-    let (w, h) = frame.dimensions();
+fn band(frame: &mut RgbImage, kit: &BrandKit, line: &str, floor: u32) {
+    let (w, full) = frame.dimensions();
+    // The band's foot: the frame's, or a platform's safe floor above it.
+    let h = floor.min(full);
     let band_h = super::wall::band_height(h);
     for y in h - band_h..h {
         for x in 0..w {
             frame.put_pixel(x, y, image::Rgb(kit.primary));
         }
     }
+    // Where the text may start: right of the logo, with a gap.
+    let mut text_from = band_h / 4;
     if let Some(logo) = &kit.logo {
         let size = band_h * 7 / 10;
-        brand::draw_logo(
+        let scaled = brand::logo_at(logo, size);
+        text::blend_rgba(
             frame,
-            logo,
+            &scaled,
             i64::from(band_h / 4),
             i64::from(h - band_h + (band_h - size) / 2),
-            size,
+            1.0,
         );
+        text_from = band_h / 4 + scaled.width() + band_h / 4;
     }
-    let mask = text::rasterise(line, band_h as f32 * 0.45);
+    // Centred in the frame, or right of the logo when it would run into it; smaller when
+    // the frame is too narrow for it (a tall story).
+    let room = w.saturating_sub(text_from + band_h / 4).max(1);
+    let mut mask = text::rasterise(line, band_h as f32 * 0.45);
+    if mask.image.width() > room {
+        let px = band_h as f32 * 0.45 * room as f32 / mask.image.width() as f32 * 0.97;
+        mask = text::rasterise(line, px);
+    }
     let (mw, mh) = mask.image.dimensions();
+    let x = (w.saturating_sub(mw) / 2).max(text_from);
     let y = i64::from(h - band_h) + i64::from(band_h.saturating_sub(mh) / 2);
-    text::draw(
-        frame,
-        &mask,
-        i64::from(w.saturating_sub(mw) / 2),
-        y,
-        kit.text,
-    );
+    text::draw(frame, &mask, i64::from(x), y, kit.text);
 }
 
 fn still(
@@ -144,7 +153,7 @@ fn still(
         width,
         height,
     );
-    band(&mut frame, kit, &kit.name);
+    band(&mut frame, kit, &kit.name, height);
     if !s.credit.trim().is_empty() {
         let mask = text::rasterise(s.credit.trim(), height as f32 * 0.04);
         let margin = i64::from(height / 25);
@@ -204,7 +213,7 @@ fn mosaic(
         image::imageops::replace(&mut frame, &tile, x, y);
     }
     if m.brand_overlay {
-        band(&mut frame, kit, &wall_line(kit));
+        band(&mut frame, kit, &wall_line(kit), height);
     }
     Ok(frame)
 }
@@ -225,10 +234,17 @@ pub(super) fn animate_mosaic(
     let Some(first) = targets.first() else {
         return Err(RenderError::Encode("nothing to render to".into()));
     };
-    let (width, height) = first.quality.size(doc.preset);
+    let (width, height) = super::frame_size(targets, doc.preset);
+    // On a platform the band sits on its safe area's floor, clear of its caption and
+    // buttons; the brand colour fills below it.
+    let floor = Insets::new(width, height, super::safe_of(targets)).floor();
+    let floor = match super::safe_of(targets).bottom > 0.0 {
+        true => floor.clamp(i64::from(height / 2), i64::from(height)) as u32,
+        false => height,
+    };
     let total = doc.duration_frames().max(1);
     let kit = brand::load(lib)?;
-    let tiles = tiles(lib, cleared, m, &kit, width, height)?;
+    let tiles = tiles(lib, cleared, m, &kit, width, floor)?;
     let soundtrack = sound::mix(
         lib,
         Vec::new(),
@@ -236,7 +252,7 @@ pub(super) fn animate_mosaic(
         m.target_lufs,
         total,
     )?;
-    let mut out = Output::open(targets, (width, height), std::sync::Arc::new(soundtrack))?;
+    let mut out = Output::open(targets, doc.preset, std::sync::Arc::new(soundtrack))?;
     let reveal = (total * 6 / 10).max(1);
     let start =
         |i: usize| i as u64 * reveal.saturating_sub(TILE_FADE_FRAMES) / tiles.len().max(1) as u64;
@@ -267,7 +283,7 @@ pub(super) fn animate_mosaic(
             }
         }
         if m.brand_overlay && f >= reveal {
-            band(&mut frame, &kit, &wall_line(&kit));
+            band(&mut frame, &kit, &wall_line(&kit), floor);
         }
         if f + 1 == total {
             finished = Some(frame.clone());
