@@ -652,3 +652,65 @@ fn an_override_clears_for_one_campaign_is_audited_and_never_beats_a_no() {
     .unwrap_err();
     assert!(err.to_string().contains("said no"), "{err}");
 }
+
+#[test]
+fn a_contributor_who_said_no_is_never_asked_again() {
+    use chorus::api::rights::{self as rights_api, Subject};
+    use chorus::api::{AssetId, CampaignId};
+    let files = ["beach_day.mp4", "hiking_gps.jpg"].map(|f| samples().join(f));
+    let mut s = ingest_from_someone(&files.iter().map(|p| p.as_path()).collect::<Vec<_>>());
+    let (beach, hiking) = (
+        asset_named(&s.lib, "beach_day.mp4").id,
+        asset_named(&s.lib, "hiking_gps.jpg").id,
+    );
+    let usage = chorus::rights::Usage {
+        channels: [chorus::rights::Channel::Web].into(),
+        territories: ["US".to_string()].into(),
+        starts_on: campaign::parse_date("2027-03-01").unwrap(),
+        ends_on: campaign::parse_date("2027-03-31").unwrap(),
+    };
+    let c = campaign::create(s.lib.conn(), "Spring", &usage).unwrap();
+    rights_api::deny(
+        &mut s.lib,
+        &Subject::Assets(vec![AssetId(beach)]),
+        "No thanks, please don't use the beach one",
+        "email",
+    )
+    .unwrap();
+    let ask = |s: &mut Ingested| {
+        rights_api::request(
+            &mut s.lib,
+            &[AssetId(beach), AssetId(hiking)],
+            CampaignId(c.id),
+        )
+        .unwrap()
+    };
+    let plan = ask(&mut s);
+    let asked: Vec<i64> = plan
+        .drafts
+        .iter()
+        .flat_map(|d| d.asset_ids.clone())
+        .collect();
+    assert_eq!(asked, vec![hiking], "only the photo they did not refuse");
+    let (skipped, why) = &plan.skipped[0];
+    assert_eq!(*skipped, beach);
+    assert!(
+        why.contains("said no") && why.contains("will not ask again"),
+        "{why}"
+    );
+    // A no for everything they sent covers both.
+    let contributor = asset_named(&s.lib, "hiking_gps.jpg")
+        .contributor
+        .unwrap()
+        .id;
+    rights_api::deny(
+        &mut s.lib,
+        &Subject::Contributor(contributor),
+        "Please stop",
+        "email",
+    )
+    .unwrap();
+    let plan = ask(&mut s);
+    assert!(plan.drafts.is_empty(), "{:?}", plan.drafts.len());
+    assert_eq!(plan.skipped.len(), 2);
+}

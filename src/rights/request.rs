@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::{audit, Channel, RightsError, RightsSettings, Usage, WORLDWIDE};
@@ -188,7 +188,28 @@ pub fn period_words(usage: &Usage) -> String {
     )
 }
 
+/// When the contributor's latest answer about `asset` (for it alone, or for everything
+/// they sent) is a no: the day they said it.
+fn said_no(
+    conn: &rusqlite::Connection,
+    contributor: i64,
+    asset: i64,
+) -> Result<Option<String>, RightsError> {
+    let latest: Option<(String, String)> = conn
+        .query_row(
+            "SELECT decision, substr(evidence_at, 1, 10) FROM grants
+             WHERE contributor_id = ?1 AND (asset_id = ?2 OR asset_id IS NULL)
+             ORDER BY id DESC LIMIT 1",
+            [contributor, asset],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(latest.filter(|(d, _)| d == "denied").map(|(_, on)| on))
+}
+
 /// Drafts one request per contributor for these assets and records that they were asked.
+/// A contributor whose latest answer about an asset is no is never asked about it again:
+/// that asset is skipped with the reason.
 pub fn request(
     lib: &mut Library,
     assets: &[i64],
@@ -205,7 +226,13 @@ pub fn request(
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
         match contributor {
-            Some(c) => by_contributor.entry(c).or_default().push((id, name, kind)),
+            Some(c) => match said_no(lib.conn(), c, id)? {
+                Some(on) => plan.skipped.push((
+                    id,
+                    format!("{name}: its contributor said no on {on}, so Chorus will not ask again (if they change their mind, record their new answer)"),
+                )),
+                None => by_contributor.entry(c).or_default().push((id, name, kind)),
+            },
             None => plan
                 .skipped
                 .push((id, format!("{name}: no contributor known, so nobody to ask (import it with its form export)"))),
