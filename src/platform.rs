@@ -411,7 +411,12 @@ pub struct Probe {
     pub size: (u32, u32),
     pub audio_codec: Option<String>,
     pub kbps: u32,
+    /// The video's average frame rate (0 when unknown).
+    pub fps: f64,
 }
+
+/// The frame rates every platform here takes (film's 23.976 to 60).
+const FPS_RANGE: std::ops::RangeInclusive<f64> = 23.9..=60.0;
 
 /// Reads a media file's streams and length.
 pub fn probe(path: &Path) -> Result<Probe, String> {
@@ -432,6 +437,10 @@ pub fn probe(path: &Path) -> Result<Probe, String> {
         let name = params.id().name().to_string();
         match params.medium() {
             ff::media::Type::Video if p.video_codec.is_none() => {
+                let r = s.avg_frame_rate();
+                if r.denominator() != 0 {
+                    p.fps = f64::from(r.numerator()) / f64::from(r.denominator());
+                }
                 if let Ok(ctx) = ff::codec::context::Context::from_parameters(params) {
                     if let Ok(v) = ctx.decoder().video() {
                         p.size = (v.width(), v.height());
@@ -471,6 +480,12 @@ pub fn check(spec: &Spec, path: &Path) -> Readiness {
                     spec.label
                 )),
                 None => problems.push("it has no video".into()),
+            }
+            if p.video_codec.is_some() && !FPS_RANGE.contains(&p.fps) {
+                problems.push(format!(
+                    "it runs at {:.0} frames a second; {} takes 24 to 60",
+                    p.fps, spec.label
+                ));
             }
             if p.size != spec.size {
                 problems.push(format!(

@@ -171,7 +171,7 @@ fn a_file_that_breaks_a_platforms_limits_is_told_exactly_what_is_over() {
         "-f",
         "lavfi",
         "-i",
-        "testsrc2=size=640x360:rate=30:duration=2",
+        "testsrc2=size=640x360:rate=120:duration=2",
         "-c:v",
         "mpeg4",
         "-q:v",
@@ -186,6 +186,7 @@ fn a_file_that_breaks_a_platforms_limits_is_told_exactly_what_is_over() {
         "it is 640×360; TikTok wants 1080×1920",
         "under TikTok's 3 s",
         "it has no sound",
+        "it runs at 120 frames a second; TikTok takes 24 to 60",
     ] {
         assert!(all.contains(want), "missing '{want}' in: {all}");
     }
