@@ -75,9 +75,7 @@ fn wall_assets(lib: &Library, web: &Campaign) -> Result<Vec<Asset>, ExportError>
         ..Filter::default()
     };
     let mut out = Vec::new();
-    for a in catalog::list(lib.conn(), &filter)
-        .map_err(|e| ExportError::NotForPlatform(format!("the catalog cannot be read: {e}")))?
-    {
+    for a in catalog::list(lib.conn(), &filter).map_err(rights::RightsError::from)? {
         if rights::clearance_for(lib.conn(), a.id, web)?.is_cleared() {
             out.push(a);
         }
@@ -106,8 +104,7 @@ fn hero_piece(
             ))),
         };
     }
-    let pieces = piece::list(lib.conn(), campaign)
-        .map_err(|e| ExportError::NotForPlatform(e.to_string()))?;
+    let pieces = piece::list(lib.conn(), campaign).map_err(rights::RightsError::from)?;
     let montages: Vec<&Piece> = pieces
         .iter()
         .filter(|p| matches!(p.document.content, Content::Montage(_)))
@@ -141,7 +138,7 @@ pub fn export(
     if let Some(h) = &hero {
         h.document
             .validate(lib.conn())
-            .map_err(|e| ExportError::NotForPlatform(e.to_string()))?;
+            .map_err(rights::RightsError::from)?;
         crate::export::check_platforms(&h.document, &[crate::platform::Platform::WebHero])?;
     }
     // One gate for everything the page shows, judged for the web alone.

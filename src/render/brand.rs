@@ -458,6 +458,32 @@ mod tests {
             "BrandCo".into(),
         )
         .unwrap();
+        assert_eq!((kit.gutter, kit.radius), (8, 14));
+        // A hand-edited kit asking for walls that are mostly gutter, or with fields Chorus
+        // does not know, is refused with a sentence.
+        for (wall, why) in [
+            (r#"{"gutter": 500, "radius": 0}"#, "at most 60"),
+            (r#"{"gutter": 8, "radius": 9999}"#, "at most 60 and 120"),
+            (
+                r#"{"gutter": 8, "radius": 4, "shadow": 2}"#,
+                "unknown field",
+            ),
+            (r#"{"gutter": -1, "radius": 4}"#, "not a brand kit"),
+        ] {
+            let json = format!(
+                r##"{{"tagline":"x","colours":{{"primary":"#000000","accent":"#ffffff","text":"#ffffff"}},"wall":{wall}}}"##
+            );
+            let e = parse(
+                &json,
+                None,
+                (None, None),
+                Path::new("brand.json"),
+                "B".into(),
+            )
+            .unwrap_err()
+            .to_string();
+            assert!(e.contains(why), "{wall}: {e}");
+        }
         let logo = kit.logo.as_ref().unwrap();
         assert_eq!(logo.dimensions(), (512, 512));
         assert_eq!(
