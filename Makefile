@@ -42,7 +42,7 @@ e2e: ui
 
 # Rewrites ui/src/lib/bindings.ts from the Rust types (commit the result).
 bindings:
-	UPDATE_BINDINGS=1 $(CARGO) test -p chorus-desktop --test bindings
+	UPDATE_BINDINGS=1 $(CARGO) test -p chorus-desktop --lib bindings_check
 
 bench:
 	scripts/bootstrap.sh bench

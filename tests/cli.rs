@@ -1,12 +1,10 @@
 //! The `chorus` binary as a script would use it: JSON output, exit codes, messages.
 
-mod common;
-
 use std::collections::HashSet;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn chorus(lib: &Path, args: &[&str]) -> Output {

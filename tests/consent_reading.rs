@@ -3,12 +3,11 @@
 //! it says the keyword without negation, condition, doubt or irony. Everything else waits
 //! for a person, with the reason. The reply corpus is `tests/fixtures/replies/corpus.csv`.
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::common::*;
 use chorus::campaign;
 use chorus::catalog;
 use chorus::library::Library;
@@ -16,7 +15,6 @@ use chorus::rights::{
     self, form_consent_given, read_reply, Channel, Decision, FormTerms, Reading, ReplyOutcome,
     RightsSettings, RightsStatus, Usage,
 };
-use common::*;
 
 const KEYWORD: &str = "#YesBrandCo";
 

@@ -1,8 +1,6 @@
 //! Kill the `chorus ingest` process at several moments, run it again, and check the library
 //! every time: consistent, nothing lost, nothing duplicated, every asset backed by its file.
 
-mod common;
-
 use std::collections::HashSet;
 use std::fs;
 use std::io::{BufRead, BufReader};
@@ -10,9 +8,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use crate::common::*;
 use chorus::catalog::{self, Filter};
 use chorus::library::Library;
-use common::*;
 
 /// Byte-different copies of the sample photos (bytes after the end of the image do not
 /// change the picture), so the batch is long enough to be killed in the middle.

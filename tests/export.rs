@@ -2,17 +2,15 @@
 //! report for exactly the assets used, a manifest that traces every second to its source
 //! and grant — and no customer metadata in any of it (checked with exiftool).
 
-mod common;
-
 use std::process::Command;
 
+use crate::common::*;
 use chorus::campaign;
 use chorus::catalog::{self, Curation};
 use chorus::export::{self, ExportError, Manifest};
 use chorus::media::Kind;
 use chorus::piece;
 use chorus::rights::{Channel, Usage};
-use common::*;
 
 fn item(s: &Ingested, name: &str, in_ms: u64, out_ms: u64) -> piece::Item {
     let a = asset_named(&s.lib, name);

@@ -4,17 +4,15 @@
 //! in `tests/fixtures/forms`; the pictures are copies of `tests/fixtures/samples` laid out in the
 //! folders the forms describe, with the form inside the folder as a marketer gets it.
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::common::*;
 use chorus::campaign;
 use chorus::catalog::{self, Contributor};
 use chorus::ingest::{FileResult, Status};
 use chorus::manifest::{AgeStatement, Manifest};
 use chorus::rights::{Channel, Usage};
-use common::*;
 
 fn form(name: &str) -> PathBuf {
     repo().join("tests/fixtures/forms").join(name)

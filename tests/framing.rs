@@ -2,14 +2,12 @@
 //! smoothly; a photo's window and push-in centre on its subject; auto-assemble chooses
 //! it where it keeps more of the subject at a usable size.
 
-mod common;
-
 use std::path::Path;
 
+use crate::common::*;
 use chorus::media::lively;
 use chorus::piece::{self, framing, Fit, Preset};
 use chorus::render::{self, Quality};
-use common::*;
 
 /// A 4 s 1280×720 shot: a white square 120 px wide gliding left to right over the left
 /// of a static, detailed grey texture (centre of the square from x = 260 to 560, the

@@ -1,8 +1,6 @@
 //! Hardening: hostile files, files that change under us, and faults of the machine. Every
 //! file gets a result, nothing panics or hangs, and the library stays consistent.
 
-mod common;
-
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -11,10 +9,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::common::*;
 use chorus::catalog::{self, Filter};
 use chorus::ingest::{self, FileResult, Progress, Status};
 use chorus::library::Library;
-use common::*;
 
 const KINDS: &[&str] = &[
     "empty",

@@ -1,16 +1,14 @@
 //! Ingest of real customer-style files into a real library, checked against the known
 //! truth of `tests/fixtures/samples` (see scripts/make-samples.sh) and `tests/fixtures/bad`.
 
-mod common;
-
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::common::*;
 use chorus::catalog::{self, Curation, Filter};
 use chorus::ingest::Status;
 use chorus::media::Kind;
-use common::*;
 
 /// One frame of the clip, the tolerance for durations.
 fn assert_duration(ms: Option<i64>, expected_ms: i64, fps: f64) {

@@ -3,13 +3,11 @@
 //! loudness range, short-term, true peak) and listened to at every cut for clicks; J- and
 //! L-cuts move a clip's sound against its picture; hand-edited sound settings are refused.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
+use crate::common::*;
 use chorus::piece::{self, ItemSound, Transition, TransitionKind};
 use chorus::render;
-use common::*;
 
 /// What a loudness meter says about a rendered file.
 struct Measured {

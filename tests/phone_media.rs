@@ -3,16 +3,14 @@
 //! collections (`tests/fixtures/phone`, see its LICENSES.md) and files made here with the
 //! ffmpeg CLI, which is also the oracle for the HDR tone-map.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::common::*;
 use chorus::ingest::Status;
 use chorus::library::ContentHash;
 use chorus::piece;
 use chorus::render;
-use common::*;
 use image::RgbImage;
 
 fn phone() -> PathBuf {

@@ -2,17 +2,15 @@
 //! assets; documents that round-trip and keep their versions; revocation that blocks every
 //! piece using the contributor.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
+use crate::common::*;
 use chorus::campaign;
 use chorus::catalog::{self, Curation};
 use chorus::media::Kind;
 use chorus::piece::{self, assemble};
 use chorus::rights::{Blocker, Channel, Usage};
-use common::*;
 
 const PICKS: [&str; 10] = [
     "beach_day.mp4",

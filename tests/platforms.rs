@@ -2,17 +2,15 @@
 //! ffprobe, text kept out of the platform's buttons and captions, and a piece a platform
 //! cannot take refused before anything renders.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
+use crate::common::*;
 use chorus::api::{self, ErrorKind, PieceId};
 use chorus::export::{self, ExportError};
 use chorus::piece::{self, Cta, Preset};
 use chorus::platform::{self, Platform};
 use chorus::render::{self, Quality};
-use common::*;
 use serde_json::Value;
 
 fn photo_item(a: &chorus::catalog::Asset, ms: u64) -> piece::Item {

@@ -3,11 +3,10 @@
 //! the middle of an export, a campaign dated in the past, an override for a minor, two
 //! writers at once. Every attack here must fail, with a sentence that says why.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Output};
 
+use crate::common::*;
 use chorus::campaign::{self, Campaign};
 use chorus::catalog::{self, Curation};
 use chorus::export;
@@ -15,7 +14,6 @@ use chorus::library::{ContentHash, Library};
 use chorus::media::Kind;
 use chorus::piece;
 use chorus::rights::{self, Age, Blocker, Channel, Clearance, Decision, Evidence, Scope, Target};
-use common::*;
 
 fn chorus(lib: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_chorus"))
@@ -477,7 +475,7 @@ fn two_ingests_at_once_lose_nothing() {
     assert!(!stderr(&a).contains("locked"), "{}", stderr(&a));
     assert!(!stderr(&b).contains("locked"), "{}", stderr(&b));
     // Everything both would have ingested alone is there.
-    let solo = ingest(&[&common::samples(), &samples::more()], None);
+    let solo = ingest(&[&crate::common::samples(), &samples::more()], None);
     let together = Library::open(&lib).unwrap();
     let count = |l: &Library| -> i64 {
         l.conn()
@@ -489,7 +487,7 @@ fn two_ingests_at_once_lose_nothing() {
 
 mod samples {
     pub fn more() -> std::path::PathBuf {
-        super::common::samples().join("more")
+        crate::common::samples().join("more")
     }
 }
 

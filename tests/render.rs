@@ -2,17 +2,15 @@
 //! resolution, codecs, frame rate, fast start, orientation and fill — and renders that
 //! cannot happen: uncleared assets, cancellation.
 
-mod common;
-
 use std::path::Path;
 
+use crate::common::*;
 use chorus::campaign;
 use chorus::catalog::{self, Curation};
 use chorus::media::{self, Kind, Limits, Sniffed};
 use chorus::piece::{self, assemble};
 use chorus::render::{self, RenderError};
 use chorus::rights::{self, Channel, Usage};
-use common::*;
 
 fn setup() -> (Ingested, campaign::Campaign) {
     let mut s = ingest_samples();

@@ -2,18 +2,16 @@
 //! ingest, requests, replies, the campaign gate, revocation, due dates, the report, and an
 //! audit log the database refuses to rewrite.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
+use crate::common::*;
 use chorus::campaign;
 use chorus::catalog::{self, Curation};
 use chorus::rights::{
     self, Blocker, Channel, Clearance, Decision, Evidence, RightsStatus, Scope, Target,
 };
-use common::*;
 use serde_json::Value;
 
 fn chorus(lib: &Path, args: &[&str]) -> Output {

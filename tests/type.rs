@@ -3,16 +3,14 @@
 //! card's call to action, the corner logo, and captions burned in and written beside the
 //! export as WebVTT and SRT, timed to the piece.
 
-mod common;
-
 use std::path::Path;
 
+use crate::common::*;
 use chorus::campaign;
 use chorus::library::Library;
 use chorus::piece::{self, captions::Cue, Cta};
 use chorus::render::{self, brand, text};
 use chorus::rights::{self, Channel, Usage};
-use common::*;
 
 #[test]
 fn names_in_every_script_render_without_empty_boxes() {

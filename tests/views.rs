@@ -2,15 +2,13 @@
 //! filters (rights status included), the rights queue and the contributors table. The
 //! batch rights status must agree with the per-asset gate for every asset.
 
-mod common;
-
 use std::collections::HashMap;
 
+use crate::common::*;
 use chorus::campaign;
 use chorus::catalog::{self, Curation, Filter};
 use chorus::rights::{self, Channel, Decision, Evidence, RightsStatus, Scope, Target, Usage};
 use chorus::views::{self, Browse};
-use common::*;
 
 fn today() -> chrono::NaiveDate {
     campaign::parse_date("2026-07-01").unwrap()

@@ -1,18 +1,16 @@
 //! The web wall: a self-contained folder for the home page, holding only what is cleared
 //! for the web, light on first view, with no outside requests.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
+use crate::common::*;
 use chorus::api::rights::GrantForm;
 use chorus::api::{self, CampaignId, ErrorKind};
 use chorus::campaign;
 use chorus::catalog::{self, Curation};
 use chorus::piece;
 use chorus::rights::{Age, Channel, Usage};
-use common::*;
 
 fn grant(s: &mut Ingested, ids: &[i64], channels: Vec<Channel>) {
     api::rights::grant(

@@ -2,6 +2,8 @@
 //! engine; long jobs (`jobs`) stream progress as events; `protocol` serves the library's
 //! pictures and clips to the webview and nothing outside it.
 
+#[cfg(test)]
+mod bindings_check;
 pub mod campaigns;
 pub mod commands;
 pub mod error;

@@ -5,7 +5,7 @@ use std::path::Path;
 
 #[test]
 fn committed_bindings_match_the_rust_types() {
-    let fresh = chorus_desktop::bindings().expect("tauri-specta exports the bindings");
+    let fresh = super::bindings().expect("tauri-specta exports the bindings");
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings.ts");
     if std::env::var_os("UPDATE_BINDINGS").is_some() {
         std::fs::write(&path, &fresh).expect("write ui/src/lib/bindings.ts");
