@@ -33,7 +33,7 @@ test:
 	scripts/bootstrap.sh test
 	scripts/ui.sh test
 	$(MAKE) lint
-	$(CARGO) test --workspace --all-targets
+	$(CARGO) test --workspace --lib --tests --benches
 	scripts/e2e.sh
 
 # Only the desktop end-to-end tests (builds what they need).

@@ -19,7 +19,7 @@ use walkdir::WalkDir;
 
 use crate::catalog;
 use crate::library::{self, Library, LibraryError, PutOutcome, Store, Stored};
-use crate::manifest::{FileMatch, Manifest, ManifestError, Row};
+use crate::manifest::{columns, sheet, uploads, FileMatch, Manifest, ManifestError, Mapping, Row};
 use crate::media::{self, Limits, MediaError, MediaInfo, Sniffed};
 use crate::rights::FormTerms;
 
@@ -121,6 +121,12 @@ pub enum Progress<'a> {
 pub struct Options {
     pub roots: Vec<PathBuf>,
     pub manifest: Option<PathBuf>,
+    /// How to read the form's columns; `None` uses the reading remembered for a form with
+    /// the same headers, else Chorus's proposal. The one used is remembered.
+    pub mapping: Option<Mapping>,
+    /// Whether form rows whose file was not found are reported as missing (an inbox
+    /// expects them later, so it does not).
+    pub report_missing: bool,
     pub limits: Limits,
     /// Worker threads; 0 means one per core.
     pub workers: usize,
@@ -131,6 +137,8 @@ impl Options {
         Options {
             roots,
             manifest: None,
+            mapping: None,
+            report_missing: true,
             limits: Limits::default(),
             workers: 0,
         }
@@ -167,10 +175,17 @@ pub fn run(
     opts: &Options,
     on_progress: &mut dyn FnMut(Progress) -> bool,
 ) -> Result<Summary, IngestError> {
-    let manifest = match &opts.manifest {
-        Some(path) => Some(Manifest::load(path)?),
+    let rights_settings = crate::rights::RightsSettings::load(lib)?;
+    let form = match &opts.manifest {
+        Some(path) => Some(read_form(
+            lib,
+            path,
+            opts.mapping.as_ref(),
+            rights_settings.adult_age,
+        )?),
         None => None,
     };
+    let manifest = form.as_ref().map(|f| &f.manifest);
     let mut skip: HashSet<PathBuf> = HashSet::new();
     if let Some(m) = &manifest {
         skip.extend(fs::canonicalize(&m.path).ok());
@@ -188,8 +203,8 @@ pub fn run(
     let mut done = 0usize;
     let mut state = RunState {
         run_id,
-        manifest: manifest.as_ref(),
-        form_matches: manifest.as_ref().map_or_else(Vec::new, |m| {
+        manifest,
+        form_matches: manifest.map_or_else(Vec::new, |m| {
             let files: Vec<(&str, &Path)> = walk
                 .jobs
                 .iter()
@@ -199,7 +214,7 @@ pub fn run(
         }),
         used_rows: HashSet::new(),
         near_index: load_phashes(lib.conn())?,
-        form_terms: crate::rights::RightsSettings::load(lib)?.form,
+        form_terms: rights_settings.form,
     };
 
     let mut emit = |result: FileResult, summary: &mut Summary, done: &mut usize| -> bool {
@@ -317,21 +332,32 @@ pub fn run(
     });
     outcome?;
 
-    if let (Some(m), false) = (&manifest, cancelled) {
+    if let (Some(form), false) = (&form, cancelled) {
+        columns::remember(lib.conn(), &form.headers, &form.mapping)?;
+        let m = &form.manifest;
         for (idx, row) in m.rows.iter().enumerate() {
-            if state.used_rows.contains(&idx) {
+            if state.used_rows.contains(&idx) || !opts.report_missing {
                 continue;
             }
-            let result = failed(
-                row.file.clone(),
-                "missing",
+            let who = row
+                .name
+                .as_deref()
+                .or(row.handle.as_deref())
+                .unwrap_or("the contributor");
+            let message = if uploads::is_nameless_link(&row.file) {
                 format!(
-                    "listed in the form export {} (line {}) but no such file was found in the imported folders; ask {} to send it again",
+                    "the form export {} (line {}) gives a link with no file name, and no imported file is named \"… - {who}\" as Google Drive's download names it; download the form's upload folder from Drive into the imported folder and import again, or link the file by hand",
                     m.path.display(),
                     row.line,
-                    row.name.as_deref().or(row.handle.as_deref()).unwrap_or("the contributor")
-                ),
-            );
+                )
+            } else {
+                format!(
+                    "listed in the form export {} (line {}) but no such file was found in the imported folders; ask {who} to send it again",
+                    m.path.display(),
+                    row.line,
+                )
+            };
+            let result = failed(row.file.clone(), "missing", message);
             let tx = lib.conn_mut().transaction()?;
             insert_result(&tx, run_id, &result)?;
             tx.commit()?;
@@ -656,6 +682,36 @@ fn insert_result(tx: &Transaction, run_id: i64, r: &FileResult) -> rusqlite::Res
         params![run_id, r.path, r.status.as_str(), r.asset_id, r.duplicate_of, r.error_kind, r.error],
     )?;
     Ok(())
+}
+
+/// A form export as this import reads it.
+struct Form {
+    headers: Vec<String>,
+    mapping: Mapping,
+    manifest: Manifest,
+}
+
+/// Reads a form export through the mapping given, else the one remembered for its
+/// headers, else Chorus's proposal; ages are judged against the library's adult age.
+fn read_form(
+    lib: &Library,
+    path: &Path,
+    mapping: Option<&Mapping>,
+    adult_age: u32,
+) -> Result<Form, IngestError> {
+    let sheet = sheet::read(path)?;
+    let mapping = match mapping {
+        Some(m) => m.clone(),
+        None => columns::remembered(lib.conn(), &sheet.headers)?
+            .unwrap_or_else(|| columns::propose(&sheet.headers)),
+    };
+    let today = chrono::Local::now().date_naive();
+    let manifest = Manifest::from_sheet(&sheet, &mapping, adult_age, today)?;
+    Ok(Form {
+        headers: sheet.headers,
+        mapping,
+        manifest,
+    })
 }
 
 /// The form row for a file, as `Manifest::match_files` decided for the whole walk (by the

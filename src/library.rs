@@ -320,6 +320,51 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE assets ADD COLUMN bit_depth INTEGER;
     ALTER TABLE assets ADD COLUMN hdr INTEGER NOT NULL DEFAULT 0;
     "#,
+    // 8: collection as it happens: how each form's columns were read (by the form's
+    // headers, so the next export of the same form reads the same), replies left for a
+    // person, follow-ups to requests, and thank-yous for exported pieces.
+    r#"
+    CREATE TABLE form_mappings (
+        signature TEXT PRIMARY KEY,
+        headers TEXT NOT NULL,
+        mapping TEXT NOT NULL,
+        saved_at TEXT NOT NULL
+    );
+    -- Replies no rule could decide (an unknown sender, a maybe), kept for a person, with
+    -- the stored message when it came by e-mail.
+    CREATE TABLE pending_replies (
+        id            INTEGER PRIMARY KEY,
+        sender        TEXT NOT NULL,
+        text          TEXT NOT NULL,
+        why           TEXT NOT NULL,
+        received_at   TEXT,
+        origin        TEXT NOT NULL,
+        evidence_hash TEXT,
+        imported_at   TEXT NOT NULL,
+        resolved_at   TEXT
+    );
+    -- The one polite follow-up a request may get.
+    ALTER TABLE rights_requests ADD COLUMN followed_up_at TEXT;
+    -- Files taken from inbox folders, as they were when taken, so none is taken twice.
+    CREATE TABLE inbox_files (
+        path     TEXT PRIMARY KEY,
+        kind     TEXT NOT NULL CHECK (kind IN ('file', 'form')),
+        size     INTEGER NOT NULL,
+        modified TEXT NOT NULL,
+        taken_at TEXT NOT NULL
+    );
+    -- Thanks to each contributor featured in an exported piece.
+    CREATE TABLE thank_yous (
+        id             INTEGER PRIMARY KEY,
+        contributor_id INTEGER NOT NULL REFERENCES contributors(id),
+        piece_id       INTEGER NOT NULL,
+        piece_name     TEXT NOT NULL,
+        message        TEXT NOT NULL,
+        drafted_at     TEXT NOT NULL,
+        sent_at        TEXT,
+        UNIQUE (contributor_id, piece_id)
+    );
+    "#,
 ];
 
 /// Where a library lives when nobody says: the platform's data folder for Chorus.

@@ -135,6 +135,64 @@ pub fn rights_queue(conn: &Connection, today: NaiveDate) -> Result<RightsQueue, 
     Ok(queue)
 }
 
+/// A submission as the Inbox lists it: the newest first, with who sent it and where its
+/// rights stand.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Arrival {
+    pub asset_id: i64,
+    pub original_name: String,
+    pub kind: String,
+    pub contributor: Option<String>,
+    pub status: RightsStatus,
+    /// When it was catalogued (RFC 3339).
+    pub received_at: String,
+    /// "form" when a form export named who sent it, else "folder".
+    pub channel: String,
+}
+
+/// The latest submissions, newest first (at most `limit`, 1 to 500).
+pub fn recent_arrivals(
+    conn: &Connection,
+    today: NaiveDate,
+    limit: u32,
+) -> Result<Vec<Arrival>, RightsError> {
+    rights::refresh_statuses(conn, today)?;
+    let mut stmt = conn.prepare(
+        "SELECT a.id, a.original_name, a.kind, coalesce(c.name, c.handle, c.email),
+                coalesce(a.rights_status, 'unrequested'), s.recorded_at, s.channel
+         FROM submissions s
+         JOIN assets a ON a.id = s.asset_id
+         LEFT JOIN contributors c ON c.id = a.contributor_id
+         WHERE s.rowid = (SELECT max(rowid) FROM submissions WHERE asset_id = a.id)
+         ORDER BY s.recorded_at DESC, a.id DESC
+         LIMIT ?",
+    )?;
+    let rows = stmt
+        .query_map([limit.clamp(1, 500)], |r| {
+            let status: String = r.get(4)?;
+            Ok(Arrival {
+                asset_id: r.get(0)?,
+                original_name: r.get(1)?,
+                kind: r.get(2)?,
+                contributor: r.get(3)?,
+                status: match status.as_str() {
+                    "requested" => RightsStatus::Requested,
+                    "granted" => RightsStatus::Granted,
+                    "denied" => RightsStatus::Denied,
+                    "revoked" => RightsStatus::Revoked,
+                    "expired" => RightsStatus::Expired,
+                    // Anything else (an edit by hand) is shown as not yet asked.
+                    _ => RightsStatus::Unrequested,
+                },
+                received_at: r.get(5)?,
+                channel: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
 /// What the library grid asks for: a catalog filter, a rights status, and a window.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(default)]

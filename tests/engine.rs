@@ -5,12 +5,14 @@
 mod common;
 
 mod cli;
+mod collection;
 mod consent_reading;
 mod crash;
 mod export;
 mod forms;
 mod framing;
 mod hostile;
+mod inbox;
 mod ingest;
 mod mix;
 mod phone_media;

@@ -409,7 +409,7 @@ fn evidence_files_minors_due_dates_report_and_an_immutable_audit_log() {
         &["rights", "due", "--within", "30d", "--json"],
     )))
     .unwrap();
-    let chloe_due = due
+    let chloe_due = due["expiring"]
         .as_array()
         .unwrap()
         .iter()

@@ -50,10 +50,15 @@ pub async fn library_current(state: State<'_, AppState>) -> Result<Option<Librar
 /// Opens the library in this folder, making a new one if the folder has none.
 #[tauri::command]
 #[specta::specta]
-pub async fn library_open(state: State<'_, AppState>, path: String) -> Result<LibraryInfo> {
+pub async fn library_open(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<LibraryInfo> {
     let lib = api::library::open(&path)?;
     let out = info(&lib)?;
     state.set_library(lib);
+    crate::collection::restart_inbox(&app);
     Ok(out)
 }
 
@@ -184,8 +189,9 @@ pub async fn ingest_start(
     state: State<'_, AppState>,
     paths: Vec<String>,
     manifest: Option<String>,
+    mapping: Option<Vec<api::forms::FieldColumns>>,
 ) -> Result<u32> {
-    let opts = api::library::import_options(&paths, manifest.as_deref())?;
+    let opts = api::library::import_options(&paths, manifest.as_deref(), mapping.as_deref())?;
     let root = state
         .library_root()
         .ok_or_else(|| invalid("open or create a library first"))?;

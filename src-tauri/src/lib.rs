@@ -5,6 +5,7 @@
 #[cfg(test)]
 mod bindings_check;
 pub mod campaigns;
+pub mod collection;
 pub mod commands;
 pub mod error;
 pub mod jobs;
@@ -38,6 +39,15 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             rights_deny,
             rights_revoke,
             ingest_start,
+            collection::form_preview,
+            collection::replies_import,
+            collection::replies_pending,
+            collection::rights_unanswered,
+            collection::rights_follow_up,
+            collection::thank_yous,
+            collection::thank_you_sent,
+            collection::inbox_view,
+            collection::inbox_set,
             job_cancel,
             media_stream_base,
             campaigns::campaigns_overview,
@@ -62,7 +72,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         .events(tauri_specta::collect_events![
             jobs::IngestProgress,
             jobs::RenderProgress,
-            jobs::JobFinished
+            jobs::JobFinished,
+            collection::InboxArrival
         ])
 }
 
@@ -148,6 +159,7 @@ pub fn run() {
             let server =
                 media_server::start(move || handle.state::<state::AppState>().library_root())?;
             app.state::<state::AppState>().set_stream_base(server.base);
+            collection::restart_inbox(app.handle());
             Ok(())
         })
         .run(tauri::generate_context!());

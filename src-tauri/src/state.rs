@@ -18,6 +18,8 @@ pub struct AppState {
     pub jobs: Jobs,
     /// Where the loopback media server streams clips (see `media_server`).
     stream_base: RwLock<Option<String>>,
+    /// The thread watching the library's inbox folders.
+    pub inbox: crate::collection::InboxWatch,
 }
 
 fn no_library() -> CommandError {

@@ -109,7 +109,11 @@ pub fn export(
         // Nothing half-made stays behind; the engine already removed its partial.
         let _ = std::fs::remove_dir(&out_dir);
     }
-    Ok(result?)
+    let folder = result?;
+    // The people in it hear about it: a thank-you each, drafted once per piece.
+    let settings = crate::rights::RightsSettings::load(lib)?;
+    crate::thanks::draft_for_piece(lib, &c, &p, &settings)?;
+    Ok(folder)
 }
 
 /// Refuses platforms a saved piece cannot go to as it is (too long, too short), with a

@@ -20,7 +20,11 @@ pub fn open(path: &str) -> Result<Library> {
 
 /// What to import, checked before any work starts: at least one file or folder, each
 /// existing, and the form export if one is named.
-pub fn import_options(paths: &[String], manifest: Option<&str>) -> Result<ingest::Options> {
+pub fn import_options(
+    paths: &[String],
+    manifest: Option<&str>,
+    mapping: Option<&[super::forms::FieldColumns]>,
+) -> Result<ingest::Options> {
     let roots: Vec<PathBuf> = paths
         .iter()
         .map(|p| PathBuf::from(p.trim()))
@@ -39,5 +43,10 @@ pub fn import_options(paths: &[String], manifest: Option<&str>) -> Result<ingest
     opts.manifest = manifest
         .map(|m| PathBuf::from(m.trim()))
         .filter(|m| !m.as_os_str().is_empty());
+    if let (Some(form), Some(view)) = (&opts.manifest, mapping) {
+        let sheet =
+            crate::manifest::sheet::read(form).map_err(|e| Error::invalid(e.to_string()))?;
+        opts.mapping = Some(super::forms::from_view(view, &sheet.headers)?);
+    }
     Ok(opts)
 }

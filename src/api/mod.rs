@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 pub mod assets;
 pub mod brand;
 pub mod exports;
+pub mod forms;
 pub mod library;
 pub mod pieces;
 pub mod rights;
@@ -125,7 +126,27 @@ pub fn kind_of(e: &(dyn std::error::Error + 'static)) -> ErrorKind {
                 }
                 _ => Some(ErrorKind::Internal),
             }
-        } else if err.downcast_ref::<crate::usage::UsageError>().is_some() {
+        } else if let Some(e) = err.downcast_ref::<crate::thanks::ThanksError>() {
+            match e {
+                crate::thanks::ThanksError::NoSuchThankYou(_) => Some(ErrorKind::NotFound),
+                _ => None,
+            }
+        } else if let Some(e) = err.downcast_ref::<crate::rights::mail::MailError>() {
+            match e {
+                crate::rights::mail::MailError::Read { .. } => Some(ErrorKind::Io),
+                _ => Some(ErrorKind::Invalid),
+            }
+        } else if let Some(e) = err.downcast_ref::<crate::rights::RepliesError>() {
+            match e {
+                crate::rights::RepliesError::Read { .. }
+                | crate::rights::RepliesError::Columns { .. } => Some(ErrorKind::Invalid),
+                crate::rights::RepliesError::Store { .. } => Some(ErrorKind::Io),
+                _ => None,
+            }
+        } else if let Some(crate::inbox::InboxError::Folder { .. }) = err.downcast_ref() {
+            Some(ErrorKind::Invalid)
+        } else if err.is::<crate::manifest::ManifestError>() || err.is::<crate::usage::UsageError>()
+        {
             Some(ErrorKind::Invalid)
         } else if err.downcast_ref::<std::io::Error>().is_some() {
             Some(ErrorKind::Io)
@@ -204,6 +225,10 @@ from_engine!(
     crate::catalog::CatalogError,
     crate::library::LibraryError,
     crate::usage::UsageError,
+    crate::rights::RepliesError,
+    crate::thanks::ThanksError,
+    crate::manifest::ManifestError,
+    crate::inbox::InboxError,
     rusqlite::Error,
     std::io::Error
 );

@@ -186,3 +186,104 @@ pub fn override_gate(
         authorised_by,
     )?)
 }
+
+/// Imports replies from each file: `.eml` messages, `.mbox` archives or a CSV export.
+/// Files are read in order; the first that cannot be read stops with its name.
+pub fn import_replies(lib: &mut Library, paths: &[String]) -> Result<Vec<rights::Reply>> {
+    let files: Vec<&str> = paths
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+        .collect();
+    if files.is_empty() {
+        return Err(Error::invalid(
+            "choose the reply files to import (.eml, .mbox or .csv)",
+        ));
+    }
+    let settings = rights::RightsSettings::load(lib)?;
+    let mut out = Vec::new();
+    for file in files {
+        out.extend(rights::import_replies(
+            lib,
+            std::path::Path::new(file),
+            &settings,
+        )?);
+    }
+    Ok(out)
+}
+
+/// Replies waiting for a person (an unknown sender, a maybe), oldest first.
+pub fn pending_replies(lib: &Library) -> Result<Vec<rights::PendingReply>> {
+    Ok(rights::pending_replies(lib.conn())?)
+}
+
+/// Requests unanswered after the library's `follow_up_days`, per contributor.
+pub fn unanswered(lib: &Library, today: NaiveDate) -> Result<Vec<rights::Unanswered>> {
+    let settings = rights::RightsSettings::load(lib)?;
+    Ok(rights::unanswered(
+        lib.conn(),
+        settings.follow_up_days,
+        today,
+    )?)
+}
+
+/// Drafts the one follow-up each waiting contributor may get, and records it.
+pub fn follow_up(lib: &mut Library, today: NaiveDate) -> Result<Vec<rights::Draft>> {
+    let settings = rights::RightsSettings::load(lib)?;
+    Ok(rights::follow_up(lib, &settings, today)?)
+}
+
+/// Thank-yous drafted for exported pieces: one contributor's, or everyone's.
+pub fn thank_yous(lib: &Library, contributor: Option<i64>) -> Result<Vec<crate::thanks::ThankYou>> {
+    Ok(crate::thanks::list(lib.conn(), contributor)?)
+}
+
+/// Records that a thank-you was sent.
+pub fn thank_you_sent(lib: &Library, id: i64) -> Result<crate::thanks::ThankYou> {
+    Ok(crate::thanks::mark_sent(lib.conn(), id)?)
+}
+
+/// A reply's result as the desktop shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ReplyView {
+    /// The CSV line, or the message's number in its file.
+    pub number: u32,
+    pub from: String,
+    pub text: String,
+    pub date: Option<String>,
+    /// granted, denied, revoked, needs_person or already_imported.
+    pub outcome: String,
+    /// In words: how many assets, or why a person must decide.
+    pub detail: String,
+}
+
+impl From<&rights::Reply> for ReplyView {
+    fn from(r: &rights::Reply) -> ReplyView {
+        use rights::ReplyOutcome as O;
+        let (outcome, detail) = match &r.outcome {
+            O::Granted { grant_ids } => (
+                "granted",
+                format!("granted for {} asset(s)", grant_ids.len()),
+            ),
+            O::Denied { grant_ids } => (
+                "denied",
+                format!("declined for {} asset(s)", grant_ids.len()),
+            ),
+            O::Revoked { grants } => ("revoked", format!("withdrawn: {grants} grant(s) revoked")),
+            O::NeedsPerson { why } => ("needs_person", why.clone()),
+            O::AlreadyImported => (
+                "already_imported",
+                "imported before; nothing recorded again".to_string(),
+            ),
+        };
+        ReplyView {
+            number: r.line as u32,
+            from: r.from.clone(),
+            text: r.text.clone(),
+            date: r.date.clone(),
+            outcome: outcome.to_string(),
+            detail,
+        }
+    }
+}

@@ -7,8 +7,13 @@ use crate::{render, rights};
 
 /// Every setting with what it means.
 pub fn keys() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
-    rights::KEYS.iter().chain(render::KEYS)
+    rights::KEYS.iter().chain(render::KEYS).chain(INBOX_KEYS)
 }
+
+const INBOX_KEYS: &[(&str, &str)] = &[(
+    crate::inbox::SETTING,
+    "folders whose new files are imported as they arrive (full paths, separated by |; `chorus watch` and the desktop app watch them)",
+)];
 
 /// Sets `key` to `value` after checking both.
 pub fn set(lib: &Library, key: &str, value: &str) -> Result<()> {
@@ -19,6 +24,10 @@ pub fn set(lib: &Library, key: &str, value: &str) -> Result<()> {
     }
     if rights::KEYS.iter().any(|(k, _)| *k == key) {
         rights::validate_setting(key, value)
+            .map_err(|why| Error::invalid(format!("{key} not changed: {why}")))?;
+    }
+    if key == crate::inbox::SETTING {
+        crate::inbox::parse_folders(value)
             .map_err(|why| Error::invalid(format!("{key} not changed: {why}")))?;
     }
     let before = lib.setting(key)?;

@@ -13,12 +13,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::Curation;
 
+mod follow_up;
+pub mod mail;
 mod reading;
 mod record;
 mod replies;
 mod report;
 mod request;
 mod terms;
+pub use follow_up::*;
 pub use reading::{read_reply, Reading};
 pub use record::*;
 pub use replies::*;

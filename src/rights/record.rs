@@ -363,8 +363,10 @@ pub fn record_form_consent(
     if !super::form_consent_given(consent, terms) {
         return Ok(None);
     }
+    // Form tools write the day as they like (`2026/06/02 9:15:00 AM GMT+1`, `6/2/2026`);
+    // where it could be two days, the earlier one, so permission never runs longer.
     let from = submitted_at
-        .and_then(|s| NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok())
+        .and_then(|s| crate::manifest::date_readings(s).into_iter().min())
         .unwrap_or_else(|| chrono::Local::now().date_naive());
     let scope = Scope {
         channels: terms.channels.clone(),

@@ -25,6 +25,14 @@ pub enum RepliesError {
     #[error("the replies file {path} needs a column for who replied (handle or email) and one for the reply text; found: {found}")]
     Columns { path: PathBuf, found: String },
     #[error(transparent)]
+    Mail(#[from] super::mail::MailError),
+    #[error("cannot keep the message from {origin} as evidence: {source}")]
+    Store {
+        origin: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
     Rights(#[from] RightsError),
     #[error("catalog error: {0}")]
     Db(#[from] rusqlite::Error),
@@ -42,10 +50,12 @@ pub enum ReplyOutcome {
     Revoked {
         grants: usize,
     },
-    /// Left for a person to decide, with why.
+    /// Left for a person to decide, with why; kept in the Rights queue's replies.
     NeedsPerson {
         why: String,
     },
+    /// The same message was imported before; nothing was recorded again.
+    AlreadyImported,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -64,11 +74,23 @@ fn column(headers: &csv::StringRecord, names: &[&str]) -> Option<usize> {
         .position(|h| names.contains(&crate::manifest::header_key(h).as_str()))
 }
 
+/// Imports replies from a CSV export, an e-mail saved as `.eml`, or an `.mbox` archive
+/// (told apart by their contents, not their names).
 pub fn import_replies(
     lib: &mut Library,
     path: &Path,
     settings: &RightsSettings,
 ) -> Result<Vec<Reply>, RepliesError> {
+    let mut head = [0u8; 4096];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+        .map_err(|e| RepliesError::Read {
+            path: path.to_path_buf(),
+            source: e.into(),
+        })?;
+    if super::mail::is_mail(&head[..n]) {
+        return import_mail(lib, path, settings);
+    }
     let read_err = |source| RepliesError::Read {
         path: path.to_path_buf(),
         source,
@@ -110,7 +132,9 @@ pub fn import_replies(
             .filter(|d| !d.is_empty())
             .map(str::to_string);
         let line = record.position().map_or(0, |p| p.line() as usize);
-        let outcome = decide_reply(lib, &from, &text, date.as_deref(), settings)?;
+        let origin = format!("{}, line {line}", path.display());
+        let outcome = decide_reply(lib, &from, &text, date.as_deref(), settings, None)?;
+        keep_for_person(lib, &outcome, &from, &text, date.as_deref(), &origin, None)?;
         out.push(Reply {
             line,
             from,
@@ -122,12 +146,144 @@ pub fn import_replies(
     Ok(out)
 }
 
+/// Each message of a mail file: the sender matched by address, the words above the quote
+/// read, the message stored whole as the evidence. A message seen before is skipped.
+fn import_mail(
+    lib: &mut Library,
+    path: &Path,
+    settings: &RightsSettings,
+) -> Result<Vec<Reply>, RepliesError> {
+    let mut out = Vec::new();
+    for (i, message) in super::mail::read_mail(path)?.into_iter().enumerate() {
+        let mail = match message {
+            Ok(m) => m,
+            Err(why) => {
+                out.push(Reply {
+                    line: i + 1,
+                    from: String::new(),
+                    text: String::new(),
+                    date: None,
+                    outcome: ReplyOutcome::NeedsPerson { why },
+                });
+                continue;
+            }
+        };
+        let stored = lib
+            .store()
+            .put(std::io::Cursor::new(&mail.raw), u64::MAX)
+            .map_err(|source| RepliesError::Store {
+                origin: mail.origin.clone(),
+                source,
+            })?;
+        let hash = match stored {
+            crate::library::PutOutcome::Stored(s) => s.hash.to_string(),
+            crate::library::PutOutcome::TooLarge(_) => unreachable!("no size limit on evidence"),
+        };
+        let seen: bool = lib.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM grants WHERE evidence_hash = ?1)
+                 OR EXISTS (SELECT 1 FROM pending_replies WHERE evidence_hash = ?1)",
+            [&hash],
+            |r| r.get(0),
+        )?;
+        let outcome = if seen {
+            ReplyOutcome::AlreadyImported
+        } else if mail.from.is_empty() || !mail.from.contains('@') {
+            ReplyOutcome::NeedsPerson {
+                why: "the message has no sender address".into(),
+            }
+        } else {
+            decide_reply(
+                lib,
+                &mail.from,
+                &mail.text,
+                mail.date.as_deref(),
+                settings,
+                Some(&hash),
+            )?
+        };
+        keep_for_person(
+            lib,
+            &outcome,
+            &mail.from,
+            &mail.text,
+            mail.date.as_deref(),
+            &mail.origin,
+            Some(&hash),
+        )?;
+        out.push(Reply {
+            line: i + 1,
+            from: mail.from,
+            text: mail.text,
+            date: mail.date,
+            outcome,
+        });
+    }
+    Ok(out)
+}
+
+/// A reply no rule could decide waits in the Rights queue for a person, with why.
+fn keep_for_person(
+    lib: &Library,
+    outcome: &ReplyOutcome,
+    from: &str,
+    text: &str,
+    date: Option<&str>,
+    origin: &str,
+    evidence_hash: Option<&str>,
+) -> Result<(), RepliesError> {
+    if let ReplyOutcome::NeedsPerson { why } = outcome {
+        lib.conn().execute(
+            "INSERT INTO pending_replies (sender, text, why, received_at, origin, evidence_hash, imported_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![from, text, why, date, origin, evidence_hash, crate::library::now()],
+        )?;
+    }
+    Ok(())
+}
+
+/// A reply waiting for a person.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PendingReply {
+    pub id: i64,
+    pub sender: String,
+    pub text: String,
+    pub why: String,
+    pub received_at: Option<String>,
+    pub origin: String,
+    /// The stored message (blake3), when it came by e-mail.
+    pub evidence_hash: Option<String>,
+}
+
+/// Replies waiting for a person, oldest first.
+pub fn pending_replies(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<PendingReply>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, sender, text, why, received_at, origin, evidence_hash FROM pending_replies
+         WHERE resolved_at IS NULL ORDER BY id",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(PendingReply {
+                id: r.get(0)?,
+                sender: r.get(1)?,
+                text: r.get(2)?,
+                why: r.get(3)?,
+                received_at: r.get(4)?,
+                origin: r.get(5)?,
+                evidence_hash: r.get(6)?,
+            })
+        })?
+        .collect();
+    rows
+}
+
 fn decide_reply(
     lib: &mut Library,
     from: &str,
     text: &str,
     date: Option<&str>,
     settings: &RightsSettings,
+    evidence_hash: Option<&str>,
 ) -> Result<ReplyOutcome, RepliesError> {
     let handle = if from.starts_with('@') || from.contains('@') {
         from.to_string()
@@ -144,7 +300,7 @@ fn decide_reply(
         .optional()?;
     let Some(contributor) = contributor else {
         return Ok(ReplyOutcome::NeedsPerson {
-            why: format!("nobody in the library is '{from}'"),
+            why: format!("nobody in the library has the address or handle '{from}'; a reply from an unknown sender never grants"),
         });
     };
     let by_email = from.contains('@') && !from.starts_with('@');
@@ -198,7 +354,7 @@ fn decide_reply(
                     Decision::Granted,
                     &scope,
                     &evidence,
-                    None,
+                    evidence_hash,
                 )?);
             }
             ReplyOutcome::Granted { grant_ids: ids }
@@ -247,7 +403,7 @@ fn decide_reply(
                     Decision::Denied,
                     &Scope::default(),
                     &evidence,
-                    None,
+                    evidence_hash,
                 )?);
             }
             ReplyOutcome::Denied { grant_ids: ids }

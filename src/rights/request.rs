@@ -88,6 +88,16 @@ pub fn single_address(e: &str) -> bool {
             .any(|c| c.is_whitespace() || c.is_control() || ",;?&<>\"'()[]:%/\\".contains(c))
 }
 
+/// A `mailto:` link to one address (check it with [`single_address`] first).
+pub fn mailto(address: &str, subject: &str, body: &str) -> String {
+    format!(
+        "mailto:{}?subject={}&body={}",
+        utf8_percent_encode(address, ADDRESS),
+        utf8_percent_encode(subject, NON_ALPHANUMERIC),
+        utf8_percent_encode(body, NON_ALPHANUMERIC)
+    )
+}
+
 /// Writes one text file per draft into `dir`; returns their paths.
 pub fn write_drafts(
     plan: &RequestPlan,
@@ -240,57 +250,11 @@ pub fn request(
     }
     let tx = lib.conn_mut().transaction()?;
     for (contributor, items) in by_contributor {
-        let (name, email, handle): (Option<String>, Option<String>, Option<String>) = tx
-            .query_row(
-                "SELECT name, email, handle FROM contributors WHERE id = ?",
-                [contributor],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )?;
-        let has_photo = items.iter().any(|(_, _, k)| k == "photo");
-        let has_clip = items.iter().any(|(_, _, k)| k == "clip");
-        let what = match (has_photo, has_clip, items.len()) {
-            (true, true, _) => "photos and clips",
-            (true, false, 1) => "photo",
-            (true, false, _) => "photos",
-            (false, _, 1) => "clip",
-            _ => "clips",
-        };
-        let first_name = name
-            .as_deref()
-            .and_then(|n| n.split_whitespace().next())
-            .or(handle.as_deref())
-            .unwrap_or("there")
-            .to_string();
-        let asset_lines: Vec<String> = items.iter().map(|(_, n, _)| format!("  - {n}")).collect();
         let text = settings
             .template
-            .replace("{name}", &first_name)
-            .replace("{brand}", &settings.brand_name)
-            .replace("{what}", what)
-            .replace("{assets}", &asset_lines.join("\n"))
             .replace("{usage}", &usage_words(usage))
-            .replace("{period}", &period_words(usage))
-            .replace("{keyword}", &settings.reply_keyword);
-        let (subject, body) = match text.strip_prefix("Subject:") {
-            Some(rest) => {
-                let (s, b) = rest.split_once('\n').unwrap_or((rest, ""));
-                (s.trim().to_string(), b.trim_start_matches('\n').to_string())
-            }
-            None => (
-                format!("Your submission to {}", settings.brand_name),
-                text.clone(),
-            ),
-        };
-        // One recipient only: an address with a comma, a '?' or spaces in it would add
-        // recipients or headers to the link, so it gets no link at all.
-        let mailto = email.as_ref().filter(|e| single_address(e)).map(|e| {
-            format!(
-                "mailto:{}?subject={}&body={}",
-                utf8_percent_encode(e, ADDRESS),
-                utf8_percent_encode(&subject, NON_ALPHANUMERIC),
-                utf8_percent_encode(&body, NON_ALPHANUMERIC)
-            )
-        });
+            .replace("{period}", &period_words(usage));
+        let draft = compose(&tx, contributor, &items, &text, settings)?;
         for (asset, _, _) in &items {
             tx.execute(
                 "INSERT INTO rights_requests (contributor_id, asset_id, campaign_id, channels, territories,
@@ -305,7 +269,7 @@ pub fn request(
                     usage.starts_on.to_string(),
                     usage.ends_on.to_string(),
                     settings.reply_keyword,
-                    body,
+                    draft.body,
                     crate::library::now()
                 ],
             )?;
@@ -318,17 +282,74 @@ pub fn request(
                 serde_json::json!({ "campaign_id": campaign_id, "usage": usage, "keyword": settings.reply_keyword }),
             )?;
         }
-        plan.drafts.push(Draft {
-            contributor_id: contributor,
-            name,
-            email,
-            handle,
-            asset_ids: items.iter().map(|(id, _, _)| *id).collect(),
-            subject,
-            body,
-            mailto,
-        });
+        plan.drafts.push(draft);
     }
     tx.commit()?;
     Ok(plan)
+}
+
+/// A message to one contributor about some of their assets (`(id, original name, kind)`),
+/// from a template whose campaign-specific words are already filled in: `{name}` (their
+/// first name), `{brand}`, `{what}` (photo, clips...), `{assets}` (a list) and `{keyword}`.
+/// A first line `Subject: ...` becomes the subject.
+pub(crate) fn compose(
+    conn: &rusqlite::Connection,
+    contributor: i64,
+    items: &[(i64, String, String)],
+    template: &str,
+    settings: &RightsSettings,
+) -> Result<Draft, RightsError> {
+    let (name, email, handle): (Option<String>, Option<String>, Option<String>) = conn.query_row(
+        "SELECT name, email, handle FROM contributors WHERE id = ?",
+        [contributor],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let has_photo = items.iter().any(|(_, _, k)| k == "photo");
+    let has_clip = items.iter().any(|(_, _, k)| k == "clip");
+    let what = match (has_photo, has_clip, items.len()) {
+        (true, true, _) => "photos and clips",
+        (true, false, 1) => "photo",
+        (true, false, _) => "photos",
+        (false, _, 1) => "clip",
+        _ => "clips",
+    };
+    let first_name = name
+        .as_deref()
+        .and_then(|n| n.split_whitespace().next())
+        .or(handle.as_deref())
+        .unwrap_or("there")
+        .to_string();
+    let asset_lines: Vec<String> = items.iter().map(|(_, n, _)| format!("  - {n}")).collect();
+    let text = template
+        .replace("{name}", &first_name)
+        .replace("{brand}", &settings.brand_name)
+        .replace("{what}", what)
+        .replace("{assets}", &asset_lines.join("\n"))
+        .replace("{keyword}", &settings.reply_keyword);
+    let (subject, body) = match text.strip_prefix("Subject:") {
+        Some(rest) => {
+            let (s, b) = rest.split_once('\n').unwrap_or((rest, ""));
+            (s.trim().to_string(), b.trim_start_matches('\n').to_string())
+        }
+        None => (
+            format!("Your submission to {}", settings.brand_name),
+            text.clone(),
+        ),
+    };
+    // One recipient only: an address with a comma, a '?' or spaces in it would add
+    // recipients or headers to the link, so it gets no link at all.
+    let mailto = email
+        .as_ref()
+        .filter(|e| single_address(e))
+        .map(|e| mailto(e, &subject, &body));
+    Ok(Draft {
+        contributor_id: contributor,
+        name,
+        email,
+        handle,
+        asset_ids: items.iter().map(|(id, _, _)| *id).collect(),
+        subject,
+        body,
+        mailto,
+    })
 }

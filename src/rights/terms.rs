@@ -9,6 +9,12 @@ use std::collections::BTreeSet;
 use super::{parse_territory, Channel};
 use crate::library::{Library, LibraryError};
 
+/// The default thank-you message, shipped in `assets/brand/` and built into the binary.
+pub const DEFAULT_THANK_YOU: &str = include_str!("../../assets/brand/thank-you.txt");
+
+/// Days before an unanswered request is due for a follow-up, unless `follow_up_days` says.
+pub const DEFAULT_FOLLOW_UP_DAYS: u32 = 7;
+
 /// The default request message, shipped in `assets/brand/` and built into the binary.
 pub const DEFAULT_TEMPLATE: &str = include_str!("../../assets/brand/rights-request.txt");
 
@@ -42,6 +48,18 @@ pub const KEYS: &[(&str, &str)] = &[
         "form_consent_answers",
         "answers in the form's consent column that mean yes, separated by | (default: yes|y|true|1|checked|on|x|✓|agreed|I agree|I consent|Yes, I agree|…); an agreement phrase followed by the box's statement counts too, unless the statement adds a condition",
     ),
+    (
+        "thank_you_template",
+        "path of the thank-you template for contributors featured in an exported piece (default: the built-in one)",
+    ),
+    (
+        "adult_age",
+        "the age from which a contributor counts as an adult for advertising where your campaigns run, 13 to 21 (default: 18); a form's age, date of birth or 18+ box is judged against it",
+    ),
+    (
+        "follow_up_days",
+        "days after which an unanswered rights request is due for one polite follow-up, 1 to 90 (default: 7)",
+    ),
 ];
 
 #[derive(Clone, Debug)]
@@ -50,6 +68,12 @@ pub struct RightsSettings {
     pub reply_keyword: String,
     pub template: String,
     pub form: FormTerms,
+    /// The thank-you message (see `thank_you_template`).
+    pub thank_you: String,
+    /// See the `adult_age` setting.
+    pub adult_age: u32,
+    /// See the `follow_up_days` setting.
+    pub follow_up_days: u32,
 }
 
 /// What ticking the consent box on the submission form grants.
@@ -162,10 +186,15 @@ pub fn validate_setting(key: &str, value: &str) -> Result<(), String> {
         "request_template" => std::fs::read_to_string(value)
             .map(drop)
             .map_err(|e| format!("cannot read the request template {value}: {e}")),
+        "thank_you_template" => std::fs::read_to_string(value)
+            .map(drop)
+            .map_err(|e| format!("cannot read the thank-you template {value}: {e}")),
         "form_channels" => parse_channels(value).map(drop),
         "form_territories" => parse_territories(value).map(drop),
         "form_months" => parse_months(value).map(drop),
         "form_consent_answers" => parse_consent_answers(value).map(drop),
+        "adult_age" => parse_adult_age(value).map(drop),
+        "follow_up_days" => parse_follow_up_days(value).map(drop),
         // Gone: a setting cannot make every contributor an adult. A form shows age only
         // through its own age, date-of-birth or "18 or older" column.
         "form_assumes_adult" => Err("form_assumes_adult is no longer a setting: Chorus reads age from the form's own age, date of birth or \"18 or older\" column, and treats everyone else's age as unknown".to_string()),
@@ -246,6 +275,24 @@ fn parse_months(v: &str) -> Result<u32, String> {
         .ok_or_else(|| format!("form_months is a whole number of months from 1 to 120, not '{v}'"))
 }
 
+fn parse_adult_age(v: &str) -> Result<u32, String> {
+    v.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|a| (13..=21).contains(a))
+        .ok_or_else(|| {
+            format!("adult_age is a whole number of years from 13 to 21 (18 unless your territory's law for advertising says otherwise), not '{v}'")
+        })
+}
+
+fn parse_follow_up_days(v: &str) -> Result<u32, String> {
+    v.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|d| (1..=90).contains(d))
+        .ok_or_else(|| format!("follow_up_days is a whole number of days from 1 to 90, not '{v}'"))
+}
+
 fn parse_consent_answers(v: &str) -> Result<Vec<String>, String> {
     let mut answers: Vec<String> = Vec::new();
     for answer in v.split(['|', ';']) {
@@ -299,6 +346,10 @@ impl RightsSettings {
             Some(path) => std::fs::read_to_string(&path).map_err(|e| LibraryError::io(path, e))?,
             None => DEFAULT_TEMPLATE.to_string(),
         };
+        let thank_you = match get("thank_you_template")? {
+            Some(path) => std::fs::read_to_string(&path).map_err(|e| LibraryError::io(path, e))?,
+            None => DEFAULT_THANK_YOU.to_string(),
+        };
         let defaults = FormTerms::default();
         let channels = parsed("form_channels", get("form_channels")?, parse_channels)?
             .unwrap_or(defaults.channels);
@@ -316,6 +367,14 @@ impl RightsSettings {
             parse_consent_answers,
         )?
         .unwrap_or(defaults.consent_answers);
+        let adult_age = parsed("adult_age", get("adult_age")?, parse_adult_age)?
+            .unwrap_or(crate::manifest::DEFAULT_ADULT_AGE);
+        let follow_up_days = parsed(
+            "follow_up_days",
+            get("follow_up_days")?,
+            parse_follow_up_days,
+        )?
+        .unwrap_or(DEFAULT_FOLLOW_UP_DAYS);
         Ok(RightsSettings {
             brand_name,
             reply_keyword,
@@ -326,6 +385,9 @@ impl RightsSettings {
                 months,
                 consent_answers,
             },
+            thank_you,
+            adult_age,
+            follow_up_days,
         })
     }
 }

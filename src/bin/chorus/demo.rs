@@ -97,6 +97,7 @@ pub(crate) fn demo(dir: &Path, args: DemoArgs) -> Result<(), AnyError> {
             chorus::rights::ReplyOutcome::Denied { .. } => "denied".to_string(),
             chorus::rights::ReplyOutcome::Revoked { .. } => "withdrawn".to_string(),
             chorus::rights::ReplyOutcome::NeedsPerson { why } => format!("needs a person: {why}"),
+            chorus::rights::ReplyOutcome::AlreadyImported => "already imported".to_string(),
         };
         println!("  {:<24} \"{}\" -> {what}", r.from, r.text);
     }

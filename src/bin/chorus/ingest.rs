@@ -14,9 +14,16 @@ use crate::AnyError;
 pub(crate) struct IngestArgs {
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
-    /// Form export (CSV: name, email, handle, file, consent, submitted_at; any order).
-    #[arg(long, value_name = "CSV")]
+    /// The form export that came with the files (CSV or .xlsx from Google Forms, Typeform,
+    /// Jotform, Microsoft Forms, Tally, or any spreadsheet). Chorus prints how it reads
+    /// the columns; change that with --map.
+    #[arg(long, visible_alias = "form", value_name = "FILE")]
     manifest: Option<PathBuf>,
+    /// How to read the form's columns, where Chorus's reading is wrong:
+    /// `name="Your full name",files=5,age=` (a header or column number; empty: none;
+    /// several files or name columns joined by +). Remembered for this form.
+    #[arg(long, value_name = "FIELD=COLUMN,...", requires = "manifest")]
+    map: Option<String>,
     /// One JSON object per file, then a summary object.
     #[arg(long)]
     json: bool,
@@ -39,11 +46,20 @@ pub(crate) fn ingest(dir: &Path, args: IngestArgs) -> Result<(), AnyError> {
     let IngestArgs {
         paths,
         manifest,
+        map,
         json,
         workers,
     } = args;
     let mut lib = Library::open_or_create(dir)?;
     let mut opts = ingest::Options::new(paths);
+    if let Some(form) = &manifest {
+        let (sheet, mapping, remembered) =
+            chorus::api::forms::reading(&lib, form, None, map.as_deref())?;
+        if !json {
+            print_reading(form, &sheet.headers, &mapping, remembered);
+        }
+        opts.mapping = Some(mapping);
+    }
     opts.manifest = manifest;
     opts.workers = workers;
     let (summary, results) = ingest_with_progress(&mut lib, &opts, json)?;
@@ -57,6 +73,76 @@ pub(crate) fn ingest(dir: &Path, args: IngestArgs) -> Result<(), AnyError> {
         print_summary(&summary, dir);
     }
     Ok(())
+}
+
+#[derive(clap::Args)]
+pub(crate) struct FormArgs {
+    /// The form export (CSV or spreadsheet).
+    form: PathBuf,
+    /// Changes to the reading, as for `ingest --map`.
+    #[arg(long, value_name = "FIELD=COLUMN,...")]
+    map: Option<String>,
+    /// The preview as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// `chorus form FILE`: how an import would read the form, and its first rows so read.
+pub(crate) fn form(dir: &Path, args: FormArgs) -> Result<(), AnyError> {
+    let lib = Library::open_or_create(dir)?;
+    let preview = chorus::api::forms::preview(&lib, &args.form, None, args.map.as_deref())?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&preview)?);
+        return Ok(());
+    }
+    let (_, mapping, remembered) =
+        chorus::api::forms::reading(&lib, &args.form, None, args.map.as_deref())?;
+    print_reading(&args.form, &preview.headers, &mapping, remembered);
+    println!("\n{} people; the first rows as read:", preview.people);
+    for row in &preview.rows {
+        println!(
+            "  line {}: {} <{}> {} | age {} | consent {} | {}",
+            row.line,
+            row.name.as_deref().unwrap_or("(no name)"),
+            row.email.as_deref().unwrap_or("no e-mail"),
+            row.handle.as_deref().unwrap_or(""),
+            row.age,
+            row.consent.as_deref().map_or("none", |_| "given"),
+            row.files.join(", ")
+        );
+    }
+    for p in &preview.problems {
+        println!("note: {p}");
+    }
+    Ok(())
+}
+
+/// How the form's columns are read, so a wrong reading shows before the import's results.
+pub(crate) fn print_reading(
+    form: &Path,
+    headers: &[String],
+    mapping: &chorus::manifest::Mapping,
+    remembered: bool,
+) {
+    let how = if remembered {
+        "as confirmed before"
+    } else {
+        "as Chorus proposes"
+    };
+    println!("Reading the form {} {how}:", form.display());
+    for (field, columns) in mapping.describe(headers) {
+        let from = if columns.is_empty() {
+            "(no column)".to_string()
+        } else {
+            columns
+                .iter()
+                .map(|c| format!("\"{c}\""))
+                .collect::<Vec<_>>()
+                .join(" + ")
+        };
+        println!("  {:<13} {from}", field.word());
+    }
+    println!("Change it with --map field=COLUMN (for example --map name=\"Your full name\").");
 }
 
 pub(crate) fn ingest_with_progress(

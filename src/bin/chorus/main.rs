@@ -13,6 +13,8 @@ mod piece;
 mod render;
 mod rights;
 mod settings;
+mod thanks;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,6 +44,12 @@ enum Command {
     Init,
     /// Import files and folders of submissions (recursive).
     Ingest(ingest::IngestArgs),
+    /// Import what arrives in inbox folders as it arrives (waits until each file has stopped
+    /// changing; ignores sync clients' temporary files; reads form exports that appear).
+    Watch(watch::WatchArgs),
+    /// How Chorus reads a form export's columns (name, e-mail, files, consent, age...), with
+    /// its first rows as read; `--map` changes the reading.
+    Form(ingest::FormArgs),
     /// List assets, filtered.
     #[command(alias = "search")]
     Ls(assets::LsArgs),
@@ -75,6 +83,8 @@ enum Command {
     /// A web wall for the home page: the campaign's hero as a muted loop and its
     /// web-cleared photos and clips, as a self-contained folder.
     Wall(render::WallArgs),
+    /// Thank-yous to the contributors featured in exported pieces; mark one sent.
+    Thanks(thanks::ThanksArgs),
     /// Library settings: brand name, reply keyword, request template, form consent terms.
     #[command(subcommand)]
     Settings(settings::SettingsCommand),
@@ -183,6 +193,9 @@ fn run(cli: Cli) -> Result<ExitCode, AnyError> {
             println!("library ready at {}", dir.display());
         }
         Command::Ingest(args) => ingest::ingest(&dir, args)?,
+        Command::Form(args) => ingest::form(&dir, args)?,
+        Command::Thanks(args) => thanks::thanks(&dir, args)?,
+        Command::Watch(args) => watch::watch(&dir, args)?,
         Command::Ls(args) => assets::ls(&dir, args)?,
         Command::Show(args) => assets::show(&dir, args)?,
         Command::Tag(args) => assets::tag(&dir, args)?,

@@ -123,9 +123,11 @@ pub(crate) enum RightsCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Import replies (CSV: handle or email, reply text, date).
+    /// Import replies: e-mails saved as .eml, mailbox archives (.mbox, from Gmail's Takeout,
+    /// Thunderbird, Apple Mail), or a CSV (handle or email, reply text, date).
     Import {
-        replies: PathBuf,
+        #[arg(required = true, value_name = "FILE")]
+        replies: Vec<PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -136,11 +138,23 @@ pub(crate) enum RightsCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Grants that end soon, or before a campaign using their asset ends.
+    /// What needs doing: grants that end soon (or before a campaign using their asset ends)
+    /// and requests unanswered after `follow_up_days`.
     Due {
         /// e.g. 30d (days).
         #[arg(long, default_value = "30d")]
         within: String,
+        /// Draft the one polite follow-up each waiting contributor may get, and record it.
+        #[arg(long)]
+        follow_up: bool,
+        /// With --follow-up: write one .txt draft per contributor into this folder.
+        #[arg(long, value_name = "DIR", requires = "follow_up")]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Replies waiting for a person: unknown senders, maybes, messages that could not be read.
+    Pending {
         #[arg(long)]
         json: bool,
     },
@@ -326,7 +340,10 @@ pub(crate) fn rights_cmd(dir: &Path, cmd: RightsCommand) -> Result<ExitCode, Any
         }
         RightsCommand::Import { replies, json } => {
             let settings = rights::RightsSettings::load(&lib)?;
-            let results = rights::import_replies(&mut lib, &replies, &settings)?;
+            let mut results = Vec::new();
+            for file in &replies {
+                results.extend(rights::import_replies(&mut lib, file, &settings)?);
+            }
             if json {
                 println!("{}", serde_json::to_string_pretty(&results)?);
             } else {
@@ -346,6 +363,9 @@ pub(crate) fn rights_cmd(dir: &Path, cmd: RightsCommand) -> Result<ExitCode, Any
                             undecided += 1;
                             format!("NEEDS A PERSON: {why}")
                         }
+                        rights::ReplyOutcome::AlreadyImported => {
+                            "already imported; nothing recorded again".to_string()
+                        }
                     };
                     println!(
                         "line {:>3}  {:<24} {what}\n           \"{}\"",
@@ -358,15 +378,94 @@ pub(crate) fn rights_cmd(dir: &Path, cmd: RightsCommand) -> Result<ExitCode, Any
                 );
             }
         }
-        RightsCommand::Due { within, json } => {
+        RightsCommand::Pending { json } => {
+            let pending = chorus::api::rights::pending_replies(&lib)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&pending)?);
+            } else {
+                for p in &pending {
+                    println!(
+                        "{:>3}  {:<28} {}\n     \"{}\"\n     needs a person: {}",
+                        p.id, p.sender, p.origin, p.text, p.why
+                    );
+                }
+                println!("{} repl(ies) waiting for a person", pending.len());
+            }
+        }
+        RightsCommand::Due {
+            within,
+            follow_up,
+            out,
+            json,
+        } => {
             let days: i64 = within
                 .trim_end_matches('d')
                 .parse()
                 .map_err(|_| format!("--within takes days, like 30d, not '{within}'"))?;
-            let list = rights::due(lib.conn(), days, chrono::Local::now().date_naive())?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&list)?);
+            let today = chrono::Local::now().date_naive();
+            let list = rights::due(lib.conn(), days, today)?;
+            let unanswered = chorus::api::rights::unanswered(&lib, today)?;
+            let drafts = if follow_up {
+                chorus::api::rights::follow_up(&mut lib, today)?
             } else {
+                Vec::new()
+            };
+            if let Some(dir) = &out {
+                let plan = rights::RequestPlan {
+                    drafts: drafts.clone(),
+                    skipped: Vec::new(),
+                };
+                for path in rights::write_drafts(&plan, dir)? {
+                    eprintln!("follow-up draft: {}", path.display());
+                }
+            }
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&serde_json::json!({
+                        "expiring": list,
+                        "unanswered": unanswered,
+                        "follow_ups": drafts,
+                    }))?
+                );
+            } else {
+                let settings = rights::RightsSettings::load(&lib)?;
+                println!(
+                    "Unanswered after {} days (follow_up_days):",
+                    settings.follow_up_days
+                );
+                for u in &unanswered {
+                    let followed = u
+                        .followed_up_on
+                        .as_deref()
+                        .map_or("no follow-up yet".to_string(), |d| {
+                            format!("followed up on {d}; Chorus will not ask again")
+                        });
+                    println!(
+                        "  {:<24} asked {} ({} days): {}  [{followed}]",
+                        u.contributor,
+                        u.asked_on,
+                        u.days_waiting,
+                        u.original_names.join(", ")
+                    );
+                }
+                if !drafts.is_empty() && out.is_none() {
+                    for d in &drafts {
+                        println!(
+                            "\n--- follow-up to {}\nSubject: {}\n\n{}",
+                            d.email
+                                .as_deref()
+                                .or(d.handle.as_deref())
+                                .unwrap_or("the contributor"),
+                            d.subject,
+                            d.body
+                        );
+                    }
+                }
+                if follow_up {
+                    println!("{} follow-up(s) drafted and recorded", drafts.len());
+                }
+                println!("Grants that end soon:");
                 for d in &list {
                     println!(
                         "grant {:>3}  {:<14} {:<24} until {}  {}",

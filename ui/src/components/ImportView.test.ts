@@ -9,6 +9,7 @@ const bus = vi.hoisted(() => ({
 
 const fake = vi.hoisted(() => ({
   ingestStart: vi.fn(),
+  formPreview: vi.fn(),
   jobCancel: vi.fn(),
   onIngestProgress: vi.fn(async (h: (p: IngestProgress) => void) => {
     bus.progress = h;
@@ -39,7 +40,7 @@ describe("ImportView", () => {
     render(ImportView);
     await fireEvent.input(byId("import-path")!, { target: { value: "/home/sam/in" } });
     await fireEvent.click(byId("import-start")!);
-    expect(fake.ingestStart).toHaveBeenCalledWith(["/home/sam/in"], null);
+    expect(fake.ingestStart).toHaveBeenCalledWith(["/home/sam/in"], null, null);
     await waitFor(() => expect(byId("import-cancel")).not.toBeNull());
 
     bus.progress({ job: 1, done: 0, total: 2, result: null });
@@ -82,13 +83,45 @@ describe("ImportView", () => {
     expect(byId("import-start")).not.toBeNull();
   });
 
-  it("sends the form export along", async () => {
+  it("shows how the form's columns are read, takes a change, and sends the reading along", async () => {
+    const reading = [
+      { field: "name", columns: [] },
+      { field: "files", columns: [2] },
+    ];
+    fake.formPreview.mockImplementation(async (_path: string, mapping: unknown) => ({
+      path: "/in/form.csv",
+      headers: ["Timestamp", "Who are you", "Upload your photo"],
+      mapping: mapping ?? reading,
+      remembered: false,
+      rows: [
+        {
+          line: 2,
+          name: mapping ? "Ana Souza" : null,
+          email: null,
+          handle: null,
+          files: ["a.jpg", "b.jpg"],
+          age: "unknown",
+          consent: null,
+          submitted_at: "2026-06-02",
+        },
+      ],
+      people: 1,
+      problems: ["no column gives an age: every contributor is \"age unknown\""],
+    }));
     fake.ingestStart.mockResolvedValue(2);
     render(ImportView);
     await fireEvent.input(byId("import-path")!, { target: { value: "/in" } });
     await fireEvent.input(byId("import-manifest")!, { target: { value: "/in/form.csv" } });
+    await waitFor(() => expect(byId("form-mapping")).not.toBeNull());
+    expect(byId("form-preview")?.textContent).toContain("2 files");
+    expect(byId("form-problems")?.textContent).toContain("age unknown");
+    await fireEvent.change(byId("map-name")!, { target: { value: "1" } });
+    await waitFor(() => expect(byId("form-preview")?.textContent).toContain("Ana Souza"));
     await fireEvent.click(byId("import-start")!);
-    expect(fake.ingestStart).toHaveBeenCalledWith(["/in"], "/in/form.csv");
+    expect(fake.ingestStart).toHaveBeenCalledWith(["/in"], "/in/form.csv", [
+      { field: "name", columns: [1] },
+      { field: "files", columns: [2] },
+    ]);
   });
 
   it("asks for something to import before starting", async () => {

@@ -4,6 +4,11 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 const fake = vi.hoisted(() => ({
   rightsQueue: vi.fn(),
   contributorsList: vi.fn(),
+  repliesPending: vi.fn(async () => [] as unknown[]),
+  rightsUnanswered: vi.fn(async () => [] as unknown[]),
+  rightsFollowUp: vi.fn(),
+  thankYous: vi.fn(async () => [] as unknown[]),
+  thankYouSent: vi.fn(),
 }));
 
 vi.mock(import("../lib/api"), async (original) => ({ ...(await original()), api: fake as never }));
@@ -12,6 +17,64 @@ import { app } from "../lib/appState.svelte";
 import { NO_FILTERS } from "../lib/filters";
 import ContributorsView from "./ContributorsView.svelte";
 import RightsQueueView from "./RightsQueueView.svelte";
+
+describe("RightsQueueView: replies and follow-ups", () => {
+  it("lists replies for a person and unanswered requests, and drafts the follow-ups", async () => {
+    fake.rightsQueue.mockResolvedValue({
+      to_request: [],
+      awaiting_answer: [],
+      expiring_soon: [],
+      revoked: [],
+    });
+    fake.repliesPending.mockResolvedValue([
+      {
+        id: 1,
+        sender: "someone@unknown.example",
+        text: "#YesBrandCo!",
+        why: "nobody in the library has the address; a reply from an unknown sender never grants",
+        received_at: null,
+        origin: "stranger.eml",
+        evidence_hash: "ab",
+      },
+    ]);
+    const waiting = {
+      contributor_id: 4,
+      contributor: "Maya Lindqvist",
+      asset_ids: [7],
+      original_names: ["IMG_0412.jpeg"],
+      asked_on: "2026-06-02",
+      days_waiting: 9,
+      followed_up_on: null,
+    };
+    fake.rightsUnanswered.mockResolvedValue([waiting]);
+    fake.rightsFollowUp.mockResolvedValue([
+      {
+        contributor_id: 4,
+        name: "Maya Lindqvist",
+        email: "maya@example.com",
+        handle: null,
+        asset_ids: [7],
+        subject: "A gentle reminder from BrandCo",
+        body: "Hi Maya, ... This is the only reminder we will send.",
+        mailto: "mailto:maya@example.com?subject=x",
+      },
+    ]);
+    render(RightsQueueView);
+    await waitFor(() =>
+      expect(document.getElementById("queue-replies")?.textContent).toContain("unknown sender"),
+    );
+    const unanswered = document.getElementById("queue-unanswered")!;
+    expect(unanswered.textContent).toContain("Maya Lindqvist");
+    expect(unanswered.textContent).toContain("no follow-up yet");
+    fake.rightsUnanswered.mockResolvedValue([{ ...waiting, followed_up_on: "2026-06-11" }]);
+    await fireEvent.click(document.getElementById("follow-up")!);
+    await waitFor(() =>
+      expect(document.getElementById("follow-up-drafts")?.textContent).toContain("only reminder"),
+    );
+    expect(unanswered.textContent).toContain("not asked again");
+    expect(document.getElementById("follow-up")).toBeNull();
+  });
+});
 
 describe("RightsQueueView", () => {
   beforeEach(() => {

@@ -10,8 +10,10 @@ import {
   type CommandError,
   type Curation,
   type ErrorKind,
+  type FieldColumns,
   type FontRole,
   type GrantForm,
+  type InboxArrival,
   type IngestProgress,
   type JobFinished,
   type Layout,
@@ -102,8 +104,20 @@ export const api = {
     call(commands.rightsDeny(assetIds, contributorId, evidence, source)),
   rightsRevoke: (assetIds: number[], contributorId: number | null, reason: string) =>
     call(commands.rightsRevoke(assetIds, contributorId, reason)),
-  ingestStart: (paths: string[], manifest: string | null) =>
-    call(commands.ingestStart(paths, manifest)),
+  ingestStart: (paths: string[], manifest: string | null, mapping: FieldColumns[] | null) =>
+    call(commands.ingestStart(paths, manifest, mapping)),
+  formPreview: (path: string, mapping: FieldColumns[] | null) =>
+    call(commands.formPreview(path, mapping)),
+  repliesImport: (paths: string[]) => call(commands.repliesImport(paths)),
+  repliesPending: () => call(commands.repliesPending()),
+  rightsUnanswered: () => call(commands.rightsUnanswered()),
+  rightsFollowUp: () => call(commands.rightsFollowUp()),
+  thankYous: (contributorId: number | null) => call(commands.thankYous(contributorId)),
+  thankYouSent: (id: number) => call(commands.thankYouSent(id)),
+  inboxView: () => call(commands.inboxView()),
+  inboxSet: (folders: string[]) => call(commands.inboxSet(folders)),
+  onInboxArrival: (handler: (a: InboxArrival) => void): Promise<Unlisten> =>
+    events.inboxArrival.listen((e) => handler(e.payload)),
   jobCancel: (job: number) => call(commands.jobCancel(job)),
   mediaStreamBase: () => call(commands.mediaStreamBase()),
   onIngestProgress: (handler: (p: IngestProgress) => void): Promise<Unlisten> =>

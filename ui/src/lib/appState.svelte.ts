@@ -5,7 +5,7 @@
 import type { Asset, LibraryInfo } from "./bindings";
 import { NO_FILTERS, type Filters } from "./filters";
 
-export type View = "library" | "import" | "contributors" | "rights" | "campaigns";
+export type View = "library" | "inbox" | "import" | "contributors" | "rights" | "campaigns";
 
 /** Who changed assets, which ones, and (when known) their new field values. */
 export interface Change {

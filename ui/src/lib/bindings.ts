@@ -36,7 +36,27 @@ export const commands = {
 	 *  Starts importing files and folders; progress arrives as `IngestProgress` events and the
 	 *  end as `JobFinished`. Returns the job's id, for `job_cancel`.
 	 */
-	ingestStart: (paths: string[], manifest: string | null) => typedError<number, CommandError>(__TAURI_INVOKE("ingest_start", { paths, manifest })),
+	ingestStart: (paths: string[], manifest: string | null, mapping: FieldColumns[] | null) => typedError<number, CommandError>(__TAURI_INVOKE("ingest_start", { paths, manifest, mapping })),
+	/**
+	 *  How an import would read this form export's columns (remembered, else proposed, or
+	 *  `mapping` as the person changed it), with its first rows so read.
+	 */
+	formPreview: (path: string, mapping: FieldColumns[] | null) => typedError<FormPreview, CommandError>(__TAURI_INVOKE("form_preview", { path, mapping })),
+	/**  Imports replies: `.eml` messages, `.mbox` archives or a CSV export. */
+	repliesImport: (paths: string[]) => typedError<ReplyView[], CommandError>(__TAURI_INVOKE("replies_import", { paths })),
+	/**  Replies waiting for a person. */
+	repliesPending: () => typedError<PendingReply[], CommandError>(__TAURI_INVOKE("replies_pending")),
+	/**  Requests unanswered after the library's `follow_up_days`. */
+	rightsUnanswered: () => typedError<Unanswered[], CommandError>(__TAURI_INVOKE("rights_unanswered")),
+	/**  Drafts and records the one follow-up each waiting contributor may get. */
+	rightsFollowUp: () => typedError<Draft[], CommandError>(__TAURI_INVOKE("rights_follow_up")),
+	/**  Thank-yous for exported pieces: one contributor's (what they were featured in), or all. */
+	thankYous: (contributorId: number | null) => typedError<ThankYou[], CommandError>(__TAURI_INVOKE("thank_yous", { contributorId })),
+	/**  Records that a thank-you was sent. */
+	thankYouSent: (id: number) => typedError<ThankYou, CommandError>(__TAURI_INVOKE("thank_you_sent", { id })),
+	inboxView: () => typedError<InboxView, CommandError>(__TAURI_INVOKE("inbox_view")),
+	/**  Sets the library's inbox folders (full paths of folders) and watches them from now on. */
+	inboxSet: (folders: string[]) => typedError<InboxView, CommandError>(__TAURI_INVOKE("inbox_set", { folders })),
 	/**  Asks a running job to stop; work already done stays. */
 	jobCancel: (job: number) => typedError<boolean, CommandError>(__TAURI_INVOKE("job_cancel", { job })),
 	/**
@@ -99,6 +119,7 @@ export const commands = {
 
 /** Events */
 export const events = {
+	inboxArrival: makeEvent<InboxArrival, InboxArrival>("inbox-arrival"),
 	ingestProgress: makeEvent<IngestProgress, IngestProgress>("ingest-progress"),
 	jobFinished: makeEvent<JobFinished, JobFinished>("job-finished"),
 	renderProgress: makeEvent<RenderProgress, RenderProgress>("render-progress"),
@@ -111,6 +132,22 @@ export const events = {
  *  anything else is `Unknown`, which never counts as adult for paid use.
  */
 export type Age = "adult" | "minor" | "unknown";
+
+/**
+ *  A submission as the Inbox lists it: the newest first, with who sent it and where its
+ *  rights stand.
+ */
+export type Arrival = {
+	asset_id: number,
+	original_name: string,
+	kind: string,
+	contributor: string | null,
+	status: RightsStatus,
+	/**  When it was catalogued (RFC 3339). */
+	received_at: string,
+	/**  "form" when a form export named who sent it, else "folder". */
+	channel: string,
+};
 
 export type Asset = {
 	id: number,
@@ -351,6 +388,19 @@ export type ExportContents = {
 	readiness: Readiness[],
 };
 
+/**  What a column holds. */
+export type Field = 
+/**  The uploaded file or files: a name, a path, a link, several in one cell. */
+"files" | "name" | "email" | "handle" | "consent" | "submitted_at" | "age" | "birth_date" | 
+/**  An "I am 18 or older" box. */
+"adult";
+
+/**  One field and the columns (0-based) it is read from. */
+export type FieldColumns = {
+	field: Field,
+	columns: number[],
+};
+
 /**  The one result each file gets. Field names are a stable JSON interface. */
 export type FileResult = {
 	path: string,
@@ -389,6 +439,21 @@ export type Fit =
 
 export type FontRole = "heading" | "body";
 
+export type FormPreview = {
+	path: string,
+	headers: string[],
+	/**  Every field, with the columns it is read from (none: not in this form). */
+	mapping: FieldColumns[],
+	/**  Whether this reading was confirmed before for a form with these headers. */
+	remembered: boolean,
+	/**  The first rows (one per person), as read. */
+	rows: PreviewRow[],
+	/**  People (form rows) in the export. */
+	people: number,
+	/**  What stops an import with this reading, or needs a look; empty when all is well. */
+	problems: string[],
+};
+
 /**  A contributor's answer, for one asset or (`asset_id: None`) all of their assets. */
 export type Grant = {
 	id: number,
@@ -420,6 +485,19 @@ export type GrantForm = {
 	evidence: string,
 	/**  form, email, social, release or other. */
 	source: string,
+};
+
+/**  A file taken from an inbox folder. */
+export type InboxArrival = {
+	result: FileResult,
+};
+
+/**  The inbox folders and the latest submissions. */
+export type InboxView = {
+	folders: string[],
+	/**  Whether the folders are being watched now. */
+	watching: boolean,
+	arrivals: Arrival[],
 };
 
 /**
@@ -547,6 +625,18 @@ export type Page = {
 	assets: Asset[],
 };
 
+/**  A reply waiting for a person. */
+export type PendingReply = {
+	id: number,
+	sender: string,
+	text: string,
+	why: string,
+	received_at: string | null,
+	origin: string,
+	/**  The stored message (blake3), when it came by e-mail. */
+	evidence_hash: string | null,
+};
+
 /**  A stored piece: its id, the document, and the version of that document. */
 export type Piece = {
 	id: number,
@@ -610,6 +700,19 @@ export type PlatformView = {
 
 export type Preset = "hero_16x9" | "story_9x16" | "square_1x1" | "feed_4x5";
 
+/**  A row of the form as it will be read. */
+export type PreviewRow = {
+	line: number,
+	name: string | null,
+	email: string | null,
+	handle: string | null,
+	files: string[],
+	/**  "adult", "minor" or "unknown". */
+	age: string,
+	consent: string | null,
+	submitted_at: string | null,
+};
+
 /**  One asset in a rights queue. */
 export type QueueItem = {
 	asset_id: number,
@@ -639,6 +742,19 @@ export type RenderProgress = {
 	fraction: number | null,
 	/**  Estimated from the pace so far; absent until there is a pace to go by. */
 	eta_ms: number | null,
+};
+
+/**  A reply's result as the desktop shows it. */
+export type ReplyView = {
+	/**  The CSV line, or the message's number in its file. */
+	number: number,
+	from: string,
+	text: string,
+	date: string | null,
+	/**  granted, denied, revoked, needs_person or already_imported. */
+	outcome: string,
+	/**  In words: how many assets, or why a person must decide. */
+	detail: string,
 };
 
 export type RequestPlan = {
@@ -731,6 +847,22 @@ export type TagCount = {
 
 export type TagSource = "manual" | "auto";
 
+/**  A thank-you to one contributor for one piece. */
+export type ThankYou = {
+	id: number,
+	contributor_id: number,
+	contributor: string,
+	email: string | null,
+	piece_id: number,
+	piece_name: string,
+	subject: string,
+	body: string,
+	/**  A `mailto:` link when the contributor has one plausible address. */
+	mailto: string | null,
+	drafted_at: string,
+	sent_at: string | null,
+};
+
 /**  How an item begins: the transition from the item before it. */
 export type Transition = {
 	kind: TransitionKind,
@@ -738,6 +870,19 @@ export type Transition = {
 };
 
 export type TransitionKind = "cut" | "crossfade" | "dip_to_black";
+
+/**  One contributor's unanswered requests. */
+export type Unanswered = {
+	contributor_id: number,
+	contributor: string,
+	asset_ids: number[],
+	original_names: string[],
+	/**  The day of the oldest unanswered request. */
+	asked_on: string,
+	days_waiting: number,
+	/**  When the one follow-up went, if it has. */
+	followed_up_on: string | null,
+};
 
 /**  Where, how and when a campaign will show an asset. */
 export type Usage = {

@@ -20,6 +20,34 @@ export async function pickCsv(title: string): Promise<string | null> {
   });
 }
 
+export async function pickForm(title: string): Promise<string | null> {
+  return open({
+    directory: false,
+    multiple: false,
+    title,
+    filters: [
+      { name: "Form export (CSV or spreadsheet)", extensions: ["csv", "tsv", "txt", "xlsx", "xls", "ods"] },
+    ],
+  });
+}
+
+export async function pickReplies(title: string): Promise<string[]> {
+  return (
+    (await open({
+      directory: false,
+      multiple: true,
+      title,
+      filters: [{ name: "Replies (e-mail, mailbox, CSV)", extensions: ["eml", "mbox", "csv"] }],
+    })) ?? []
+  );
+}
+
+/** Mail files (saved messages and mailbox archives) go to the replies import, not the
+ * media import. */
+export function isMail(path: string): boolean {
+  return /\.(eml|mbox)$/i.test(path);
+}
+
 /** Calls `onHover` while files are dragged over the window and `onDrop` with their paths. */
 export async function onFileDrop(
   onHover: (over: boolean) => void,

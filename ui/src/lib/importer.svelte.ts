@@ -3,6 +3,7 @@
 // redrawn at most once a frame, since a big import sends one event per file.
 
 import { api, errorMessage } from "./api";
+import type { FieldColumns } from "./bindings";
 import { announce } from "./appState.svelte";
 import * as progress from "./importProgress";
 
@@ -51,10 +52,14 @@ export async function listenForImports(): Promise<() => void> {
   return () => stops.forEach((stop) => stop());
 }
 
-export async function startImport(paths: string[], manifest: string | null): Promise<void> {
+export async function startImport(
+  paths: string[],
+  manifest: string | null,
+  mapping: FieldColumns[] | null = null,
+): Promise<void> {
   apply(progress.begin(), true);
   try {
-    const job = await api.ingestStart(paths, manifest);
+    const job = await api.ingestStart(paths, manifest, mapping);
     importer.queued = [];
     apply(progress.started(working, job), true);
   } catch (e) {

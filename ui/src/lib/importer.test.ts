@@ -49,7 +49,7 @@ describe("the running import", () => {
       return 3;
     });
     await startImport(["/in"], "/in/form.csv");
-    expect(fake.ingestStart).toHaveBeenCalledWith(["/in"], "/in/form.csv");
+    expect(fake.ingestStart).toHaveBeenCalledWith(["/in"], "/in/form.csv", null);
     expect(importer.state.phase).toBe("running");
     expect(importer.state.job).toBe(3);
 

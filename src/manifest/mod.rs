@@ -15,6 +15,17 @@ use std::path::{Component, Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
 
+pub mod columns;
+pub mod sheet;
+pub mod uploads;
+
+pub use columns::{Field, Mapping};
+pub use sheet::Sheet;
+
+/// The age from which a contributor counts as an adult for advertising, unless the
+/// library's `adult_age` setting says otherwise for its territory.
+pub const DEFAULT_ADULT_AGE: u32 = 18;
+
 /// Form and reply exports larger than this are refused before they are read: a real one
 /// is a few megabytes even with thousands of rows.
 pub const MAX_CSV_BYTES: u64 = 64 * 1024 * 1024;
@@ -27,7 +38,9 @@ pub enum ManifestError {
         #[source]
         source: csv::Error,
     },
-    #[error("the form export {path} has no column naming the file (looked for one of: file, file name, path, upload, attachment; found: {found})")]
+    #[error("cannot read the form export {path}: {why}")]
+    Sheet { path: PathBuf, why: String },
+    #[error("the form export {path} has no column Chorus reads as the uploaded files (an upload, file, photo or video question; found: {found}); say which column it is with --map files=COLUMN, or in the import's column step")]
     NoFileColumn { path: PathBuf, found: String },
 }
 
@@ -79,19 +92,6 @@ pub struct Manifest {
     /// Per row: the file cell as lowercase path components (the last is the file name), or
     /// `None` when it names no file (a link without a file name).
     keys: Vec<Option<Vec<String>>>,
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum Field {
-    File,
-    Name,
-    Email,
-    Handle,
-    Consent,
-    SubmittedAt,
-    Age,
-    BirthDate,
-    Adult,
 }
 
 /// A column header reduced to what matters: `E-mail ` and `email` are one.
@@ -376,96 +376,92 @@ fn is_plain_number(s: &str) -> bool {
     digits > 0 && points <= 1 && exponent_ok
 }
 
-fn field_of(header: &str) -> Option<Field> {
-    Some(match header_key(header).as_str() {
-        "file" | "filename" | "files" | "upload" | "uploadedfile" | "attachment" | "media"
-        | "yourfile" | "path" | "filepath" | "relativepath" | "fileupload" | "filelink"
-        | "fileurl" => Field::File,
-        "name" | "fullname" | "yourname" | "contributor" | "contributorname" => Field::Name,
-        "email" | "emailaddress" | "youremail" => Field::Email,
-        "handle" | "username" | "socialhandle" | "instagram" | "instagramhandle" | "tiktok" => {
-            Field::Handle
-        }
-        "consent" | "consenttext" | "permission" | "release" | "agreement" => Field::Consent,
-        "submittedat" | "submitted" | "submissiondate" | "timestamp" | "date" | "createdat" => {
-            Field::SubmittedAt
-        }
-        "age" | "yourage" | "howoldareyou" => Field::Age,
-        "dateofbirth" | "dob" | "birthdate" | "birthday" | "yourdateofbirth" => Field::BirthDate,
-        "iam18orolder"
-        | "iam18orover"
-        | "over18"
-        | "18"
-        | "18plus"
-        | "adult"
-        | "iconfirmiam18orover"
-        | "iconfirmiam18orolder"
-        | "areyou18orolder"
-        | "areyou18orover"
-        | "areyouover18" => Field::Adult,
-        _ => return None,
-    })
-}
-
 impl Manifest {
+    /// Reads a form export with Chorus's own reading of its columns and the default adult
+    /// age (what `chorus ingest --manifest` does for a form it has not seen).
     pub fn load(path: &Path) -> Result<Manifest, ManifestError> {
-        let read_err = |source| ManifestError::Read {
-            path: path.to_path_buf(),
-            source,
-        };
+        let sheet = sheet::read(path)?;
+        let mapping = columns::propose(&sheet.headers);
         let today = chrono::Local::now().date_naive();
-        let mut reader = open_csv(path).map_err(read_err)?;
-        let headers = reader.headers().map_err(read_err)?.clone();
-        let columns: Vec<Option<Field>> = headers.iter().map(field_of).collect();
-        if !columns.contains(&Some(Field::File)) {
+        Manifest::from_sheet(&sheet, &mapping, DEFAULT_ADULT_AGE, today)
+    }
+
+    /// The rows of a form export read through `mapping`: one row per uploaded file (a cell
+    /// may name several), each with the person's details and age judged against
+    /// `adult_age` on the day they answered.
+    pub fn from_sheet(
+        sheet: &Sheet,
+        mapping: &Mapping,
+        adult_age: u32,
+        today: NaiveDate,
+    ) -> Result<Manifest, ManifestError> {
+        if mapping.columns(Field::Files).is_empty() {
             return Err(ManifestError::NoFileColumn {
-                path: path.to_path_buf(),
-                found: headers.iter().collect::<Vec<_>>().join(", "),
+                path: sheet.path.clone(),
+                found: sheet.headers.join(", "),
             });
         }
         let mut manifest = Manifest {
-            path: path.to_path_buf(),
+            path: sheet.path.clone(),
             ..Manifest::default()
         };
-        for record in reader.records() {
-            let record = record.map_err(read_err)?;
-            let mut row = Row {
-                line: record.position().map_or(0, |p| p.line() as usize),
+        let has_adult_box = !mapping.columns(Field::Adult).is_empty();
+        for record in &sheet.rows {
+            let cell = |i: &usize| record.cells.get(*i).map_or("", |c| c.trim());
+            let first = |f: Field| {
+                mapping
+                    .columns(f)
+                    .iter()
+                    .map(cell)
+                    .find(|c| !c.is_empty())
+                    .map(str::to_string)
+            };
+            let name: Vec<&str> = mapping
+                .columns(Field::Name)
+                .iter()
+                .map(cell)
+                .filter(|c| !c.is_empty())
+                .collect();
+            let mut person = Row {
+                line: record.line,
+                name: (!name.is_empty()).then(|| name.join(" ")),
+                email: first(Field::Email).map(|e| e.to_lowercase()),
+                handle: first(Field::Handle).map(|h| normalise_handle(&h)),
+                consent: first(Field::Consent),
+                submitted_at: first(Field::SubmittedAt),
                 ..Row::default()
             };
-            let (mut age, mut birth, mut adult) = (None, None, None);
-            for (value, field) in record.iter().zip(&columns) {
-                let value = value.trim();
-                if value.is_empty() {
-                    continue;
-                }
-                let value = value.to_string();
-                match field {
-                    // A form with both a file-name and a path column: the path says more.
-                    Some(Field::File) => row.file = deeper(std::mem::take(&mut row.file), value),
-                    Some(Field::Name) => row.name = Some(value),
-                    Some(Field::Email) => row.email = Some(value.to_lowercase()),
-                    Some(Field::Handle) => row.handle = Some(normalise_handle(&value)),
-                    Some(Field::Consent) => row.consent = Some(value),
-                    Some(Field::SubmittedAt) => row.submitted_at = Some(value),
-                    Some(Field::Age) => age = Some(value),
-                    Some(Field::BirthDate) => birth = Some(value),
-                    Some(Field::Adult) => adult = Some(value),
-                    None => {}
-                }
-            }
-            if row.file.is_empty() {
-                continue;
-            }
-            row.age = age_from_answers(
-                age.as_deref(),
-                birth.as_deref(),
+            let adult = first(Field::Adult);
+            person.age = age_from_answers(
+                first(Field::Age).as_deref(),
+                first(Field::BirthDate).as_deref(),
                 adult.as_deref(),
-                row.submitted_at.as_deref(),
+                person.submitted_at.as_deref(),
                 today,
+                adult_age,
             );
-            manifest.keys.push(file_components(&row.file));
-            manifest.rows.push(row);
+            // An "I am 18 or older" box left unticked is a no: the form asked.
+            if has_adult_box && adult.is_none() {
+                person.age = person.age.and(AgeStatement::Minor { age: None });
+            }
+            // A file named in two columns (a name and a path) is one file: the path says more.
+            let mut files: Vec<String> = Vec::new();
+            for text in mapping.columns(Field::Files).iter().map(cell) {
+                for file in uploads::split(text) {
+                    let same = files.iter().position(|f| same_file_name(f, &file));
+                    match same {
+                        Some(i) => files[i] = deeper(std::mem::take(&mut files[i]), file),
+                        None => files.push(file),
+                    }
+                }
+            }
+            for file in files {
+                manifest.keys.push(file_components(&file));
+                manifest.rows.push(Row {
+                    file,
+                    ..person.clone()
+                });
+            }
         }
         Ok(manifest)
     }
@@ -549,8 +545,53 @@ impl Manifest {
             names.join(", ")
         };
 
+        // Rows whose cell is a link with no file name (Google Drive's), by the uploader's
+        // name Drive's download puts after " - ": each such file takes the next of its
+        // person's rows, so a row without a file of its own is still reported missing.
+        let mut by_uploader: HashMap<String, Vec<usize>> = HashMap::new();
+        for (r, row) in self.rows.iter().enumerate() {
+            if let (None, Some(name)) = (&self.keys[r], &row.name) {
+                if uploads::is_nameless_link(&row.file) {
+                    by_uploader.entry(name.to_lowercase()).or_default().push(r);
+                }
+            }
+        }
+        let mut taken: HashMap<String, usize> = HashMap::new();
+        let drive: Vec<Option<FileMatch>> = (0..placed.len())
+            .map(|j| {
+                if !by_path[j].is_empty() || bare.contains_key(placed[j].key.as_str()) {
+                    return None;
+                }
+                let who = uploads::uploader_suffix(&placed[j].name)?;
+                let rows = by_uploader.get(&who)?;
+                if !self.one_person(rows) {
+                    return Some(FileMatch {
+                        row: None,
+                        rows: rows.clone(),
+                        warning: Some(format!(
+                            "{}: Google Drive names it after {who}, and {} form rows ({}) by different people with that name give Drive links; linked to nobody: link it by hand",
+                            placed[j].name,
+                            rows.len(),
+                            lines(rows)
+                        )),
+                    });
+                }
+                let next = taken.entry(who).or_default();
+                let row = rows[(*next).min(rows.len() - 1)];
+                *next += 1;
+                Some(FileMatch {
+                    row: Some(row),
+                    rows: vec![row],
+                    warning: None,
+                })
+            })
+            .collect();
+
         (0..placed.len())
             .map(|j| {
+                if let Some(m) = &drive[j] {
+                    return m.clone();
+                }
                 let name = &placed[j].name;
                 let rows = &by_path[j];
                 if !rows.is_empty() {
@@ -699,6 +740,14 @@ impl Placed {
     }
 }
 
+/// Whether two file cells of one row end in the same file name (a name and a path).
+fn same_file_name(a: &str, b: &str) -> bool {
+    match (file_components(a), file_components(b)) {
+        (Some(x), Some(y)) => x.last() == y.last(),
+        _ => false,
+    }
+}
+
 /// Of two file cells in one row, the one that names more folders.
 fn deeper(current: String, new: String) -> String {
     if current.is_empty() || depth(&new) > depth(&current) {
@@ -752,7 +801,7 @@ pub fn file_components(cell: &str) -> Option<Vec<String>> {
 }
 
 /// The part of a URL after its scheme (host and path), if the cell is one.
-fn url_rest(cell: &str) -> Option<&str> {
+pub(crate) fn url_rest(cell: &str) -> Option<&str> {
     if let Some((scheme, rest)) = cell.split_once("://") {
         let is_scheme = !scheme.is_empty()
             && scheme
@@ -768,7 +817,7 @@ fn url_rest(cell: &str) -> Option<&str> {
 }
 
 /// `IMG_0001.jpg` yes; `view`, `open`, `index.html` no.
-fn looks_like_file_name(s: &str) -> bool {
+pub(crate) fn looks_like_file_name(s: &str) -> bool {
     let Some((stem, ext)) = s.rsplit_once('.') else {
         return false;
     };
@@ -782,7 +831,8 @@ fn looks_like_file_name(s: &str) -> bool {
 }
 
 fn normalise_handle(h: &str) -> String {
-    let h = h.trim();
+    // Typeform and spreadsheets guard a leading '@' or '+' with a quote.
+    let h = h.trim().trim_start_matches('\'');
     if h.starts_with('@') {
         h.to_string()
     } else {
@@ -799,31 +849,40 @@ pub fn age_from_answers(
     adult_box: Option<&str>,
     submitted_at: Option<&str>,
     today: NaiveDate,
+    adult_age: u32,
 ) -> AgeStatement {
     let mut on: Vec<NaiveDate> = submitted_at.map(date_readings).unwrap_or_default();
     if on.is_empty() {
         on.push(today);
     }
-    let from_birth = birth_date.map_or(AgeStatement::Unknown, |b| age_from_birth_date(b, &on));
+    let from_birth = birth_date.map_or(AgeStatement::Unknown, |b| {
+        age_from_birth_date(b, &on, adult_age)
+    });
+    // The box's words say 18: where adulthood starts later it proves nothing either way.
+    let from_box = match adult_box.map_or(AgeStatement::Unknown, age_from_adult_box) {
+        AgeStatement::Adult if adult_age > 18 => AgeStatement::Unknown,
+        other => other,
+    };
     from_birth
-        .and(age.map_or(AgeStatement::Unknown, age_from_number))
-        .and(adult_box.map_or(AgeStatement::Unknown, age_from_adult_box))
+        .and(age.map_or(AgeStatement::Unknown, |a| age_from_number(a, adult_age)))
+        .and(from_box)
 }
 
 /// An "age" answer: `17`, `34 years`, `18+`, `under 18`, a bracket like `25-34`.
 /// Anything else (`old enough`, `200`) is `Unknown`.
-pub fn age_from_number(answer: &str) -> AgeStatement {
+pub fn age_from_number(answer: &str, adult_age: u32) -> AgeStatement {
+    let adult = f64::from(adult_age);
     let a = answer.trim().to_lowercase();
     let a = a.trim_end_matches(['.', '!']);
     if a.starts_with("under") || a.starts_with('<') || a.starts_with("younger than") {
         let n = leading_number(a.trim_start_matches(|c: char| !c.is_ascii_digit()));
         return match n {
-            Some((n, _)) if n <= 18.0 => AgeStatement::Minor { age: None },
+            Some((n, _)) if n <= adult => AgeStatement::Minor { age: None },
             _ => AgeStatement::Unknown,
         };
     }
     let adult_from = |n: f64| {
-        if n >= 18.0 {
+        if n >= adult {
             AgeStatement::Adult
         } else {
             AgeStatement::Unknown
@@ -848,9 +907,9 @@ pub fn age_from_number(answer: &str) -> AgeStatement {
         .and_then(|r| leading_number(r.trim()))
         .filter(|(_, tail)| tail.trim().is_empty());
     if let Some((high, _)) = upper {
-        return if n >= 18.0 && high >= n {
+        return if n >= adult && high >= n {
             AgeStatement::Adult
-        } else if high < 18.0 && high >= n {
+        } else if high < adult && high >= n {
             AgeStatement::Minor { age: None }
         } else {
             AgeStatement::Unknown
@@ -865,7 +924,7 @@ pub fn age_from_number(answer: &str) -> AgeStatement {
     }
     match n.floor() {
         n if !(1.0..=120.0).contains(&n) => AgeStatement::Unknown,
-        n if n >= 18.0 => AgeStatement::Adult,
+        n if n >= adult => AgeStatement::Adult,
         n => AgeStatement::Minor {
             age: Some(n as u32),
         },
@@ -884,7 +943,7 @@ fn leading_number(s: &str) -> Option<(f64, &str)> {
 
 /// A date of birth judged on each possible day of submission; `Unknown` unless every
 /// reading of both dates agrees (so `04/05/2008` counts only when both orders do).
-pub fn age_from_birth_date(answer: &str, on: &[NaiveDate]) -> AgeStatement {
+pub fn age_from_birth_date(answer: &str, on: &[NaiveDate], adult_age: u32) -> AgeStatement {
     let mut verdicts = Vec::new();
     for born in date_readings(answer) {
         for &day in on {
@@ -897,9 +956,9 @@ pub fn age_from_birth_date(answer: &str, on: &[NaiveDate]) -> AgeStatement {
     let Some(&first) = verdicts.first() else {
         return AgeStatement::Unknown;
     };
-    if verdicts.iter().all(|&a| a >= 18) {
+    if verdicts.iter().all(|&a| a >= adult_age) {
         AgeStatement::Adult
-    } else if verdicts.iter().all(|&a| a < 18) {
+    } else if verdicts.iter().all(|&a| a < adult_age) {
         AgeStatement::Minor {
             age: verdicts.iter().all(|&a| a == first).then_some(first),
         }
@@ -1115,7 +1174,10 @@ mod tests {
         let path = dir.path().join("form.csv");
         std::fs::write(&path, "name,email\nA,a@b.c\n").unwrap();
         let err = Manifest::load(&path).unwrap_err().to_string();
-        assert!(err.contains("no column naming the file"), "{err}");
+        assert!(
+            err.contains("no column Chorus reads as the uploaded files"),
+            "{err}"
+        );
         assert!(err.contains("name, email"), "{err}");
     }
 
@@ -1330,54 +1392,54 @@ mod tests {
     #[test]
     fn a_stated_age() {
         use AgeStatement::*;
-        assert_eq!(age_from_number("17"), Minor { age: Some(17) });
-        assert_eq!(age_from_number("18"), Adult);
-        assert_eq!(age_from_number(" 34 years old "), Adult);
-        assert_eq!(age_from_number("16 yrs"), Minor { age: Some(16) });
-        assert_eq!(age_from_number("18+"), Adult);
-        assert_eq!(age_from_number("Under 18"), Minor { age: None });
-        assert_eq!(age_from_number("25-34"), Adult);
-        assert_eq!(age_from_number("13–17"), Minor { age: None });
-        assert_eq!(age_from_number("16-24"), Unknown);
-        assert_eq!(age_from_number("old enough"), Unknown);
-        assert_eq!(age_from_number("200"), Unknown);
-        assert_eq!(age_from_number("0"), Unknown);
-        assert_eq!(age_from_number("17 or 18"), Unknown);
+        assert_eq!(age_from_number("17", 18), Minor { age: Some(17) });
+        assert_eq!(age_from_number("18", 18), Adult);
+        assert_eq!(age_from_number(" 34 years old ", 18), Adult);
+        assert_eq!(age_from_number("16 yrs", 18), Minor { age: Some(16) });
+        assert_eq!(age_from_number("18+", 18), Adult);
+        assert_eq!(age_from_number("Under 18", 18), Minor { age: None });
+        assert_eq!(age_from_number("25-34", 18), Adult);
+        assert_eq!(age_from_number("13–17", 18), Minor { age: None });
+        assert_eq!(age_from_number("16-24", 18), Unknown);
+        assert_eq!(age_from_number("old enough", 18), Unknown);
+        assert_eq!(age_from_number("200", 18), Unknown);
+        assert_eq!(age_from_number("0", 18), Unknown);
+        assert_eq!(age_from_number("17 or 18", 18), Unknown);
     }
 
     #[test]
     fn a_date_of_birth_on_the_day_of_the_form() {
         use AgeStatement::*;
         let on = [day("2026-06-02")];
-        assert_eq!(age_from_birth_date("2008-06-02", &on), Adult);
+        assert_eq!(age_from_birth_date("2008-06-02", &on, 18), Adult);
         assert_eq!(
-            age_from_birth_date("2008-06-03", &on),
+            age_from_birth_date("2008-06-03", &on, 18),
             Minor { age: Some(17) }
         );
         assert_eq!(
-            age_from_birth_date("12 March 2009", &on),
+            age_from_birth_date("12 March 2009", &on, 18),
             Minor { age: Some(17) }
         );
-        assert_eq!(age_from_birth_date("March 12, 1990", &on), Adult);
+        assert_eq!(age_from_birth_date("March 12, 1990", &on, 18), Adult);
         assert_eq!(
-            age_from_birth_date("25/12/2010", &on),
+            age_from_birth_date("25/12/2010", &on, 18),
             Minor { age: Some(15) }
         );
         assert_eq!(
-            age_from_birth_date("12/25/2010", &on),
+            age_from_birth_date("12/25/2010", &on, 18),
             Minor { age: Some(15) }
         );
         assert_eq!(
-            age_from_birth_date("02.07.2008", &on),
+            age_from_birth_date("02.07.2008", &on, 18),
             Minor { age: Some(17) }
         );
         // 04/07/2008 is 4 July (17) or 7 April (18): no verdict.
-        assert_eq!(age_from_birth_date("04/07/2008", &on), Unknown);
+        assert_eq!(age_from_birth_date("04/07/2008", &on, 18), Unknown);
         // Both readings adult: adult.
-        assert_eq!(age_from_birth_date("04/07/1990", &on), Adult);
-        assert_eq!(age_from_birth_date("2030-01-01", &on), Unknown);
-        assert_eq!(age_from_birth_date("12/03/09", &on), Unknown);
-        assert_eq!(age_from_birth_date("yesterday", &on), Unknown);
+        assert_eq!(age_from_birth_date("04/07/1990", &on, 18), Adult);
+        assert_eq!(age_from_birth_date("2030-01-01", &on, 18), Unknown);
+        assert_eq!(age_from_birth_date("12/03/09", &on, 18), Unknown);
+        assert_eq!(age_from_birth_date("yesterday", &on, 18), Unknown);
     }
 
     #[test]
@@ -1419,25 +1481,65 @@ mod tests {
             Some("yes"),
             Some("2026-06-02T09:15:00Z"),
             today,
+            18,
         );
         assert_eq!(ticked_but_15, Minor { age: Some(15) });
         assert_eq!(
-            age_from_answers(Some("nonsense"), None, Some("yes"), None, today),
+            age_from_answers(Some("nonsense"), None, Some("yes"), None, today, 18),
             Adult
         );
-        assert_eq!(age_from_answers(None, None, None, None, today), Unknown);
+        assert_eq!(age_from_answers(None, None, None, None, today, 18), Unknown);
         // Judged on the day of the form, not today: 17 then, 18 now.
         let born = Some("2008-09-01");
         assert_eq!(
-            age_from_answers(None, born, None, Some("2026-06-02 10:00"), today),
+            age_from_answers(None, born, None, Some("2026-06-02 10:00"), today, 18),
             Minor { age: Some(17) }
         );
-        assert_eq!(age_from_answers(None, born, None, None, today), Adult);
+        assert_eq!(age_from_answers(None, born, None, None, today, 18), Adult);
         // Google Forms' US timestamp, both readings of which give the same verdict.
         assert_eq!(
-            age_from_answers(None, born, None, Some("6/2/2026 9:15:00"), today),
+            age_from_answers(None, born, None, Some("6/2/2026 9:15:00"), today, 18),
             Minor { age: Some(17) }
         );
+    }
+
+    #[test]
+    fn the_adult_age_is_a_setting() {
+        use AgeStatement::*;
+        let on = [day("2026-06-02")];
+        assert_eq!(age_from_number("17", 16), Adult);
+        assert_eq!(age_from_number("20", 21), Minor { age: Some(20) });
+        assert_eq!(age_from_birth_date("2009-03-12", &on, 16), Adult);
+        // A box that says 18 proves nothing where adulthood starts at 21.
+        let today = day("2026-06-02");
+        assert_eq!(
+            age_from_answers(None, None, Some("yes"), None, today, 21),
+            Unknown
+        );
+        assert_eq!(
+            age_from_answers(None, None, Some("yes"), None, today, 18),
+            Adult
+        );
+    }
+
+    #[test]
+    fn one_row_per_uploaded_file() {
+        let m = load(
+            "Timestamp,Your full name,Upload your photos,Upload a video\n\
+             2026-06-02,Maya,\"a.jpg, b.jpg\",clip.mp4\n\
+             2026-06-03,Tom,,\n"
+                .as_bytes(),
+        );
+        let files: Vec<(&str, &str)> = m
+            .rows
+            .iter()
+            .map(|r| (r.name.as_deref().unwrap(), r.file.as_str()))
+            .collect();
+        assert_eq!(
+            files,
+            [("Maya", "a.jpg"), ("Maya", "b.jpg"), ("Maya", "clip.mp4")]
+        );
+        assert!(m.rows.iter().all(|r| r.line == 2));
     }
 
     #[test]
@@ -1447,7 +1549,8 @@ mod tests {
              2026-06-02,Ana,a.jpg,12 March 2009,,\n\
              2026-06-02,Ben,b.jpg,,I am 18 or older,\n\
              2026-06-02,Cy,c.jpg,,Yes,15\n\
-             2026-06-02,Di,d.jpg,,,\n"
+             2026-06-02,Di,d.jpg,,,\n\
+             2026-06-02,Ed,e.jpg,,,20\n"
                 .as_bytes(),
         );
         let ages: Vec<AgeStatement> = m.rows.iter().map(|r| r.age).collect();
@@ -1457,7 +1560,9 @@ mod tests {
                 AgeStatement::Minor { age: Some(17) },
                 AgeStatement::Adult,
                 AgeStatement::Minor { age: Some(15) },
-                AgeStatement::Unknown
+                // The form asked "18 or older?" and the box was left unticked.
+                AgeStatement::Minor { age: None },
+                AgeStatement::Minor { age: None },
             ]
         );
     }
