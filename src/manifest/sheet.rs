@@ -67,15 +67,27 @@ fn read_csv(path: &Path) -> Result<Sheet, ManifestError> {
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
+    // A row's line is counted from the byte where it starts: the csv crate counts a line
+    // only once it reads past its end, so its own numbers are one short for some files,
+    // and a message must name the line a person opens.
+    let text = reader.get_ref().get_ref().clone();
+    let (mut counted_to, mut line) = (0usize, 1usize);
     let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(read_err)?;
+    let mut record = csv::StringRecord::new();
+    loop {
+        let mut at = (reader.position().byte() as usize).clamp(counted_to, text.len());
+        // The reader stands before the previous row's line end, and blank lines are skipped.
+        while at < text.len() && matches!(text[at], b'\n' | b'\r') {
+            at += 1;
+        }
+        line += text[counted_to..at].iter().filter(|&&b| b == b'\n').count();
+        counted_to = at;
+        if !reader.read_record(&mut record).map_err(read_err)? {
+            break;
+        }
         let mut cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
         cells.resize(headers.len().max(cells.len()), String::new());
-        rows.push(SheetRow {
-            line: record.position().map_or(0, |p| p.line() as usize),
-            cells,
-        });
+        rows.push(SheetRow { line, cells });
     }
     Ok(Sheet {
         path: path.to_path_buf(),

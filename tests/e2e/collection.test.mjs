@@ -53,7 +53,13 @@ test("a Google Forms export: its columns shown, one changed, and its people link
   );
   await shot(driver, '31-form-columns');
   await (await $(driver, '#import-start')).click();
-  await visible(driver, '#import-summary', 120000);
+  try {
+    await visible(driver, '#import-summary', 120000);
+  } catch (e) {
+    await shot(driver, '31b-import-did-not-finish');
+    const errors = await $$(driver, '.error');
+    throw new Error(`${e.message}; on screen: ${(await Promise.all(errors.map((x) => x.getText()))).join(' | ')}`);
+  }
   const rows = await $$(driver, '#import-results tr.result');
   const statuses = await Promise.all(rows.map((r) => r.getAttribute('data-status')));
   assert.ok(statuses.filter((s) => s === 'ingested').length >= 6, statuses.join(','));
