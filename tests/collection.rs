@@ -474,6 +474,13 @@ fn replies_by_email_grant_deny_and_wait_for_a_person_with_the_message_kept() {
         chorus::api::rights::pending_replies(&s.lib).unwrap().len(),
         1
     );
+    // A person deals with it; it leaves the queue, once.
+    chorus::api::rights::resolve_pending_reply(&s.lib, pending[0].id).unwrap();
+    assert!(chorus::api::rights::pending_replies(&s.lib)
+        .unwrap()
+        .is_empty());
+    let err = chorus::api::rights::resolve_pending_reply(&s.lib, pending[0].id).unwrap_err();
+    assert_eq!(err.kind, chorus::api::ErrorKind::NotFound);
 }
 
 #[test]

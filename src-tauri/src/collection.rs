@@ -59,6 +59,13 @@ pub async fn replies_pending(
     state.with_library(|lib| Ok(api::rights::pending_replies(lib)?))
 }
 
+/// Takes a waiting reply off the queue once a person has dealt with it.
+#[tauri::command]
+#[specta::specta]
+pub async fn replies_resolve(state: State<'_, AppState>, id: i64) -> Result<()> {
+    state.with_library(|lib| Ok(api::rights::resolve_pending_reply(lib, id)?))
+}
+
 /// Requests unanswered after the library's `follow_up_days`.
 #[tauri::command]
 #[specta::specta]

@@ -42,6 +42,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             collection::form_preview,
             collection::replies_import,
             collection::replies_pending,
+            collection::replies_resolve,
             collection::rights_unanswered,
             collection::rights_follow_up,
             collection::thank_yous,

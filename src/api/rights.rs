@@ -217,6 +217,18 @@ pub fn pending_replies(lib: &Library) -> Result<Vec<rights::PendingReply>> {
     Ok(rights::pending_replies(lib.conn())?)
 }
 
+/// Takes a waiting reply off the queue once a person has dealt with it.
+pub fn resolve_pending_reply(lib: &Library, id: i64) -> Result<()> {
+    if rights::resolve_pending(lib.conn(), id)? {
+        Ok(())
+    } else {
+        Err(Error::new(
+            super::ErrorKind::NotFound,
+            format!("no reply {id} is waiting for a person (see `chorus rights pending`)"),
+        ))
+    }
+}
+
 /// Requests unanswered after the library's `follow_up_days`, per contributor.
 pub fn unanswered(lib: &Library, today: NaiveDate) -> Result<Vec<rights::Unanswered>> {
     let settings = rights::RightsSettings::load(lib)?;

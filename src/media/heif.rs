@@ -6,9 +6,7 @@
 
 use std::sync::OnceLock;
 
-use libheif_rs::{
-    ColorSpace, HeifContext, HeifError, HeifErrorCode, LibHeif, RgbChroma, SecurityLimits,
-};
+use libheif_rs::{ColorSpace, HeifContext, HeifError, HeifErrorCode, LibHeif, RgbChroma};
 
 use super::colour::{self, SourceColour};
 use super::{Limits, MediaError};
@@ -29,12 +27,12 @@ fn libheif() -> &'static LibHeif {
 
 pub(super) fn decode(bytes: &[u8], limits: &Limits, what: &str) -> Result<Decoded, MediaError> {
     let lib = libheif();
-    let mut ctx = HeifContext::new().map_err(|e| heif_error(e, what))?;
-    let mut sec = SecurityLimits::new();
-    sec.set_max_image_size_pixels(limits.max_photo_pixels);
-    ctx.set_security_limits(&sec)
-        .map_err(|e| heif_error(e, what))?;
-    ctx.read_bytes(bytes).map_err(|e| heif_error(e, what))?;
+    // libheif's own default limits stay; ours (`check_pixels`) is applied to the image's
+    // declared size before anything is decoded. Setting limits through libheif-rs copied
+    // its limits struct by value, and the libheif built here reads fields past the end of
+    // that copy: the total-memory limit came out as whatever was on the stack (a 12 MP
+    // iPhone photo was once refused for "921600 bytes").
+    let ctx = HeifContext::read_from_bytes(bytes).map_err(|e| heif_error(e, what))?;
     let handle = ctx
         .primary_image_handle()
         .map_err(|e| heif_error(e, what))?;

@@ -255,6 +255,17 @@ pub struct PendingReply {
     pub evidence_hash: Option<String>,
 }
 
+/// Marks a waiting reply as dealt with (the person recorded a grant or a no by hand, or
+/// it needs nothing). It stays in the table; it leaves the queue. `false` when there is
+/// no such reply waiting.
+pub fn resolve_pending(conn: &rusqlite::Connection, id: i64) -> rusqlite::Result<bool> {
+    let changed = conn.execute(
+        "UPDATE pending_replies SET resolved_at = ?1 WHERE id = ?2 AND resolved_at IS NULL",
+        params![crate::library::now(), id],
+    )?;
+    Ok(changed == 1)
+}
+
 /// Replies waiting for a person, oldest first.
 pub fn pending_replies(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<PendingReply>> {
     let mut stmt = conn.prepare(

@@ -155,6 +155,9 @@ pub(crate) enum RightsCommand {
     },
     /// Replies waiting for a person: unknown senders, maybes, messages that could not be read.
     Pending {
+        /// Take this reply off the list once you have dealt with it.
+        #[arg(long, value_name = "ID")]
+        done: Option<i64>,
         #[arg(long)]
         json: bool,
     },
@@ -378,7 +381,11 @@ pub(crate) fn rights_cmd(dir: &Path, cmd: RightsCommand) -> Result<ExitCode, Any
                 );
             }
         }
-        RightsCommand::Pending { json } => {
+        RightsCommand::Pending { done: Some(id), .. } => {
+            chorus::api::rights::resolve_pending_reply(&lib, id)?;
+            println!("reply {id} is off the list");
+        }
+        RightsCommand::Pending { done: None, json } => {
             let pending = chorus::api::rights::pending_replies(&lib)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&pending)?);

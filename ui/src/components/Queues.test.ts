@@ -5,6 +5,7 @@ const fake = vi.hoisted(() => ({
   rightsQueue: vi.fn(),
   contributorsList: vi.fn(),
   repliesPending: vi.fn(async () => [] as unknown[]),
+  repliesResolve: vi.fn(async () => null),
   rightsUnanswered: vi.fn(async () => [] as unknown[]),
   rightsFollowUp: vi.fn(),
   thankYous: vi.fn(async () => [] as unknown[]),
@@ -63,6 +64,9 @@ describe("RightsQueueView: replies and follow-ups", () => {
     await waitFor(() =>
       expect(document.getElementById("queue-replies")?.textContent).toContain("unknown sender"),
     );
+    await fireEvent.click(document.querySelector('.pending[data-id="1"] .resolve')!);
+    expect(fake.repliesResolve).toHaveBeenCalledWith(1);
+    await waitFor(() => expect(document.querySelector(".pending")).toBeNull());
     const unanswered = document.getElementById("queue-unanswered")!;
     expect(unanswered.textContent).toContain("Maya Lindqvist");
     expect(unanswered.textContent).toContain("no follow-up yet");
@@ -119,6 +123,46 @@ describe("ContributorsView", () => {
     vi.clearAllMocks();
     app.filters = { ...NO_FILTERS };
     app.view = "contributors";
+  });
+
+  it("shows what each person was featured in, and marks a thank-you sent", async () => {
+    fake.contributorsList.mockResolvedValue([
+      {
+        contributor: { id: 1, name: "Sam Lee", email: "sam@example.com", handle: "@samlee" },
+        assets: 2,
+        statuses: [["granted", 2]],
+      },
+    ]);
+    const thanks = {
+      id: 7,
+      contributor_id: 1,
+      contributor: "Sam Lee",
+      email: "sam@example.com",
+      piece_id: 3,
+      piece_name: "Homepage hero",
+      subject: "You're in our new Homepage hero, Sam!",
+      body: "Hi Sam,\n\nThank you again for your clip.",
+      mailto: "mailto:sam@example.com?subject=x",
+      drafted_at: "2026-11-30T10:00:00Z",
+      sent_at: null,
+    };
+    fake.thankYous.mockResolvedValue([thanks]);
+    fake.thankYouSent.mockResolvedValue({ ...thanks, sent_at: "2026-11-30T11:00:00Z" });
+    render(ContributorsView);
+    await waitFor(() =>
+      expect(document.querySelector('tr.contributor[data-id="1"] .featured')?.textContent).toBe(
+        "Homepage hero",
+      ),
+    );
+    const card = document.querySelector<HTMLElement>('.thank-you[data-id="7"]')!;
+    expect(card.dataset.sent).toBe("no");
+    expect(document.getElementById("thank-yous")?.textContent).toContain("1 to send");
+    await fireEvent.click(card.querySelector(".mark-sent")!);
+    expect(fake.thankYouSent).toHaveBeenCalledWith(7);
+    await waitFor(() =>
+      expect(document.querySelector<HTMLElement>('.thank-you[data-id="7"]')?.dataset.sent).toBe("yes"),
+    );
+    expect(document.getElementById("thank-yous")?.textContent).toContain("0 to send");
   });
 
   it("lists contributors and filters the library by one", async () => {

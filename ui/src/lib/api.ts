@@ -110,6 +110,7 @@ export const api = {
     call(commands.formPreview(path, mapping)),
   repliesImport: (paths: string[]) => call(commands.repliesImport(paths)),
   repliesPending: () => call(commands.repliesPending()),
+  repliesResolve: (id: number) => call(commands.repliesResolve(id)),
   rightsUnanswered: () => call(commands.rightsUnanswered()),
   rightsFollowUp: () => call(commands.rightsFollowUp()),
   thankYous: (contributorId: number | null) => call(commands.thankYous(contributorId)),

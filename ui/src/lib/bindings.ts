@@ -46,6 +46,8 @@ export const commands = {
 	repliesImport: (paths: string[]) => typedError<ReplyView[], CommandError>(__TAURI_INVOKE("replies_import", { paths })),
 	/**  Replies waiting for a person. */
 	repliesPending: () => typedError<PendingReply[], CommandError>(__TAURI_INVOKE("replies_pending")),
+	/**  Takes a waiting reply off the queue once a person has dealt with it. */
+	repliesResolve: (id: number) => typedError<null, CommandError>(__TAURI_INVOKE("replies_resolve", { id })),
 	/**  Requests unanswered after the library's `follow_up_days`. */
 	rightsUnanswered: () => typedError<Unanswered[], CommandError>(__TAURI_INVOKE("rights_unanswered")),
 	/**  Drafts and records the one follow-up each waiting contributor may get. */
