@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::params;
 use walkdir::WalkDir;
 
 use crate::ingest::{self, FileResult, IngestError, Progress};
@@ -190,6 +190,9 @@ impl Inbox {
         on_event: &mut dyn FnMut(InboxEvent),
     ) -> Result<usize, InboxError> {
         let mut taken = 0;
+        // What was taken, read once per pass: the folders are looked at every few seconds
+        // and may hold thousands of files.
+        let mut known = taken_files(lib)?;
         for root in self.roots.clone() {
             let mut ready_files: Vec<(PathBuf, Stamp)> = Vec::new();
             let mut ready_forms: Vec<(PathBuf, Stamp)> = Vec::new();
@@ -206,7 +209,7 @@ impl Inbox {
                 let Some(stamp) = stamp_of(&path) else {
                     continue;
                 };
-                if done(lib, &path, stamp)? {
+                if known.get(&key(&path)).is_some_and(|t| t.stamp == stamp) {
                     self.pending.remove(&path);
                     continue;
                 }
@@ -232,13 +235,16 @@ impl Inbox {
                     ready_files.push((path, stamp));
                 }
             }
-            for (form, stamp) in &ready_forms {
-                mark_done(lib, form, *stamp, "form")?;
+            if ready_forms.is_empty() && ready_files.is_empty() {
+                continue;
             }
-            let form = current_form(lib, &root)?;
+            for (form, stamp) in &ready_forms {
+                mark_done(lib, &mut known, form, *stamp, Kind::Form)?;
+            }
+            let form = current_form(&known, &root);
             if let (Some(form), false) = (&form, ready_forms.is_empty()) {
                 // Files already in get the form's contributors now.
-                let earlier = done_files(lib, &root)?;
+                let earlier = taken_under(&known, &root, Kind::File);
                 if !earlier.is_empty() {
                     self.import(lib, earlier.clone(), Some(form.as_path()), on_event)?;
                 }
@@ -251,7 +257,7 @@ impl Inbox {
                 let paths: Vec<PathBuf> = ready_files.iter().map(|(p, _)| p.clone()).collect();
                 taken += self.import(lib, paths, form.as_deref(), on_event)?;
                 for (path, stamp) in &ready_files {
-                    mark_done(lib, path, *stamp, "file")?;
+                    mark_done(lib, &mut known, path, *stamp, Kind::File)?;
                 }
             }
         }
@@ -297,65 +303,87 @@ fn key(path: &Path) -> String {
     path.display().to_string()
 }
 
-fn done(lib: &Library, path: &Path, stamp: Stamp) -> Result<bool, InboxError> {
-    let seen: Option<(i64, String)> = lib
-        .conn()
-        .query_row(
-            "SELECT size, modified FROM inbox_files WHERE path = ?",
-            [key(path)],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    Ok(seen.is_some_and(|(size, modified)| {
-        size as u64 == stamp.size && modified == stamp.modified.to_string()
-    }))
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    File,
+    Form,
 }
 
-fn mark_done(lib: &Library, path: &Path, stamp: Stamp, kind: &str) -> Result<(), InboxError> {
+struct Taken {
+    kind: Kind,
+    stamp: Stamp,
+}
+
+/// Every file taken from any inbox folder, by path, as it was when taken.
+fn taken_files(lib: &Library) -> Result<HashMap<String, Taken>, InboxError> {
+    let mut stmt = lib
+        .conn()
+        .prepare("SELECT path, kind, size, modified FROM inbox_files")?;
+    let rows = stmt
+        .query_map([], |r| {
+            let kind: String = r.get(1)?;
+            let modified: String = r.get(3)?;
+            Ok((
+                r.get::<_, String>(0)?,
+                Taken {
+                    kind: if kind == "form" {
+                        Kind::Form
+                    } else {
+                        Kind::File
+                    },
+                    stamp: Stamp {
+                        size: r.get::<_, i64>(2)? as u64,
+                        // A value edited by hand reads as "changed": the file is taken again,
+                        // which content hashing turns into a duplicate, never a second asset.
+                        modified: modified.parse().unwrap_or(-1),
+                    },
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<HashMap<_, _>>>()?;
+    Ok(rows)
+}
+
+fn mark_done(
+    lib: &Library,
+    known: &mut HashMap<String, Taken>,
+    path: &Path,
+    stamp: Stamp,
+    kind: Kind,
+) -> Result<(), InboxError> {
     lib.conn().execute(
         "INSERT INTO inbox_files (path, kind, size, modified, taken_at) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT(path) DO UPDATE SET kind = excluded.kind, size = excluded.size,
              modified = excluded.modified, taken_at = excluded.taken_at",
         params![
             key(path),
-            kind,
+            if kind == Kind::Form { "form" } else { "file" },
             stamp.size as i64,
             stamp.modified.to_string(),
             crate::library::now()
         ],
     )?;
+    known.insert(key(path), Taken { kind, stamp });
     Ok(())
 }
 
+/// What was taken from this folder and is still there, in path order.
+fn taken_under(known: &HashMap<String, Taken>, root: &Path, kind: Kind) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = known
+        .iter()
+        .filter(|(_, t)| t.kind == kind)
+        .map(|(p, _)| PathBuf::from(p))
+        .filter(|p| p.starts_with(root) && p.exists())
+        .collect();
+    paths.sort();
+    paths
+}
+
 /// The newest form export taken in this folder, if it is still there.
-fn current_form(lib: &Library, root: &Path) -> Result<Option<PathBuf>, InboxError> {
-    let forms = under(lib, root, "form")?;
-    Ok(forms
+fn current_form(known: &HashMap<String, Taken>, root: &Path) -> Option<PathBuf> {
+    taken_under(known, root, Kind::Form)
         .into_iter()
-        .filter(|p| p.exists())
-        .max_by_key(|p| stamp_of(p).map_or(0, |s| s.modified)))
-}
-
-/// Files taken from this folder that are still there.
-fn done_files(lib: &Library, root: &Path) -> Result<Vec<PathBuf>, InboxError> {
-    Ok(under(lib, root, "file")?
-        .into_iter()
-        .filter(|p| p.exists())
-        .collect())
-}
-
-fn under(lib: &Library, root: &Path, kind: &str) -> Result<Vec<PathBuf>, InboxError> {
-    let mut stmt = lib
-        .conn()
-        .prepare("SELECT path FROM inbox_files WHERE kind = ? ORDER BY path")?;
-    let paths = stmt
-        .query_map([kind], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(paths
-        .into_iter()
-        .map(PathBuf::from)
-        .filter(|p| p.starts_with(root))
-        .collect())
+        .max_by_key(|p| stamp_of(p).map_or(0, |s| s.modified))
 }
 
 /// Watches the folders until `stop` is set: a pass whenever the file system reports a

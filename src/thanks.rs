@@ -31,14 +31,14 @@ pub struct ThankYou {
 }
 
 /// Drafts a thank-you for every contributor featured in `piece` who has none for it yet;
-/// returns the new ones. Contributors are thanked once per piece, however often it is
+/// returns the new ones' ids. Contributors are thanked once per piece, however often it is
 /// exported again.
 pub fn draft_for_piece(
     lib: &crate::library::Library,
     campaign: &Campaign,
     piece: &Piece,
     settings: &RightsSettings,
-) -> Result<Vec<ThankYou>, RightsError> {
+) -> Result<Vec<i64>, RightsError> {
     let conn = lib.conn();
     let mut by_contributor: BTreeMap<i64, Vec<(i64, String, String)>> = BTreeMap::new();
     for asset in piece.document.asset_ids() {
@@ -90,10 +90,7 @@ pub fn draft_for_piece(
             ids.push(id);
         }
     }
-    Ok(list(conn, None)?
-        .into_iter()
-        .filter(|t| ids.contains(&t.id))
-        .collect())
+    Ok(ids)
 }
 
 /// Thank-yous, newest first: one contributor's (what they have been featured in), or all.

@@ -47,14 +47,20 @@ fn downloaded(form: &str) -> (tempfile::TempDir, PathBuf, PathBuf, Value) {
 /// The contributor's e-mail and the age their form grant was recorded with.
 fn who_and_age(lib: &chorus::library::Library, asset: i64) -> Option<(String, String)> {
     let c = catalog::get(lib.conn(), asset).unwrap().contributor?;
-    let age: String = lib
+    let (age, from): (String, String) = lib
         .conn()
         .query_row(
-            "SELECT age FROM grants WHERE contributor_id = ?1 AND asset_id = ?2 AND evidence_source = 'form'",
+            "SELECT age, valid_from FROM grants WHERE contributor_id = ?1 AND asset_id = ?2 AND evidence_source = 'form'",
             rusqlite::params![c.id, asset],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap_or_else(|e| panic!("no form grant for asset {asset}: {e}"));
+    // The consent runs from the day the form was sent, however the tool wrote it
+    // (`2026/06/02 9:15:00 AM GMT+1`, a workbook's date cell, `2026-06-05 21:40:33`).
+    assert!(
+        from.starts_with("2026-06-0"),
+        "asset {asset}: valid from {from}"
+    );
     Some((c.email.unwrap_or_default(), age))
 }
 
@@ -242,6 +248,12 @@ fn a_column_chorus_misreads_is_corrected_and_remembered_for_the_form() {
     }];
     let err = forms::preview(&lib, &form, Some(&past_the_end), None).unwrap_err();
     assert!(err.message.contains("no column 41"), "{}", err.message);
+    let two_ages = vec![FieldColumns {
+        field: Field::Age,
+        columns: vec![0, 4],
+    }];
+    let err = forms::preview(&lib, &form, Some(&two_ages), None).unwrap_err();
+    assert!(err.message.contains("takes one column"), "{}", err.message);
 }
 
 #[test]
@@ -523,8 +535,22 @@ fn a_mailbox_archive_is_read_message_by_message() {
         matches!(outcome_of(&replies, "maya.lindqvist@example.com"), ReplyOutcome::Revoked { grants } if *grants == 4),
         "{replies:#?}"
     );
-    // A file that is neither mail nor CSV says what to save instead.
+    // A message with no sender grants nothing, however it is worded.
     let dir = tempfile::tempdir().unwrap();
+    let anonymous = dir.path().join("anonymous.eml");
+    fs::write(
+        &anonymous,
+        "Subject: Re: Can we feature your photo?\r\nDate: Tue, 2 Jun 2026 10:00:00 +0000\r\n\r\n#YesBrandCo\r\n",
+    )
+    .unwrap();
+    let replies =
+        chorus::api::rights::import_replies(&mut s.lib, &[anonymous.display().to_string()])
+            .unwrap();
+    assert!(
+        matches!(&replies[0].outcome, ReplyOutcome::NeedsPerson { why } if why.contains("no sender")),
+        "{replies:#?}"
+    );
+    // A file that is neither mail nor CSV says what to save instead.
     let junk = dir.path().join("reply.eml");
     fs::write(&junk, "just some words\nnot mail\n").unwrap();
     let err =

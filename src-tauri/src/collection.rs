@@ -22,7 +22,7 @@ use crate::state::AppState;
 /// `mapping` as the person changed it), with its first rows so read.
 #[tauri::command]
 #[specta::specta]
-pub fn form_preview(
+pub async fn form_preview(
     state: State<'_, AppState>,
     path: String,
     mapping: Option<Vec<FieldColumns>>,

@@ -114,7 +114,7 @@ pub fn reading(
 ) -> Result<(sheet::Sheet, Mapping, bool)> {
     let sheet = sheet::read(path).map_err(|e| Error::invalid(e.to_string()))?;
     let remembered = columns::remembered(lib.conn(), &sheet.headers)?;
-    let was_remembered = remembered.is_some() && mapping.is_none();
+    let was_remembered = remembered.is_some() && mapping.is_none() && changes.is_none();
     let mut chosen = match mapping {
         Some(view) => from_view(view, &sheet.headers)?,
         None => remembered.unwrap_or_else(|| columns::propose(&sheet.headers)),

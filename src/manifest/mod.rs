@@ -109,12 +109,17 @@ pub fn header_key(header: &str) -> String {
 /// encoding and size problems come back as I/O errors that say how to save the file.
 pub fn open_csv(path: &Path) -> csv::Result<csv::Reader<Cursor<Vec<u8>>>> {
     let text = read_text(path)?;
-    let delimiter = delimiter_of(&text);
-    Ok(csv::ReaderBuilder::new()
+    Ok(csv_builder(&text).from_reader(Cursor::new(text.into_bytes())))
+}
+
+/// The reader settings for decoded export text (see `open_csv`).
+pub(crate) fn csv_builder(text: &str) -> csv::ReaderBuilder {
+    let mut builder = csv::ReaderBuilder::new();
+    builder
         .flexible(true)
         .trim(csv::Trim::All)
-        .delimiter(delimiter)
-        .from_reader(Cursor::new(text.into_bytes())))
+        .delimiter(delimiter_of(text));
+    builder
 }
 
 /// Reads a text export whole and decodes it (see `decode_text`).

@@ -60,7 +60,9 @@ fn read_csv(path: &Path) -> Result<Sheet, ManifestError> {
         path: path.to_path_buf(),
         source,
     };
-    let mut reader = super::open_csv(path).map_err(read_err)?;
+    let decoded = super::read_text(path).map_err(|e| read_err(e.into()))?;
+    let text = decoded.as_bytes();
+    let mut reader = super::csv_builder(&decoded).from_reader(text);
     let headers: Vec<String> = reader
         .headers()
         .map_err(read_err)?
@@ -70,7 +72,6 @@ fn read_csv(path: &Path) -> Result<Sheet, ManifestError> {
     // A row's line is counted from the byte where it starts: the csv crate counts a line
     // only once it reads past its end, so its own numbers are one short for some files,
     // and a message must name the line a person opens.
-    let text = reader.get_ref().get_ref().clone();
     let (mut counted_to, mut line) = (0usize, 1usize);
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();

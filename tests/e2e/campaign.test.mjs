@@ -315,3 +315,23 @@ test('a wall sketch lays every picture out as the render does: no empty cell, th
   }
   await shot(driver, '17-mosaic-wall');
 });
+
+test('the people in the exported piece are thanked, and what they were featured in shows', async () => {
+  await (await $(driver, '#nav-contributors')).click();
+  const thanks = await visible(driver, '#thank-yous', 15000);
+  // The story piece went out above: each contributor in it has a thank-you naming it.
+  const cards = await $$(driver, '#thank-yous .thank-you');
+  assert.ok(cards.length >= 2, `a thank-you per person in the piece, got ${cards.length}`);
+  assert.match(await thanks.getText(), /to send/);
+  const featured = await driver.executeScript(() =>
+    [...document.querySelectorAll('#contributors td.featured')].map((td) => td.textContent.trim()).filter((t) => t),
+  );
+  assert.ok(featured.length >= 2, `featured-in shown: ${featured.join(' / ')}`);
+  const first = cards[0];
+  await driver.executeScript((c) => c.querySelector('details').open = true, first);
+  assert.match(await first.getText(), /Hi \S+,/);
+  await driver.executeScript((c) => c.scrollIntoView({ block: 'center' }), first);
+  await shot(driver, '20-thank-yous');
+  await driver.executeScript((c) => c.querySelector('.mark-sent').click(), first);
+  await eventually(driver, async () => (await first.getAttribute('data-sent')) === 'yes', 'the thank-you marked sent');
+});

@@ -95,9 +95,8 @@ pub(crate) fn form(dir: &Path, args: FormArgs) -> Result<(), AnyError> {
         println!("{}", serde_json::to_string_pretty(&preview)?);
         return Ok(());
     }
-    let (_, mapping, remembered) =
-        chorus::api::forms::reading(&lib, &args.form, None, args.map.as_deref())?;
-    print_reading(&args.form, &preview.headers, &mapping, remembered);
+    let mapping = chorus::api::forms::from_view(&preview.mapping, &preview.headers)?;
+    print_reading(&args.form, &preview.headers, &mapping, preview.remembered);
     println!("\n{} people; the first rows as read:", preview.people);
     for row in &preview.rows {
         println!(
