@@ -363,7 +363,9 @@ fn fts_query(text: &str) -> Option<String> {
 
 /// The WHERE clause (after `WHERE 1=1`) and its arguments for a filter.
 fn filter_sql(filter: &Filter) -> Result<(String, Vec<rusqlite::types::Value>)> {
-    let mut sql = String::new();
+    // An erased contributor's assets stay only as tombstones for the pieces that used
+    // them; nothing lists them.
+    let mut sql = String::from(" AND a.id NOT IN (SELECT asset_id FROM erased_assets)");
     let mut args: Vec<rusqlite::types::Value> = Vec::new();
     if let Some(kind) = filter.kind {
         sql.push_str(" AND a.kind = ?");
@@ -691,9 +693,24 @@ pub fn upsert_contributor(
             Ok(Some(id))
         }
         None => {
+            // Someone erased at their request who sends again: flagged, never merged.
+            let erased_on: Option<String> = match email {
+                Some(e) => match erased_email_hash(conn, e, false)? {
+                    Some(h) => conn
+                        .query_row(
+                            "SELECT substr(max(erased_at), 1, 10) FROM erasures WHERE email_hash = ?",
+                            [h],
+                            |r| r.get(0),
+                        )
+                        .optional()?
+                        .flatten(),
+                    None => None,
+                },
+                None => None,
+            };
             conn.execute(
-                "INSERT INTO contributors (name, email, handle, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![name, email, handle, crate::library::now()],
+                "INSERT INTO contributors (name, email, handle, created_at, previously_erased) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![name, email, handle, crate::library::now(), erased_on],
             )?;
             Ok(Some(conn.last_insert_rowid()))
         }
@@ -713,6 +730,48 @@ pub fn refresh_search(conn: &Connection, id: i64) -> rusqlite::Result<()> {
         [id],
     )?;
     Ok(())
+}
+
+/// The salted hash an erasure keeps of an e-mail address: enough to recognise the same
+/// address again in this library, not to read it. The salt is the library's own, made at
+/// its first erasure (`None` before, unless `create`).
+pub fn erased_email_hash(
+    conn: &Connection,
+    email: &str,
+    create: bool,
+) -> rusqlite::Result<Option<String>> {
+    let salt: Option<String> = conn
+        .query_row(
+            "SELECT value FROM settings WHERE key = 'erasure_salt'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let salt = match (salt, create) {
+        (Some(s), _) => s,
+        (None, false) => return Ok(None),
+        (None, true) => {
+            let mut bytes = [0u8; 32];
+            let random = std::fs::File::open("/dev/urandom")
+                .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes));
+            if random.is_err() {
+                let seed = format!("{:?}{}", std::time::SystemTime::now(), std::process::id());
+                bytes = *blake3::hash(seed.as_bytes()).as_bytes();
+            }
+            let s = blake3::hash(&bytes).to_hex().to_string();
+            conn.execute(
+                "INSERT INTO settings (key, value) VALUES ('erasure_salt', ?1)",
+                [&s],
+            )?;
+            s
+        }
+    };
+    let normal = email.trim().to_lowercase();
+    Ok(Some(
+        blake3::keyed_hash(blake3::hash(salt.as_bytes()).as_bytes(), normal.as_bytes())
+            .to_hex()
+            .to_string(),
+    ))
 }
 
 #[cfg(test)]

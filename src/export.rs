@@ -82,6 +82,13 @@ pub struct Manifest {
     /// Each platform file measured against its platform's limits after rendering.
     #[serde(default)]
     pub readiness: Vec<Readiness>,
+    /// The newest audit event when it was exported: `chorus rights verify` checks the log
+    /// still holds it, so a log rewritten afterwards is found out.
+    #[serde(default)]
+    pub audit_head: Option<crate::audit::ChainHead>,
+    /// The earliest day a grant it uses ends: after it, the export may not be published.
+    #[serde(default)]
+    pub valid_until: Option<chrono::NaiveDate>,
 }
 
 fn ms(frames: u64) -> u64 {
@@ -220,7 +227,65 @@ pub fn export(
         return Err(e);
     }
     fs::rename(&partial, &folder).map_err(io(&folder))?;
+    record(lib, piece, campaign, &folder, &assets, &cleared)?;
     Ok(folder)
+}
+
+/// The earliest end of the grants an export relies on.
+pub fn valid_until(
+    conn: &rusqlite::Connection,
+    cleared: &rights::ClearedForUse,
+    assets: &[i64],
+) -> Result<Option<chrono::NaiveDate>, ExportError> {
+    let mut stmt = conn.prepare_cached("SELECT valid_until FROM grants WHERE id = ?")?;
+    let mut earliest: Option<chrono::NaiveDate> = None;
+    for &a in assets {
+        for &g in cleared.grants_for(a) {
+            let until: Option<String> = stmt.query_row([g], |r| r.get(0))?;
+            if let Some(d) = until.and_then(|u| u.parse::<chrono::NaiveDate>().ok()) {
+                earliest = Some(earliest.map_or(d, |e| e.min(d)));
+            }
+        }
+    }
+    Ok(earliest)
+}
+
+/// Remembers where an export went and what it holds, so an erasure can list every folder
+/// a person appears in.
+fn record(
+    lib: &Library,
+    piece: &Piece,
+    campaign: &Campaign,
+    folder: &Path,
+    assets: &[i64],
+    cleared: &rights::ClearedForUse,
+) -> Result<(), ExportError> {
+    let conn = lib.conn();
+    let head = crate::audit::head(conn)?.map(|h| serde_json::to_string(&h).unwrap_or_default());
+    let until = valid_until(conn, cleared, assets)?.map(|d| d.to_string());
+    let tx = conn.unchecked_transaction()?;
+    tx.execute(
+        "INSERT INTO exports (piece_id, piece_name, campaign_id, path, exported_at, chain_head, valid_until)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        rusqlite::params![
+            piece.id,
+            piece.document.name,
+            campaign.id,
+            folder.to_string_lossy(),
+            crate::library::now(),
+            head,
+            until
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    for a in assets {
+        tx.execute(
+            "INSERT OR IGNORE INTO export_assets (export_id, asset_id) VALUES (?1, ?2)",
+            [id, *a],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -426,7 +491,7 @@ fn write_all(
     }
     let credits_path = dir.join("credits.txt");
     crate::library::write_private(&credits_path, credits).map_err(io(&credits_path))?;
-    rights::write_report(conn, campaign, &assets, dir)?;
+    rights::write_report(conn, campaign, &assets, dir, rights::Audience::Agency)?;
     let manifest = Manifest {
         format: MANIFEST_FORMAT,
         exported_at: crate::library::now(),
@@ -438,6 +503,8 @@ fn write_all(
         sources,
         outputs,
         readiness,
+        audit_head: crate::audit::head(conn)?,
+        valid_until: valid_until(conn, cleared, &assets)?,
     };
     let path = dir.join("manifest.json");
     let json = serde_json::to_string_pretty(&manifest).unwrap_or_default();

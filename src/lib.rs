@@ -2,6 +2,7 @@
 //! CLI and the desktop shell are thin doors into these functions.
 
 pub mod api;
+pub mod audit;
 pub mod autotag;
 pub mod campaign;
 pub mod catalog;
@@ -14,6 +15,7 @@ pub mod manifest;
 pub mod media;
 pub mod piece;
 pub mod platform;
+pub mod privacy;
 pub mod render;
 pub mod rights;
 pub mod thanks;

@@ -365,6 +365,50 @@ const MIGRATIONS: &[&str] = &[
         UNIQUE (contributor_id, piece_id)
     );
     "#,
+    // 9: trust that can be proved. The audit log becomes a hash chain (`crate::audit`;
+    // events written before are linked by `audit::seal_existing`, and a "seal" event keeps
+    // every grant as it stood, the start the grants are derived from). Exports are
+    // recorded with the assets they hold, and erasures leave tombstones without personal
+    // data.
+    r#"
+    ALTER TABLE audit_events ADD COLUMN detail_hash TEXT;
+    ALTER TABLE audit_events ADD COLUMN prev_hash TEXT;
+    ALTER TABLE audit_events ADD COLUMN hash TEXT;
+    ALTER TABLE audit_events ADD COLUMN redacted INTEGER NOT NULL DEFAULT 0;
+    DROP TRIGGER audit_events_no_update;
+    CREATE TABLE exports (
+        id           INTEGER PRIMARY KEY,
+        piece_id     INTEGER NOT NULL,
+        piece_name   TEXT NOT NULL,
+        campaign_id  INTEGER NOT NULL,
+        path         TEXT NOT NULL,
+        exported_at  TEXT NOT NULL,
+        chain_head   TEXT,
+        valid_until  TEXT
+    );
+    CREATE TABLE export_assets (
+        export_id  INTEGER NOT NULL REFERENCES exports(id) ON DELETE CASCADE,
+        asset_id   INTEGER NOT NULL,
+        PRIMARY KEY (export_id, asset_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX export_assets_asset ON export_assets(asset_id);
+    -- A contributor erased: a salted hash of their e-mail (so a later submission from the
+    -- same address is flagged) and nothing else about them.
+    CREATE TABLE erasures (
+        id              INTEGER PRIMARY KEY,
+        contributor_id  INTEGER NOT NULL,
+        email_hash      TEXT,
+        assets          INTEGER NOT NULL,
+        erased_at       TEXT NOT NULL
+    );
+    -- A new contributor whose e-mail was erased before: check before use.
+    ALTER TABLE contributors ADD COLUMN previously_erased TEXT;
+    -- Assets that went with an erased contributor, so pieces that used them say why.
+    CREATE TABLE erased_assets (
+        asset_id    INTEGER PRIMARY KEY,
+        erasure_id  INTEGER NOT NULL REFERENCES erasures(id)
+    );
+    "#,
 ];
 
 /// Where a library lives when nobody says: the platform's data folder for Chorus.
@@ -444,6 +488,7 @@ impl Library {
             let version = i as i64 + 1;
             let tx = self.conn.transaction()?;
             tx.execute_batch(sql)
+                .and_then(|_| after_migration(&tx, version))
                 .and_then(|_| tx.pragma_update(None, "user_version", version))
                 .map_err(|source| LibraryError::Migration { version, source })?;
             tx.commit()?;
@@ -521,6 +566,25 @@ impl Library {
             root: self.root.clone(),
         }
     }
+}
+
+/// The parts of a migration SQL cannot do.
+fn after_migration(tx: &Connection, version: i64) -> rusqlite::Result<()> {
+    if version == 9 {
+        crate::audit::seal_existing(tx)?;
+        crate::audit::append(
+            tx,
+            &now(),
+            "chorus",
+            "seal",
+            None,
+            None,
+            None,
+            &crate::audit::grants_snapshot(tx)?.to_string(),
+        )?;
+        tx.execute_batch(crate::audit::NO_UPDATE_TRIGGER)?;
+    }
+    Ok(())
 }
 
 fn configure(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -395,7 +395,7 @@ fn write(
         }
     }
 
-    rights::write_report(lib.conn(), web, ids, dir)?;
+    rights::write_report(lib.conn(), web, ids, dir, rights::Audience::Agency)?;
     let kit = render::brand::load(lib)?;
     let page = page(web, &kit, hero_name.as_deref(), has_captions, &tiles);
     for (file, text) in [

@@ -21,6 +21,7 @@ mod platforms;
 mod red_team;
 mod render;
 mod rights;
+mod trust;
 #[path = "type.rs"]
 mod typesetting;
 mod views;

@@ -236,7 +236,14 @@ fn the_rights_report_csv_never_runs_a_contributors_name_as_a_formula() {
     };
     let c = campaign::create(s.lib.conn(), "Formula check", &usage).unwrap();
     let out = s.dir.path().join("report");
-    let (csv_path, _) = chorus::rights::write_report(s.lib.conn(), &c, &ids, &out).unwrap();
+    let (csv_path, _) = chorus::rights::write_report(
+        s.lib.conn(),
+        &c,
+        &ids,
+        &out,
+        chorus::rights::Audience::Internal,
+    )
+    .unwrap();
 
     let mut reader = csv::Reader::from_path(&csv_path).unwrap();
     let headers = reader.headers().unwrap().clone();

@@ -440,11 +440,35 @@ fn evidence_files_minors_due_dates_report_and_an_immutable_audit_log() {
             out.to_str().unwrap(),
         ],
     ));
+    // The agency's copy: who, what and the kind of evidence, no contact details, no
+    // consent text, no guardian's name, no raw audit.
     let csv = fs::read_to_string(out.join("rights-report.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + PICKS.len());
-    assert!(csv.contains("Signed release") && csv.contains(&hash));
+    assert!(csv.contains("release"), "{csv}");
+    assert!(!csv.contains("Signed release") && !csv.contains(&hash) && !csv.contains("@example"));
     let html = fs::read_to_string(out.join("rights-report.html")).unwrap();
-    assert!(html.contains("Rights report: Summer"));
+    assert!(html.contains("Rights report: Summer") && html.contains("For the agency"));
+    assert!(!html.contains("Marie Martin") && html.contains("consent recorded"));
+    assert!(!html.contains("Signed release") && !html.contains("@example"));
+    assert!(!html.contains("\"evidence\""), "no raw consent JSON");
+    // The brand's own copy holds all of it.
+    ok(chorus(
+        &dir,
+        &[
+            "rights",
+            "report",
+            "--campaign",
+            "Summer",
+            "--out",
+            out.to_str().unwrap(),
+            "--internal",
+        ],
+    ));
+    let csv = fs::read_to_string(out.join("rights-report-internal.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + PICKS.len());
+    assert!(csv.contains("Signed release") && csv.contains(&hash));
+    let html = fs::read_to_string(out.join("rights-report-internal.html")).unwrap();
+    assert!(html.contains("Rights report: Summer") && html.contains("Do not send outside"));
     assert!(html.contains("Marie Martin (mother)"));
     assert!(html.contains("minor") || html.contains("guardian"));
     assert!(!html.contains("<script"), "self-contained and inert");

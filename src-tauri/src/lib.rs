@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod media_server;
 pub mod protocol;
 pub mod state;
+pub mod trust;
 
 use std::path::PathBuf;
 
@@ -69,6 +70,12 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             campaigns::export_contents,
             campaigns::reveal_export,
             campaigns::open_mail,
+            trust::rights_verify,
+            trust::contributor_erase_plan,
+            trust::contributor_erase,
+            trust::contributor_export,
+            trust::piece_repair,
+            trust::rights_expiring,
         ])
         .events(tauri_specta::collect_events![
             jobs::IngestProgress,

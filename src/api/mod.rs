@@ -15,6 +15,7 @@ pub mod exports;
 pub mod forms;
 pub mod library;
 pub mod pieces;
+pub mod privacy;
 pub mod rights;
 pub mod settings;
 
@@ -143,6 +144,15 @@ pub fn kind_of(e: &(dyn std::error::Error + 'static)) -> ErrorKind {
                 crate::rights::RepliesError::Store { .. } => Some(ErrorKind::Io),
                 _ => None,
             }
+        } else if let Some(e) = err.downcast_ref::<crate::privacy::PrivacyError>() {
+            use crate::privacy::PrivacyError as P;
+            match e {
+                P::NoSuchContributor(_) => Some(ErrorKind::NotFound),
+                P::Ambiguous(_) => Some(ErrorKind::Invalid),
+                P::Exists { .. } => Some(ErrorKind::Conflict),
+                P::Write { .. } => Some(ErrorKind::Io),
+                P::Db(_) => None,
+            }
         } else if let Some(crate::inbox::InboxError::Folder { .. }) = err.downcast_ref() {
             Some(ErrorKind::Invalid)
         } else if err.is::<crate::manifest::ManifestError>() || err.is::<crate::usage::UsageError>()
@@ -229,6 +239,7 @@ from_engine!(
     crate::thanks::ThanksError,
     crate::manifest::ManifestError,
     crate::inbox::InboxError,
+    crate::privacy::PrivacyError,
     rusqlite::Error,
     std::io::Error
 );

@@ -212,3 +212,38 @@ pub fn wall_layout(
         radius: f64::from(render::wall::scaled(kit.radius, h)) / fw,
     })
 }
+
+/// What "Replace blocked shots" did: the swaps and the new version, or, when the cleared
+/// material cannot fill every gap, how much is missing and what could fill it if cleared.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Repair {
+    pub summary: String,
+    pub swaps: Vec<piece::repair::Swap>,
+    pub unfilled: Vec<u32>,
+    pub missing_ms: u64,
+    pub could_fill: Vec<piece::repair::Candidate>,
+    /// The saved new version, when every blocked shot was replaced.
+    pub piece: Option<Piece>,
+}
+
+/// Replaces each blocked shot with a cleared one of the same kind and shape, keeping the
+/// piece's length, and saves the result as a new version.
+pub fn repair(lib: &Library, id: PieceId) -> Result<Repair> {
+    let current = get(lib, id)?;
+    let c = campaign::get(lib.conn(), &current.campaign_id.to_string())?;
+    let plan = piece::repair::plan(lib.conn(), &c, &current)?;
+    let saved = if plan.complete() && !plan.swaps.is_empty() {
+        Some(piece::update(lib.conn(), &current, &plan.document)?)
+    } else {
+        None
+    };
+    Ok(Repair {
+        summary: plan.summary(),
+        swaps: plan.swaps,
+        unfilled: plan.unfilled,
+        missing_ms: plan.missing_ms,
+        could_fill: plan.could_fill,
+        piece: saved,
+    })
+}

@@ -299,3 +299,8 @@ impl From<&rights::Reply> for ReplyView {
         }
     }
 }
+
+/// The audit chain walked and every grant compared with its events (`chorus rights verify`).
+pub fn verify(lib: &Library) -> Result<rights::ledger::Verification> {
+    Ok(rights::ledger::verify(lib.conn())?)
+}

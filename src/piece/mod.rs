@@ -6,6 +6,7 @@ pub mod assemble;
 pub mod bed;
 pub mod captions;
 pub mod framing;
+pub mod repair;
 
 use std::collections::BTreeSet;
 

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::Curation;
 
 mod follow_up;
+pub mod ledger;
 pub mod mail;
 mod reading;
 mod record;
@@ -132,6 +133,9 @@ pub struct AssetRights {
     pub requested: bool,
     /// Grants and denials that apply to this asset, oldest first.
     pub grants: Vec<Grant>,
+    /// Why its grants cannot be trusted: they differ from the audit chain, or the chain
+    /// is broken ([`ledger::Trust`]).
+    pub distrust: Option<Blocker>,
 }
 
 /// Why an asset cannot be used. Display gives the sentence shown to a marketer.
@@ -166,6 +170,16 @@ pub enum Blocker {
         on: NaiveDate,
     },
     Rejected,
+    /// Everything the contributor sent was erased at their request.
+    ContributorErased,
+    /// A grant of this contributor differs from the audit events that recorded it.
+    GrantAltered {
+        grant_id: i64,
+    },
+    /// The audit chain is broken: no grant can be trusted until it verifies.
+    AuditBroken {
+        at_event: i64,
+    },
 }
 
 impl Blocker {
@@ -179,6 +193,9 @@ impl Blocker {
                 | Blocker::Revoked { .. }
                 | Blocker::MinorWithoutGuardian
                 | Blocker::AgeUnknown { .. }
+                | Blocker::ContributorErased
+                | Blocker::GrantAltered { .. }
+                | Blocker::AuditBroken { .. }
         )
     }
 }
@@ -218,6 +235,18 @@ impl fmt::Display for Blocker {
                 "permission ended on {on}; nothing is published on a grant that has run out"
             ),
             Blocker::Rejected => write!(f, "the asset was rejected in curation"),
+            Blocker::ContributorErased => write!(
+                f,
+                "contributor erased: everything they sent was deleted at their request; replace the shot"
+            ),
+            Blocker::GrantAltered { grant_id } => write!(
+                f,
+                "grant {grant_id} was changed in the catalog without an audit event: run `chorus rights verify` and restore the library from a backup"
+            ),
+            Blocker::AuditBroken { at_event } => write!(
+                f,
+                "the rights audit no longer verifies (from event {at_event}): nothing is cleared until it does; run `chorus rights verify`"
+            ),
         }
     }
 }
@@ -338,6 +367,11 @@ pub fn status_changes_on(asset: &AssetRights, as_of: NaiveDate) -> Option<NaiveD
 /// social campaign, but every (channel, territory) pair must be covered by a single valid
 /// grant for the whole run.
 pub fn evaluate(asset: &AssetRights, usage: &Usage) -> Clearance {
+    if let Some(b) = &asset.distrust {
+        return Clearance::Blocked {
+            blockers: vec![b.clone()],
+        };
+    }
     let mut blockers = Vec::new();
     if asset.curation == Some(Curation::Rejected) {
         blockers.push(Blocker::Rejected);
@@ -481,6 +515,7 @@ mod tests {
             curation: Some(Curation::Selected),
             requested: false,
             grants,
+            distrust: None,
         }
     }
 

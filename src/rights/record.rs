@@ -128,6 +128,11 @@ fn actor() -> String {
         .unwrap_or_else(|| "unknown".to_string())
 }
 
+/// Who is recording, for events written outside this module (an erasure).
+pub fn actor_name() -> String {
+    actor()
+}
+
 /// The name of the account this process runs as.
 #[cfg(unix)]
 pub fn account_name() -> Option<String> {
@@ -169,18 +174,15 @@ pub fn audit(
     grant: Option<i64>,
     detail: serde_json::Value,
 ) -> rusqlite::Result<()> {
-    tx.execute(
-        "INSERT INTO audit_events (at, actor, action, contributor_id, asset_id, grant_id, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            crate::library::now(),
-            actor(),
-            action,
-            contributor,
-            asset,
-            grant,
-            detail.to_string()
-        ],
+    crate::audit::append(
+        tx,
+        &crate::library::now(),
+        &actor(),
+        action,
+        contributor,
+        asset,
+        grant,
+        &detail.to_string(),
     )?;
     Ok(())
 }
@@ -788,9 +790,20 @@ pub fn asset_rights(conn: &Connection, asset: i64) -> Result<AssetRights, Rights
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
     let curation = Curation::parse(&curation).ok();
+    let erased: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM erased_assets WHERE asset_id = ?)",
+        [asset],
+        |r| r.get(0),
+    )?;
+    let distrust = if erased {
+        Some(Blocker::ContributorErased)
+    } else {
+        super::ledger::trust(conn)?.blocker(contributor)
+    };
     let Some(contributor) = contributor else {
         return Ok(AssetRights {
             curation,
+            distrust,
             ..AssetRights::default()
         });
     };
@@ -804,6 +817,7 @@ pub fn asset_rights(conn: &Connection, asset: i64) -> Result<AssetRights, Rights
         curation,
         requested,
         grants,
+        distrust,
     })
 }
 
@@ -827,6 +841,11 @@ fn each_asset_rights(
     conn: &Connection,
     mut each: impl FnMut(i64, AssetRights) -> Result<(), RightsError>,
 ) -> Result<(), RightsError> {
+    let trust = super::ledger::trust(conn)?;
+    let erased: std::collections::HashSet<i64> = conn
+        .prepare_cached("SELECT asset_id FROM erased_assets")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     let mut by_contributor: HashMap<i64, Vec<Grant>> = HashMap::new();
     let mut stmt =
         conn.prepare_cached(&format!("SELECT {GRANT_COLUMNS} FROM grants ORDER BY id"))?;
@@ -863,6 +882,11 @@ fn each_asset_rights(
             curation: Curation::parse(&curation).ok(),
             requested: requested && contributor.is_some(),
             grants,
+            distrust: if erased.contains(&id) {
+                Some(Blocker::ContributorErased)
+            } else {
+                trust.blocker(contributor)
+            },
         };
         each(id, rights)?;
     }

@@ -168,13 +168,43 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Writes `rights-report.csv` and `rights-report.html` into `out`.
+/// Who a report is for. The agency that receives an export sees who appears, what they
+/// granted and what kind of evidence is held, and when; e-mail addresses, the consent's
+/// own words, guardians' names and the raw audit stay with the brand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    Agency,
+    Internal,
+}
+
+impl Audience {
+    pub fn file_stem(self) -> &'static str {
+        match self {
+            Audience::Agency => "rights-report",
+            Audience::Internal => "rights-report-internal",
+        }
+    }
+}
+
+/// The name the agency sees: the display name, else the handle.
+fn public_name(r: &ReportRow) -> String {
+    r.contributor_name
+        .clone()
+        .filter(|n| !n.trim().is_empty())
+        .or_else(|| r.contributor_handle.clone())
+        .unwrap_or_else(|| "a customer".into())
+}
+
+/// Writes `<stem>.csv` and `<stem>.html` into `out`, for `audience`.
 pub fn write_report(
     conn: &Connection,
     campaign: &Campaign,
     assets: &[i64],
     out: &Path,
+    audience: Audience,
 ) -> Result<(PathBuf, PathBuf), RightsError> {
+    let internal = audience == Audience::Internal;
+    let stem = audience.file_stem();
     let (title, usage) = (&campaign.name, &campaign.usage);
     let as_of = chrono::Local::now().date_naive();
     let rows = report_rows(conn, assets, campaign, as_of)?;
@@ -183,9 +213,21 @@ pub fn write_report(
         move |source| RightsError::Write { path, source }
     };
     fs::create_dir_all(out).map_err(io(out))?;
-    let csv_path = out.join("rights-report.csv");
+    let csv_path = out.join(format!("{stem}.csv"));
     let mut w =
         csv::Writer::from_path(&csv_path).map_err(|e| io(&csv_path)(std::io::Error::other(e)))?;
+    let agency_header = [
+        "asset_id",
+        "file",
+        "blake3",
+        "contributor",
+        "status",
+        "cleared",
+        "reasons",
+        "grants",
+        "evidence_kind",
+        "evidence_date",
+    ];
     let header = [
         "asset_id",
         "file",
@@ -203,28 +245,50 @@ pub fn write_report(
         "evidence_file",
     ];
     let csv_err = |e: csv::Error| io(&csv_path)(std::io::Error::other(e));
-    w.write_record(header).map_err(csv_err)?;
+    if internal {
+        w.write_record(header).map_err(csv_err)?;
+    } else {
+        w.write_record(agency_header).map_err(csv_err)?;
+    }
     for r in &rows {
         let granted: Vec<&GrantRecord> = r.grants.iter().collect();
         let join = |f: &dyn Fn(&GrantRecord) -> String| {
             granted.iter().map(|g| f(g)).collect::<Vec<_>>().join(" | ")
         };
-        let cells = [
-            r.asset_id.to_string(),
-            r.original_name.clone(),
-            r.hash.clone(),
-            r.contributor_name.clone().unwrap_or_default(),
-            r.contributor_handle.clone().unwrap_or_default(),
-            r.contributor_email.clone().unwrap_or_default(),
-            r.status.as_str().to_string(),
-            r.clearance.is_cleared().to_string(),
-            reasons(&r.clearance),
-            join(&grant_summary),
-            join(&|g| g.evidence_source.clone()),
-            join(&|g| g.evidence_text.clone().unwrap_or_default()),
-            join(&|g| g.evidence_at.clone()),
-            join(&|g| g.evidence_file.clone().unwrap_or_default()),
-        ];
+        let agency_cells = || {
+            vec![
+                r.asset_id.to_string(),
+                r.original_name.clone(),
+                r.hash.clone(),
+                public_name(r),
+                r.status.as_str().to_string(),
+                r.clearance.is_cleared().to_string(),
+                reasons(&r.clearance),
+                join(&grant_summary),
+                join(&|g| g.evidence_source.clone()),
+                join(&|g| g.evidence_at.chars().take(10).collect()),
+            ]
+        };
+        let cells = if !internal {
+            agency_cells()
+        } else {
+            vec![
+                r.asset_id.to_string(),
+                r.original_name.clone(),
+                r.hash.clone(),
+                r.contributor_name.clone().unwrap_or_default(),
+                r.contributor_handle.clone().unwrap_or_default(),
+                r.contributor_email.clone().unwrap_or_default(),
+                r.status.as_str().to_string(),
+                r.clearance.is_cleared().to_string(),
+                reasons(&r.clearance),
+                join(&grant_summary),
+                join(&|g| g.evidence_source.clone()),
+                join(&|g| g.evidence_text.clone().unwrap_or_default()),
+                join(&|g| g.evidence_at.clone()),
+                join(&|g| g.evidence_file.clone().unwrap_or_default()),
+            ]
+        };
         // Names, handles and evidence are the contributors' own words: none may run as a
         // spreadsheet formula.
         let safe = cells
@@ -243,8 +307,13 @@ pub fn write_report(
          <style>body{{font:14px system-ui,sans-serif;margin:2em;color:#222}}table{{border-collapse:collapse;width:100%;margin:.5em 0 2em}}\
          td,th{{border:1px solid #ccc;padding:4px 6px;text-align:left;vertical-align:top}}th{{background:#f3f3f3}}\
          .ok{{color:#176c2c;font-weight:600}}.blocked{{color:#a31515;font-weight:600}}h2{{margin-top:2em}}</style>\
-         <h1>Rights report: {t}</h1><p>Usage: {u}, {p}. Generated {now}. {cleared} of {n} asset(s) cleared.</p>",
+         <h1>Rights report: {t}</h1><p>{audience}</p><p>Usage: {u}, {p}. Generated {now}. {cleared} of {n} asset(s) cleared.</p>",
         t = escape(title),
+        audience = if internal {
+            "Internal evidence report: contains contributors' contact details and their own words. Do not send outside the brand."
+        } else {
+            "For the agency: who appears, what they granted and the evidence held. Contact details and the evidence itself stay with the brand."
+        },
         u = escape(&super::usage_words(usage)),
         p = escape(&super::period_words(usage)),
         now = crate::library::now(),
@@ -257,13 +326,15 @@ pub fn write_report(
             id = r.asset_id,
             name = escape(&r.original_name),
             hash = r.hash,
-            who = escape(
-                &[r.contributor_name.clone(), r.contributor_handle.clone(), r.contributor_email.clone()]
+            who = escape(&if internal {
+                [r.contributor_name.clone(), r.contributor_handle.clone(), r.contributor_email.clone()]
                     .into_iter()
                     .flatten()
                     .collect::<Vec<_>>()
                     .join(", ")
-            ),
+            } else {
+                public_name(r)
+            }),
             status = r.status.as_str(),
             verdict = if r.clearance.is_cleared() {
                 "<span class=\"ok\">cleared</span>".to_string()
@@ -275,7 +346,7 @@ pub fn write_report(
         for g in &r.grants {
             let _ = write!(
                 html,
-                "<tr><td>#{} {}</td><td>{} in {}, {} to {}</td><td>{}</td><td>{}: “{}”{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>#{} {}</td><td>{} in {}, {} to {}</td><td>{}</td><td>{}: {}{}</td><td>{}</td><td>{}</td></tr>",
                 g.id,
                 escape(&g.decision),
                 escape(&g.channels.join(", ")),
@@ -287,19 +358,36 @@ pub fn write_report(
                     (age, guardian) => format!(
                         "{}; guardian: {}",
                         if age == "minor" { "no" } else { "unknown" },
-                        escape(guardian.unwrap_or("none"))
+                        match (internal, guardian) {
+                            (true, g) => escape(g.unwrap_or("none")),
+                            (false, Some(_)) => "consent recorded".into(),
+                            (false, None) => "none".into(),
+                        }
                     ),
                 },
                 escape(&g.evidence_source),
-                escape(g.evidence_text.as_deref().unwrap_or("")),
-                g.evidence_file.as_ref().map(|h| format!(" (file blake3 {h})")).unwrap_or_default(),
+                if internal {
+                    format!("“{}”", escape(g.evidence_text.as_deref().unwrap_or("")))
+                } else {
+                    "held by the brand".into()
+                },
+                match (internal, &g.evidence_file) {
+                    (true, Some(h)) => format!(" (file blake3 {h})"),
+                    _ => String::new(),
+                },
                 escape(&g.evidence_at),
-                escape(&g.revoked_on.as_ref().map(|d| format!("{d}: {}", g.revoked_reason.clone().unwrap_or_default())).unwrap_or_default()),
+                escape(&g.revoked_on.as_ref().map(|d| if internal {
+                    format!("{d}: {}", g.revoked_reason.clone().unwrap_or_default())
+                } else {
+                    d.clone()
+                }).unwrap_or_default()),
             );
         }
-        html.push_str(
-            "</table><table><tr><th>when</th><th>who</th><th>what</th><th>detail</th></tr>",
-        );
+        html.push_str("</table>");
+        if !internal {
+            continue;
+        }
+        html.push_str("<table><tr><th>when</th><th>who</th><th>what</th><th>detail</th></tr>");
         for e in &r.history {
             let _ = write!(
                 html,
@@ -313,7 +401,7 @@ pub fn write_report(
         html.push_str("</table>");
     }
     html.push_str("</html>\n");
-    let html_path = out.join("rights-report.html");
+    let html_path = out.join(format!("{stem}.html"));
     crate::library::write_private(&html_path, html).map_err(io(&html_path))?;
     Ok((csv_path, html_path))
 }

@@ -7,6 +7,7 @@
 mod assets;
 mod brand;
 mod campaign;
+mod contributor;
 mod demo;
 mod ingest;
 mod piece;
@@ -64,6 +65,9 @@ enum Command {
     Curate(assets::CurateArgs),
     /// List contributors and how many assets each sent.
     Contributors(assets::ContributorsArgs),
+    /// One contributor's rights over their data: erase, or export everything held.
+    #[command(subcommand)]
+    Contributor(contributor::ContributorCommand),
     /// Campaigns and their usage (channels, territories, run dates).
     #[command(subcommand)]
     Campaign(campaign::CampaignCommand),
@@ -202,6 +206,7 @@ fn run(cli: Cli) -> Result<ExitCode, AnyError> {
         Command::Rate(args) => assets::rate(&dir, args)?,
         Command::Curate(args) => assets::curate(&dir, args)?,
         Command::Contributors(args) => assets::contributors(&dir, args)?,
+        Command::Contributor(cmd) => contributor::contributor_cmd(&dir, cmd)?,
         Command::Campaign(cmd) => campaign::campaign_cmd(&dir, cmd)?,
         Command::Piece(cmd) => piece::piece_cmd(&dir, cmd)?,
         Command::Export(args) => render::export(&dir, args)?,

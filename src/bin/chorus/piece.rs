@@ -85,6 +85,14 @@ pub(crate) enum PieceCommand {
         #[arg(long)]
         clear: bool,
     },
+    /// Replace blocked shots (withdrawn, expired, erased) with cleared ones of the same kind
+    /// and shape, keeping the piece's length; saved as a new version. Exits 1, saving
+    /// nothing, when there is not enough cleared material, and says what could fill it.
+    Repair {
+        piece: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Create a piece from a document file.
     Import {
         file: PathBuf,
@@ -197,6 +205,41 @@ pub(crate) fn piece_cmd(dir: &Path, cmd: PieceCommand) -> Result<(), AnyError> {
             let c = campaign::get(conn, &name)?;
             for p in piece::list(conn, &c)? {
                 print_piece(&p);
+            }
+        }
+        PieceCommand::Repair { piece: r, json } => {
+            let p = piece::get(conn, &r)?;
+            let done = chorus::api::pieces::repair(&lib, chorus::api::PieceId(p.id))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&done)?);
+            } else {
+                println!("{}", done.summary);
+                for s in &done.swaps {
+                    println!(
+                        "  #{}: {} (blocked: {}) → {}{}",
+                        s.position,
+                        s.from_name,
+                        s.reason,
+                        s.to_name,
+                        s.to_contributor
+                            .as_deref()
+                            .map(|c| format!(" by {c}"))
+                            .unwrap_or_default()
+                    );
+                }
+                for c in &done.could_fill {
+                    println!(
+                        "  could fill if cleared: {} ({})",
+                        c.original_name,
+                        c.reasons.join("; ")
+                    );
+                }
+                if let Some(saved) = &done.piece {
+                    println!("saved as version {}", saved.version);
+                }
+            }
+            if !done.unfilled.is_empty() {
+                return Err("the piece was not changed".into());
             }
         }
         PieceCommand::Show { piece: r, json } => {

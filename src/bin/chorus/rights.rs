@@ -161,12 +161,22 @@ pub(crate) enum RightsCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Write the campaign's rights report (CSV and HTML) into a folder.
+    /// Write the campaign's rights report (CSV and HTML) into a folder: the one an agency
+    /// may see, or with --internal the full evidence (e-mail addresses, the consent's own
+    /// words, guardians, the audit), which stays with the brand.
     Report {
         #[arg(long)]
         campaign: String,
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        #[arg(long)]
+        internal: bool,
+    },
+    /// Walk the audit chain and compare every grant with the events that recorded it;
+    /// exits 1 and names the first problem when anything was changed by hand.
+    Verify {
+        #[arg(long)]
+        json: bool,
     },
     /// The append-only audit log.
     Log {
@@ -491,15 +501,56 @@ pub(crate) fn rights_cmd(dir: &Path, cmd: RightsCommand) -> Result<ExitCode, Any
         RightsCommand::Report {
             campaign: name,
             out,
+            internal,
         } => {
             let c = campaign::get(lib.conn(), &name)?;
             let assets = rights::campaign_assets(lib.conn())?;
-            let (csv, html) = rights::write_report(lib.conn(), &c, &assets, &out)?;
+            let audience = if internal {
+                rights::Audience::Internal
+            } else {
+                rights::Audience::Agency
+            };
+            let (csv, html) = rights::write_report(lib.conn(), &c, &assets, &out, audience)?;
             println!(
                 "rights report: {}\n               {}",
                 csv.display(),
                 html.display()
             );
+        }
+        RightsCommand::Verify { json } => {
+            let v = api::rights::verify(&lib)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else if v.verified() {
+                println!(
+                    "audit verified: {} event(s), head {} {}; every grant matches its events",
+                    v.events,
+                    v.head.as_ref().map_or(0, |h| h.event_id),
+                    v.head
+                        .as_ref()
+                        .map_or("", |h| &h.hash[..16.min(h.hash.len())])
+                );
+            } else {
+                if let Some(first) = v.first_problem() {
+                    println!("audit does NOT verify: {first}");
+                }
+                for b in v.break_sentences.iter().skip(1) {
+                    println!("  also: {b}");
+                }
+                for a in &v.altered {
+                    println!(
+                        "  grant {} (contributor {}): {}",
+                        a.grant_id, a.contributor_id, a.what
+                    );
+                }
+                for e in &v.exports_unanchored {
+                    println!("  {e}");
+                }
+                println!("Nothing these grants cover is cleared until the library is restored from a backup.");
+            }
+            if !v.verified() {
+                return Ok(ExitCode::from(1));
+            }
         }
         RightsCommand::Status {
             campaign: None,

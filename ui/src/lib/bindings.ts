@@ -117,6 +117,21 @@ export const commands = {
 	revealExport: (folder: string) => typedError<null, CommandError>(__TAURI_INVOKE("reveal_export", { folder })),
 	/**  Opens a drafted rights request in the person's mail program (`mailto:` links only). */
 	openMail: (mailto: string) => typedError<null, CommandError>(__TAURI_INVOKE("open_mail", { mailto })),
+	/**  The audit chain walked and every grant compared with its events. */
+	rightsVerify: () => typedError<Verification, CommandError>(__TAURI_INVOKE("rights_verify")),
+	/**  What erasing a contributor would take, for the confirmation. */
+	contributorErasePlan: (contributorId: number) => typedError<ErasurePlan, CommandError>(__TAURI_INVOKE("contributor_erase_plan", { contributorId })),
+	/**  Erases a contributor (after the window's confirmation). */
+	contributorErase: (contributorId: number) => typedError<Erasure, CommandError>(__TAURI_INVOKE("contributor_erase", { contributorId })),
+	/**
+	 *  Writes everything held about a contributor into a folder (`out`, else the Downloads
+	 *  folder); returns the folder.
+	 */
+	contributorExport: (contributorId: number, out: string | null) => typedError<string, CommandError>(__TAURI_INVOKE("contributor_export", { contributorId, out })),
+	/**  Replaces a piece's blocked shots and saves a new version (or says what is missing). */
+	pieceRepair: (id: number) => typedError<Repair, CommandError>(__TAURI_INVOKE("piece_repair", { id })),
+	/**  Grants that end within 30 days, or before a campaign that uses them does. */
+	rightsExpiring: () => typedError<DueGrant[], CommandError>(__TAURI_INVOKE("rights_expiring")),
 };
 
 /** Events */
@@ -134,6 +149,13 @@ export const events = {
  *  anything else is `Unknown`, which never counts as adult for paid use.
  */
 export type Age = "adult" | "minor" | "unknown";
+
+/**  A grant row that differs from its events, with what differs. */
+export type AlteredGrant = {
+	grant_id: number,
+	contributor_id: number,
+	what: string,
+};
 
 /**
  *  A submission as the Inbox lists it: the newest first, with who sent it and where its
@@ -253,6 +275,17 @@ export type BrandView = {
 	folder: string | null,
 };
 
+/**  Where the chain is broken, with the sentence a person reads. */
+export type Break = 
+/**  The event's fields no longer give its hash. */
+{ kind: "altered"; event_id: number } | 
+/**  Its detail no longer gives the detail hash it was sealed with. */
+{ kind: "detail_altered"; event_id: number } | 
+/**  Ids `from..=to` are gone. */
+{ kind: "missing"; from: number; to: number } | 
+/**  It does not follow the event before it: one was put in or replaced. */
+{ kind: "inserted"; event_id: number };
+
 /**  What the library grid asks for: a catalog filter, a rights status, and a window. */
 export type Browse = {
 	rights?: RightsStatus | null,
@@ -276,6 +309,22 @@ export type CampaignForm = {
 export type CampaignSummary = {
 	campaign: Campaign,
 	pieces: PieceSummary[],
+};
+
+/**  An asset that could fill a gap if it were cleared. */
+export type Candidate = {
+	asset_id: number,
+	original_name: string,
+	reasons: string[],
+};
+
+/**
+ *  The newest event, as an export records it: a later rewrite of the log cannot keep
+ *  both this id and this hash.
+ */
+export type ChainHead = {
+	event_id: number,
+	hash: string,
 };
 
 /**
@@ -354,6 +403,34 @@ export type DueGrant = {
 	original_name: string | null,
 	valid_until: string,
 	reason: string,
+};
+
+/**  What an erasure did. */
+export type Erasure = {
+	contributor_id: number,
+	assets: number,
+	files_deleted: number,
+	pieces_blocked: string[],
+	/**  Exports in the library's own exports folder that held them: deleted. */
+	exports_deleted: string[],
+	/**  Exports elsewhere that held them: to withdraw wherever they were published, and delete. */
+	exports_to_withdraw: string[],
+};
+
+/**  What an erasure will take, shown before it happens. */
+export type ErasurePlan = {
+	contributor_id: number,
+	/**  Their name or handle, for the confirmation. */
+	who: string,
+	assets: string[],
+	grants: number,
+	evidence_files: number,
+	requests: number,
+	replies: number,
+	/**  Pieces that will be blocked, by name. */
+	pieces: string[],
+	/**  Export folders they appear in. */
+	exports: string[],
 };
 
 /**
@@ -746,6 +823,20 @@ export type RenderProgress = {
 	eta_ms: number | null,
 };
 
+/**
+ *  What "Replace blocked shots" did: the swaps and the new version, or, when the cleared
+ *  material cannot fill every gap, how much is missing and what could fill it if cleared.
+ */
+export type Repair = {
+	summary: string,
+	swaps: Swap[],
+	unfilled: number[],
+	missing_ms: number,
+	could_fill: Candidate[],
+	/**  The saved new version, when every blocked shot was replaced. */
+	piece: Piece | null,
+};
+
 /**  A reply's result as the desktop shows it. */
 export type ReplyView = {
 	/**  The CSV line, or the message's number in its file. */
@@ -835,6 +926,19 @@ export type Summary = {
 	cancelled: boolean,
 };
 
+/**  One swap made. */
+export type Swap = {
+	/**  1-based position in the piece. */
+	position: number,
+	from_asset: number,
+	from_name: string,
+	/**  Why it was blocked. */
+	reason: string,
+	to_asset: number,
+	to_name: string,
+	to_contributor: string | null,
+};
+
 export type Tag = {
 	name: string,
 	source: TagSource,
@@ -897,6 +1001,18 @@ export type Usage = {
 export type UsageChannel = "web" | "social" | "paid_social" | "tv" | "out_of_home" | "print" | "email";
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
+
+/**  What `chorus rights verify` reports. */
+export type Verification = {
+	events: number,
+	head: ChainHead | null,
+	/**  Every break in the chain, first first. */
+	breaks: Break[],
+	break_sentences: string[],
+	altered: AlteredGrant[],
+	/**  Exports whose recorded chain head the chain no longer holds. */
+	exports_unanchored: string[],
+};
 
 /**  A cell of a wall, as fractions of the frame (the editor's sketch draws these). */
 export type WallCell = {

@@ -1,0 +1,83 @@
+//! Commands of trust: the audit chain verified, a contributor erased or given everything
+//! held about them, blocked shots replaced, and what expires soon. Same engine calls as
+//! the CLI.
+
+use std::path::PathBuf;
+
+use chorus::api::{self, ContributorId, PieceId};
+use tauri::{AppHandle, Manager, State};
+
+use crate::error::{today, Result};
+use crate::state::AppState;
+
+/// The audit chain walked and every grant compared with its events.
+#[tauri::command]
+#[specta::specta]
+pub async fn rights_verify(
+    state: State<'_, AppState>,
+) -> Result<chorus::rights::ledger::Verification> {
+    state.with_library(|lib| Ok(api::rights::verify(lib)?))
+}
+
+/// What erasing a contributor would take, for the confirmation.
+#[tauri::command]
+#[specta::specta]
+pub async fn contributor_erase_plan(
+    state: State<'_, AppState>,
+    contributor_id: i64,
+) -> Result<chorus::privacy::ErasurePlan> {
+    state.with_library(|lib| {
+        Ok(api::privacy::erase_plan(
+            lib,
+            ContributorId(contributor_id),
+        )?)
+    })
+}
+
+/// Erases a contributor (after the window's confirmation).
+#[tauri::command]
+#[specta::specta]
+pub async fn contributor_erase(
+    state: State<'_, AppState>,
+    contributor_id: i64,
+) -> Result<chorus::privacy::Erasure> {
+    state.with_library(|lib| Ok(api::privacy::erase(lib, ContributorId(contributor_id))?))
+}
+
+/// Writes everything held about a contributor into a folder (`out`, else the Downloads
+/// folder); returns the folder.
+#[tauri::command]
+#[specta::specta]
+pub async fn contributor_export(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    contributor_id: i64,
+    out: Option<String>,
+) -> Result<String> {
+    let out = match out.map(|o| o.trim().to_string()).filter(|o| !o.is_empty()) {
+        Some(o) => PathBuf::from(o),
+        None => app
+            .path()
+            .download_dir()
+            .or_else(|_| app.path().home_dir())
+            .unwrap_or_else(|_| std::env::temp_dir()),
+    };
+    state.with_library(|lib| {
+        let folder = api::privacy::export(lib, ContributorId(contributor_id), &out)?;
+        Ok(folder.to_string_lossy().to_string())
+    })
+}
+
+/// Replaces a piece's blocked shots and saves a new version (or says what is missing).
+#[tauri::command]
+#[specta::specta]
+pub async fn piece_repair(state: State<'_, AppState>, id: i64) -> Result<api::pieces::Repair> {
+    state.with_library(|lib| Ok(api::pieces::repair(lib, PieceId(id))?))
+}
+
+/// Grants that end within 30 days, or before a campaign that uses them does.
+#[tauri::command]
+#[specta::specta]
+pub async fn rights_expiring(state: State<'_, AppState>) -> Result<Vec<chorus::rights::DueGrant>> {
+    state.with_reader(|conn| Ok(chorus::rights::due(conn, 30, today())?))
+}
