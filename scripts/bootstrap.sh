@@ -17,7 +17,7 @@ gstreamer1.0-plugins-good gstreamer1.0-libav"
 E2E_PKGS="xvfb xauth webkit2gtk-driver imagemagick curl"
 # Test and benchmark oracles, peers and generators (python3 runs the hostile-corpus
 # generator); Chorus itself never shells out to them.
-TEST_PKGS="ffmpeg libimage-exiftool-perl libvips-tools time python3"
+TEST_PKGS="ffmpeg libimage-exiftool-perl libvips-tools time python3 sqlite3"
 
 # Rendering: text on cards, credits and captions is shaped with the system's fonts (the
 # brand's own first): Noto covers Latin, Greek, Cyrillic, Arabic, Hebrew, Devanagari and

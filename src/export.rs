@@ -285,7 +285,39 @@ fn record(
         )?;
     }
     tx.commit()?;
+    // The full evidence stays with the brand, in the library, beside the agency's copy.
+    rights::write_report(
+        conn,
+        campaign,
+        assets,
+        &internal_report_dir(lib, id),
+        rights::Audience::Internal,
+    )?;
     Ok(())
+}
+
+/// Where the internal evidence report of export `id` is kept.
+pub fn internal_report_dir(lib: &Library, id: i64) -> PathBuf {
+    lib.root().join("reports").join(format!("export-{id}"))
+}
+
+/// The internal evidence report (CSV) of the export in `folder`, if Chorus made it.
+pub fn internal_report_for(lib: &Library, folder: &Path) -> Option<PathBuf> {
+    let wanted = folder.canonicalize().ok()?;
+    let mut stmt = lib
+        .conn()
+        .prepare("SELECT id, path FROM exports ORDER BY id DESC")
+        .ok()?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+        .ok()?;
+    let id = rows
+        .flatten()
+        .find(|(_, p)| Path::new(p).canonicalize().ok().as_deref() == Some(wanted.as_path()))?
+        .0;
+    let csv = internal_report_dir(lib, id)
+        .join(format!("{}.csv", rights::Audience::Internal.file_stem()));
+    csv.is_file().then_some(csv)
 }
 
 #[allow(clippy::too_many_arguments)]

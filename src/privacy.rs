@@ -294,6 +294,19 @@ pub fn erase(lib: &mut Library, contributor: i64) -> Result<Erasure> {
             [a, erasure_id],
         )?;
     }
+    // On-screen credits and captions in piece documents may name them: every stored
+    // version is rewritten without them.
+    let (name, handle): (Option<String>, Option<String>) = tx.query_row(
+        "SELECT name, handle FROM contributors WHERE id = ?",
+        [contributor],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let personal: Vec<String> = [name, handle, email.clone()]
+        .into_iter()
+        .flatten()
+        .filter(|s| s.trim().chars().count() >= 3)
+        .collect();
+    scrub_documents(&tx, &personal)?;
     for p in &original_paths {
         tx.execute("DELETE FROM inbox_files WHERE path = ?", [p])?;
         tx.execute("DELETE FROM ingest_results WHERE path = ?", [p])?;
@@ -354,7 +367,9 @@ pub fn erase(lib: &mut Library, contributor: i64) -> Result<Erasure> {
     let own_exports = lib.root().join("exports");
     let mut exports_deleted = Vec::new();
     let mut exports_to_withdraw = Vec::new();
-    for (_, path) in &exports {
+    for (id, path) in &exports {
+        // The internal evidence report of an export that held them names them.
+        let _ = fs::remove_dir_all(crate::export::internal_report_dir(lib, *id));
         let p = Path::new(path);
         if p.starts_with(&own_exports) && p.is_dir() {
             if fs::remove_dir_all(p).is_ok() {
@@ -400,6 +415,58 @@ pub fn erase(lib: &mut Library, contributor: i64) -> Result<Erasure> {
         exports_deleted,
         exports_to_withdraw,
     })
+}
+
+/// Rewrites every stored piece document so that no text in it (a credit, a caption)
+/// names the person.
+fn scrub_documents(conn: &Connection, personal: &[String]) -> rusqlite::Result<()> {
+    fn walk(v: &mut serde_json::Value, personal: &[String]) -> bool {
+        match v {
+            serde_json::Value::String(s) => {
+                let lower = s.to_lowercase();
+                let named = personal.iter().any(|p| lower.contains(&p.to_lowercase()));
+                if named {
+                    s.clear();
+                }
+                named
+            }
+            serde_json::Value::Array(a) => {
+                // A caption naming them goes whole: a cue may not be empty.
+                let before = a.len();
+                a.retain(|x| {
+                    let cue = x.get("start_ms").is_some() && x.get("end_ms").is_some();
+                    let text = x.get("text").and_then(|t| t.as_str()).unwrap_or_default();
+                    let lower = text.to_lowercase();
+                    !(cue && personal.iter().any(|p| lower.contains(&p.to_lowercase())))
+                });
+                let dropped = a.len() != before;
+                a.iter_mut().fold(dropped, |c, x| walk(x, personal) || c)
+            }
+            serde_json::Value::Object(o) => {
+                o.values_mut().fold(false, |c, x| walk(x, personal) || c)
+            }
+            _ => false,
+        }
+    }
+    for (table, key) in [("pieces", "id"), ("piece_versions", "rowid")] {
+        let docs: Vec<(i64, String)> = {
+            let mut stmt = conn.prepare(&format!("SELECT {key}, document FROM {table}"))?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for (id, doc) in docs {
+            let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&doc) else {
+                continue;
+            };
+            if walk(&mut value, personal) {
+                conn.execute(
+                    &format!("UPDATE {table} SET document = ?1 WHERE {key} = ?2"),
+                    params![value.to_string(), id],
+                )?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Is this asset a tombstone of an erased contributor's?

@@ -360,10 +360,17 @@ fn erasing_a_contributor_leaves_nothing_of_them_and_blocks_their_pieces() {
     let ana = beach.contributor.clone().unwrap();
     grant_web(&mut s.lib, &[beach.id, hiking.id, skate.id], None);
     let c = web_campaign(&s.lib);
+    let mut shot_of_ana = clip_item(beach.id, 0, 1000);
+    shot_of_ana.credit = "@ana.surfs".into();
+    shot_of_ana.captions = vec![chorus::piece::captions::Cue {
+        start_ms: 0,
+        end_ms: 900,
+        text: "Ana Souza at the beach".into(),
+    }];
     let doc = montage(
         "Ana and Ben",
         chorus::piece::Preset::Hero16x9,
-        vec![clip_item(beach.id, 0, 1000), clip_item(skate.id, 0, 1000)],
+        vec![shot_of_ana, clip_item(skate.id, 0, 1000)],
     );
     let p = chorus::piece::create(s.lib.conn(), &c, &doc).unwrap();
     // One export in the library's own folder, one outside it.

@@ -360,7 +360,12 @@ pub struct ExportContents {
     pub folder: String,
     pub files: Vec<String>,
     pub credits: String,
+    /// The agency's rights report (no contact details, no consent text).
     pub rights_report_csv: String,
+    /// The full evidence report, kept in the library (contact details, the consent's own
+    /// words, guardians, the audit); empty when there is none.
+    pub internal_report_csv: String,
+    pub internal_report_path: Option<String>,
     /// `/file/...` paths under the media stream base, for playing the exported videos.
     pub video_url_paths: Vec<String>,
     /// Each platform file measured now against its platform's limits.
@@ -397,6 +402,8 @@ pub async fn export_contents(state: State<'_, AppState>, folder: String) -> Resu
         .map(|e| e.file_name().to_string_lossy().to_string())
         .collect();
     files.sort();
+    let internal =
+        state.with_library(|lib| Ok(chorus::export::internal_report_for(lib, &folder)))?;
     let canonical_root = root
         .canonicalize()
         .map_err(|_| invalid("the library folder is missing"))?;
@@ -413,6 +420,11 @@ pub async fn export_contents(state: State<'_, AppState>, folder: String) -> Resu
         credits: read("credits.txt"),
         readiness: api::exports::readiness(&folder),
         rights_report_csv: read("rights-report.csv"),
+        internal_report_csv: internal
+            .as_ref()
+            .and_then(|p| std::fs::read_to_string(p).ok())
+            .unwrap_or_default(),
+        internal_report_path: internal.map(|p| p.with_extension("html").display().to_string()),
         folder: folder.display().to_string(),
         files,
     })

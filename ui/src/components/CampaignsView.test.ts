@@ -14,6 +14,7 @@ const fake = vi.hoisted(() => ({
   brandView: vi.fn(async () => null),
   assetsBrowse: vi.fn(),
   wallStart: vi.fn(),
+  rightsExpiring: vi.fn(async () => [] as unknown[]),
 }));
 
 vi.mock(import("../lib/api"), async (original) => ({ ...(await original()), api: fake as never }));
@@ -87,6 +88,25 @@ describe("CampaignsView", () => {
     announce("panel", [4]);
     await waitFor(() => expect($('.piece-row[data-id="11"] .blocked-badge')?.textContent?.trim()).toBe("Blocked: 1 asset"));
     expect($('.piece-row[data-id="11"] .blocked-badge')?.getAttribute("title")).toContain("permission was revoked");
+  });
+
+  it("lists the permissions that end within 30 days", async () => {
+    fake.rightsExpiring.mockResolvedValue([
+      {
+        grant_id: 9,
+        contributor: "@ana",
+        asset_id: 4,
+        original_name: "beach.mp4",
+        valid_until: "2026-12-20",
+        reason: "ends in 20 day(s)",
+      },
+    ]);
+    render(CampaignsView);
+    await waitFor(() => expect(byId("expiring")).not.toBeNull());
+    const row = $('#expiring li[data-grant="9"]')!;
+    expect(row.textContent).toContain("beach.mp4");
+    expect(row.textContent).toContain("until 2026-12-20");
+    expect(row.textContent).toContain("ends in 20 day(s)");
   });
 
   it("reloads when the window comes back into focus", async () => {

@@ -1,6 +1,15 @@
 import { fireEvent, render, waitFor } from "@testing-library/svelte";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
+const VERIFIED = vi.hoisted(() => ({
+  events: 12,
+  head: { event_id: 12, hash: "ab".repeat(32) },
+  breaks: [] as { kind: string; from?: number; to?: number; event_id?: number }[],
+  break_sentences: [] as string[],
+  altered: [] as { grant_id: number; contributor_id: number; what: string }[],
+  exports_unanchored: [] as string[],
+}));
+
 const fake = vi.hoisted(() => ({
   rightsQueue: vi.fn(),
   contributorsList: vi.fn(),
@@ -10,6 +19,10 @@ const fake = vi.hoisted(() => ({
   rightsFollowUp: vi.fn(),
   thankYous: vi.fn(async () => [] as unknown[]),
   thankYouSent: vi.fn(),
+  rightsVerify: vi.fn(async () => VERIFIED),
+  contributorErasePlan: vi.fn(),
+  contributorErase: vi.fn(),
+  contributorExport: vi.fn(),
 }));
 
 vi.mock(import("../lib/api"), async (original) => ({ ...(await original()), api: fake as never }));
@@ -84,6 +97,25 @@ describe("RightsQueueView", () => {
   beforeEach(() => {
     vi.clearAllMocks();
     app.panel = null;
+  });
+
+  it("says where the audit breaks", async () => {
+    fake.rightsQueue.mockResolvedValue({
+      to_request: [],
+      awaiting_answer: [],
+      expiring_soon: [],
+      revoked: [],
+    });
+    fake.rightsVerify.mockResolvedValueOnce({
+      ...VERIFIED,
+      breaks: [{ kind: "missing", from: 5, to: 5 }],
+      break_sentences: ["audit event 5 was deleted"],
+    });
+    render(RightsQueueView);
+    await waitFor(() => expect(document.getElementById("audit-status")).not.toBeNull());
+    const status = document.getElementById("audit-status")!;
+    expect(status.dataset.verified).toBe("no");
+    expect(status.textContent).toContain("audit event 5 was deleted");
   });
 
   it("shows each queue with its count, and opens an asset from a row", async () => {
@@ -190,6 +222,51 @@ describe("ContributorsView", () => {
     await fireEvent.click(document.querySelector('tr.contributor[data-id="2"]')!);
     expect(app.filters.search).toBe("ana@example.com");
     expect(app.view).toBe("library");
+  });
+
+  it("erases a contributor after showing what will go, and says what to withdraw", async () => {
+    const sam = {
+      contributor: { id: 1, name: "Sam Lee", email: "sam@example.com", handle: "@samlee" },
+      assets: 2,
+      statuses: [["granted", 2]],
+    };
+    fake.contributorsList.mockResolvedValue([sam]);
+    fake.thankYous.mockResolvedValue([]);
+    fake.contributorErasePlan.mockResolvedValue({
+      contributor_id: 1,
+      who: "Sam Lee",
+      assets: ["beach.mp4", "hike.jpg"],
+      grants: 1,
+      evidence_files: 0,
+      requests: 0,
+      replies: 0,
+      pieces: ["Homepage hero"],
+      exports: ["/agency/hero"],
+    });
+    fake.contributorErase.mockResolvedValue({
+      contributor_id: 1,
+      assets: 2,
+      files_deleted: 6,
+      pieces_blocked: ["Homepage hero"],
+      exports_deleted: [],
+      exports_to_withdraw: ["/agency/hero"],
+    });
+    render(ContributorsView);
+    await waitFor(() => expect(document.querySelector('tr.contributor[data-id="1"]')).not.toBeNull());
+    await fireEvent.click(document.querySelector('tr.contributor[data-id="1"] .erase')!);
+    await waitFor(() => expect(document.getElementById("erase-dialog")).not.toBeNull());
+    const dialog = document.getElementById("erase-dialog")!;
+    expect(dialog.textContent).toContain("beach.mp4, hike.jpg");
+    expect(dialog.textContent).toContain("Homepage hero");
+    // Nothing happens until the person confirms.
+    expect(fake.contributorErase).not.toHaveBeenCalled();
+    expect(app.view).toBe("contributors");
+    fake.contributorsList.mockResolvedValue([]);
+    await fireEvent.click(document.getElementById("erase-confirm")!);
+    expect(fake.contributorErase).toHaveBeenCalledWith(1);
+    await waitFor(() => expect(document.getElementById("erasure-done")).not.toBeNull());
+    expect(document.getElementById("erasure-done")!.textContent).toContain("/agency/hero");
+    expect(document.getElementById("erase-dialog")).toBeNull();
   });
 
   it("explains the empty list", async () => {

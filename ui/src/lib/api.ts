@@ -115,6 +115,13 @@ export const api = {
   rightsFollowUp: () => call(commands.rightsFollowUp()),
   thankYous: (contributorId: number | null) => call(commands.thankYous(contributorId)),
   thankYouSent: (id: number) => call(commands.thankYouSent(id)),
+  rightsVerify: () => call(commands.rightsVerify()),
+  rightsExpiring: () => call(commands.rightsExpiring()),
+  contributorErasePlan: (id: number) => call(commands.contributorErasePlan(id)),
+  contributorErase: (id: number) => call(commands.contributorErase(id)),
+  contributorExport: (id: number, out: string | null) =>
+    call(commands.contributorExport(id, out)),
+  pieceRepair: (id: number) => call(commands.pieceRepair(id)),
   inboxView: () => call(commands.inboxView()),
   inboxSet: (folders: string[]) => call(commands.inboxSet(folders)),
   onInboxArrival: (handler: (a: InboxArrival) => void): Promise<Unlisten> =>

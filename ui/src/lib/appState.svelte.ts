@@ -10,7 +10,7 @@ export type View = "library" | "inbox" | "import" | "contributors" | "rights" | 
 /** Who changed assets, which ones, and (when known) their new field values. */
 export interface Change {
   seq: number;
-  origin: "grid" | "panel" | "import" | "library";
+  origin: "grid" | "panel" | "import" | "library" | "contributors";
   /** Empty = anything may have changed (an import, another library). */
   ids: number[];
   patch: Partial<Pick<Asset, "rating" | "curation" | "tags">> | null;

@@ -460,7 +460,14 @@ export type ExportContents = {
 	folder: string,
 	files: string[],
 	credits: string,
+	/**  The agency's rights report (no contact details, no consent text). */
 	rights_report_csv: string,
+	/**
+	 *  The full evidence report, kept in the library (contact details, the consent's own
+	 *  words, guardians, the audit); empty when there is none.
+	 */
+	internal_report_csv: string,
+	internal_report_path: string | null,
 	/**  `/file/...` paths under the media stream base, for playing the exported videos. */
 	video_url_paths: string[],
 	/**  Each platform file measured now against its platform's limits. */
