@@ -439,11 +439,18 @@ fn scrub_documents(conn: &Connection, personal: &[String]) -> rusqlite::Result<(
                     let lower = text.to_lowercase();
                     !(cue && personal.iter().any(|p| lower.contains(&p.to_lowercase())))
                 });
-                let dropped = a.len() != before;
-                a.iter_mut().fold(dropped, |c, x| walk(x, personal) || c)
+                let mut changed = a.len() != before;
+                for x in a.iter_mut() {
+                    changed |= walk(x, personal);
+                }
+                changed
             }
             serde_json::Value::Object(o) => {
-                o.values_mut().fold(false, |c, x| walk(x, personal) || c)
+                let mut changed = false;
+                for x in o.values_mut() {
+                    changed |= walk(x, personal);
+                }
+                changed
             }
             _ => false,
         }
