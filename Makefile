@@ -51,6 +51,7 @@ bench:
 	scripts/bench.sh
 	BENCH_RENDER_TRANSITIONS=1 BENCH_RENDER_LENGTHS=1 scripts/bench-render.sh
 	scripts/bench-platforms.sh
+	scripts/bench-credentials.sh
 	scripts/bench-desktop.sh
 
 # The whole hostile corpus, file by file, then cargo-fuzz for FUZZ_MINUTES (default 5).

@@ -37,6 +37,9 @@ pub struct Script {
     /// The call to action the demo's montages end on.
     #[serde(default)]
     pub cta: Option<piece::Cta>,
+    /// The brand's page of terms for customer content (written into exported files).
+    #[serde(default)]
+    pub rights_url: Option<String>,
 }
 
 impl Script {
@@ -59,6 +62,9 @@ impl Script {
             )));
         }
         rights::validate_setting("brand_name", &script.brand_name).map_err(bad)?;
+        if let Some(url) = &script.rights_url {
+            rights::validate_setting("rights_url", url).map_err(bad)?;
+        }
         Ok(script)
     }
 }
@@ -97,6 +103,9 @@ pub fn clear_rights(
     today: NaiveDate,
 ) -> Result<DemoRights, DemoError> {
     lib.set_setting("brand_name", &script.brand_name)?;
+    if let Some(url) = &script.rights_url {
+        lib.set_setting("rights_url", url)?;
+    }
     let assets = catalog::list(lib.conn(), &Filter::default())?;
     let id_of = |name: &str| {
         assets

@@ -34,6 +34,11 @@ pub enum ExportError {
         #[source]
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Provenance(#[from] crate::provenance::ProvenanceError),
+    /// The library's settings could not be read (one edited by hand, say).
+    #[error(transparent)]
+    Settings(#[from] crate::library::LibraryError),
     #[error("catalog error: {0}")]
     Db(#[from] rusqlite::Error),
 }
@@ -89,6 +94,18 @@ pub struct Manifest {
     /// The earliest day a grant it uses ends: after it, the export may not be published.
     #[serde(default)]
     pub valid_until: Option<chrono::NaiveDate>,
+    /// The files that carry rights metadata (XMP) and signed content credentials (C2PA),
+    /// and how long writing them took.
+    #[serde(default)]
+    pub credentials: Option<CredentialsNote>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CredentialsNote {
+    pub files: Vec<String>,
+    pub ms: u64,
+    /// The library's CA certificate, for those who want to trust its signature.
+    pub ca_certificate: String,
 }
 
 fn ms(frames: u64) -> u64 {
@@ -229,6 +246,82 @@ pub fn export(
     fs::rename(&partial, &folder).map_err(io(&folder))?;
     record(lib, piece, campaign, &folder, &assets, &cleared)?;
     Ok(folder)
+}
+
+/// Writes the rights metadata and signs the content credentials of every MP4 and JPEG in
+/// the export folder.
+fn stamp_all(
+    lib: &Library,
+    campaign: &Campaign,
+    piece: &Piece,
+    cleared: &rights::ClearedForUse,
+    assets: &[i64],
+    sources: &[Source],
+    dir: &Path,
+) -> Result<CredentialsNote, ExportError> {
+    use crate::provenance::{self, Credentials, Ingredient, Provenance};
+    let started = std::time::Instant::now();
+    let conn = lib.conn();
+    let settings = rights::RightsSettings::load(lib)?;
+    let mut credits: Vec<String> = Vec::new();
+    for s in sources {
+        if let Some(c) = &s.contributor {
+            if !credits.contains(c) {
+                credits.push(c.clone());
+            }
+        }
+    }
+    let kinds: std::collections::HashMap<i64, String> = assets
+        .iter()
+        .map(|&a| {
+            conn.query_row("SELECT kind FROM assets WHERE id = ?", [a], |r| r.get(0))
+                .map(|k| (a, k))
+        })
+        .collect::<rusqlite::Result<_>>()?;
+    let p = Provenance {
+        title: piece.document.name.clone(),
+        brand: settings.brand_name.clone(),
+        credits,
+        rights_url: settings.rights_url.clone(),
+        usage: campaign.usage.clone(),
+        valid_until: valid_until(conn, cleared, assets)?,
+        ingredients: sources
+            .iter()
+            .map(|s| Ingredient {
+                asset_id: s.asset_id,
+                blake3: s.blake3.clone(),
+                kind: kinds.get(&s.asset_id).cloned().unwrap_or_default(),
+            })
+            .collect(),
+        audit_head: crate::audit::head(conn)?,
+        exported_on: chrono::Local::now().date_naive(),
+    };
+    let creds = Credentials::for_library(lib, &settings.brand_name)?;
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .map_err(|source| ExportError::Write {
+            path: dir.to_path_buf(),
+            source,
+        })?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    let mut files = Vec::new();
+    for name in names {
+        if provenance::stamp(&creds, &p, &dir.join(&name))? {
+            files.push(name);
+        }
+    }
+    let ca = dir.join("content-credentials-ca.pem");
+    fs::copy(creds.dir().join(provenance::CA_FILE), &ca).map_err(|source| ExportError::Write {
+        path: ca.clone(),
+        source,
+    })?;
+    Ok(CredentialsNote {
+        files,
+        ms: started.elapsed().as_millis() as u64,
+        ca_certificate: "content-credentials-ca.pem".into(),
+    })
 }
 
 /// The earliest end of the grants an export relies on.
@@ -521,6 +614,7 @@ fn write_all(
             grant_ids: cleared.grants_for(id).to_vec(),
         });
     }
+    let credentials = stamp_all(lib, campaign, piece, cleared, &assets, &sources, dir)?;
     let credits_path = dir.join("credits.txt");
     crate::library::write_private(&credits_path, credits).map_err(io(&credits_path))?;
     rights::write_report(conn, campaign, &assets, dir, rights::Audience::Agency)?;
@@ -537,6 +631,7 @@ fn write_all(
         readiness,
         audit_head: crate::audit::head(conn)?,
         valid_until: valid_until(conn, cleared, &assets)?,
+        credentials: Some(credentials),
     };
     let path = dir.join("manifest.json");
     let json = serde_json::to_string_pretty(&manifest).unwrap_or_default();

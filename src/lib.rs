@@ -16,6 +16,7 @@ pub mod media;
 pub mod piece;
 pub mod platform;
 pub mod privacy;
+pub mod provenance;
 pub mod render;
 pub mod rights;
 pub mod thanks;

@@ -627,3 +627,192 @@ fn repair_replaces_blocked_shots_with_cleared_ones_of_the_same_kind_shape_and_le
         repaired.version
     );
 }
+
+/// Every tag exiftool reads from a file, by group:name.
+fn exif(path: &Path) -> serde_json::Value {
+    let out = Command::new("exiftool")
+        .args(["-j", "-G", "-a", "-struct"])
+        .arg(path)
+        .output()
+        .expect("exiftool (installed by scripts/bootstrap.sh test)");
+    assert!(out.status.success(), "{}", text(&out));
+    serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()[0].clone()
+}
+
+fn credentials_of(path: &Path, mime: &str) -> c2pa::Reader {
+    c2pa::Reader::from_context(c2pa::Context::new())
+        .with_stream(mime, fs::File::open(path).unwrap())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The manifest's failures, apart from the untrusted root (the library signs with its own
+/// CA, which no validator trusts until a brand installs a trusted certificate).
+fn failures(r: &c2pa::Reader) -> Vec<String> {
+    r.validation_results()
+        .and_then(|v| v.active_manifest())
+        .map(|m| {
+            m.failure()
+                .iter()
+                .map(|s| s.code().to_string())
+                .collect::<Vec<String>>()
+        })
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|c: &String| c != c2pa::validation_status::SIGNING_CREDENTIAL_UNTRUSTED)
+        .collect()
+}
+
+#[test]
+fn exports_carry_rights_metadata_and_signed_content_credentials() {
+    let mut s = ingest_from_someone(&[
+        &samples().join("beach_day.mp4"),
+        &samples().join("hiking_gps.jpg"),
+    ]);
+    let ids = [
+        asset_named(&s.lib, "beach_day.mp4").id,
+        asset_named(&s.lib, "hiking_gps.jpg").id,
+    ];
+    let hashes: Vec<String> = ids
+        .iter()
+        .map(|i| chorus::catalog::get(s.lib.conn(), *i).unwrap().hash)
+        .collect();
+    let items = vec![clip_item(ids[0], 0, 1000), {
+        let mut i = clip_item(ids[1], 0, 1000);
+        i.kind = chorus::media::Kind::Photo;
+        i
+    }];
+    let (doc, _) = cleared_montage(&mut s, items);
+    api::settings::set(&s.lib, "brand_name", "Lumio").unwrap();
+    // A rights page that is not a web address is refused, one that is, is written.
+    assert!(api::settings::set(&s.lib, "rights_url", "javascript:alert(1)").is_err());
+    api::settings::set(
+        &s.lib,
+        "rights_url",
+        "https://lumio.example/customer-content",
+    )
+    .unwrap();
+    let c = campaign::get(s.lib.conn(), "Phones").unwrap();
+    let p = chorus::piece::create(s.lib.conn(), &c, &doc).unwrap();
+    let folder = api::exports::export(
+        &s.lib,
+        PieceId(p.id),
+        &[chorus::piece::Preset::Hero16x9],
+        &[],
+        Some(&s.dir.path().join("out")),
+        &mut |_| true,
+    )
+    .unwrap();
+    let mp4 = folder.join("phones-hero_16x9.mp4");
+    let jpg = folder.join("poster.jpg");
+
+    // The fields DAMs and stock sites read, as exiftool reads them.
+    for (file, group) in [(&jpg, "XMP"), (&mp4, "XMP")] {
+        let tags = exif(file);
+        let get = |name: &str| {
+            tags.as_object()
+                .unwrap()
+                .iter()
+                .find(|(k, _)| k.starts_with(group) && k.ends_with(&format!(":{name}")))
+                .map(|(_, v)| v.to_string())
+                .unwrap_or_else(|| panic!("{}: no {name} in {tags:#}", file.display()))
+        };
+        assert!(get("Rights").contains("Lumio"), "copyright notice");
+        assert!(get("Credit").contains("@phone.tester"), "credit line");
+        assert!(get("WebStatement").contains("https://lumio.example/customer-content"));
+        assert!(get("Licensor").contains("Lumio"));
+        assert!(get("ModelReleaseStatus").contains("Limited"));
+        let terms = get("UsageTerms");
+        assert!(
+            terms.contains("website") || terms.contains("web"),
+            "{terms}"
+        );
+        assert!(
+            terms.contains("2027-03-31"),
+            "valid until the campaign ends: {terms}"
+        );
+        let all = tags.to_string();
+        assert!(!all.contains("GPS") && !all.contains("\":Make\""), "{all}");
+    }
+
+    // Content credentials: signed, the assets as ingredients by their hashes, the actions,
+    // the rights summary.
+    for (file, mime) in [(&mp4, "video/mp4"), (&jpg, "image/jpeg")] {
+        let r = credentials_of(file, mime);
+        assert_ne!(
+            r.validation_state(),
+            c2pa::ValidationState::Invalid,
+            "{}",
+            file.display()
+        );
+        assert!(
+            failures(&r).is_empty(),
+            "{}: {:?}",
+            file.display(),
+            failures(&r)
+        );
+        let m = r.active_manifest().unwrap();
+        let mut found: Vec<String> = m
+            .ingredients()
+            .iter()
+            .map(|i| i.instance_id().to_string())
+            .collect();
+        found.sort();
+        let mut want: Vec<String> = hashes.iter().map(|h| format!("blake3:{h}")).collect();
+        want.sort();
+        assert_eq!(found, want);
+        let actions: c2pa::assertions::Actions =
+            m.find_assertion(c2pa::assertions::Actions::LABEL).unwrap();
+        let names: Vec<String> = actions
+            .actions
+            .iter()
+            .map(|a| a.action().to_string())
+            .collect();
+        for a in ["c2pa.placed", "c2pa.cropped", "c2pa.transcoded"] {
+            assert!(names.iter().any(|n| n == a), "{names:?}");
+        }
+        let rights: serde_json::Value = m.find_assertion("com.chorus.rights").unwrap();
+        assert_eq!(rights["channels"], serde_json::json!(["web"]));
+        assert_eq!(rights["valid_until"], "2027-03-31");
+        assert_eq!(m.issuer().as_deref(), Some("Lumio"));
+    }
+    // With the library's CA as a trust anchor, the signature is trusted.
+    let ca = fs::read_to_string(folder.join("content-credentials-ca.pem")).unwrap();
+    let ctx = c2pa::Context::new()
+        .with_settings(serde_json::json!({ "trust": { "user_anchors": ca } }))
+        .unwrap();
+    let r = c2pa::Reader::from_context(ctx)
+        .with_stream("video/mp4", fs::File::open(&mp4).unwrap())
+        .unwrap();
+    assert_eq!(r.validation_state(), c2pa::ValidationState::Trusted);
+    // A byte changed after export breaks it.
+    let mut bytes = fs::read(&mp4).unwrap();
+    let n = bytes.len();
+    bytes[n / 2] ^= 0xFF;
+    let tampered = s.dir.path().join("tampered.mp4");
+    fs::write(&tampered, bytes).unwrap();
+    assert_eq!(
+        credentials_of(&tampered, "video/mp4").validation_state(),
+        c2pa::ValidationState::Invalid
+    );
+    // The video still plays as it should.
+    let probe = Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-show_entries",
+            "format=duration",
+            "-of",
+            "csv=p=0",
+        ])
+        .arg(&mp4)
+        .output()
+        .unwrap();
+    let secs: f64 = String::from_utf8_lossy(&probe.stdout)
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(secs > 1.5, "{secs}");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(folder.join("manifest.json")).unwrap()).unwrap();
+    assert!(manifest["credentials"]["files"].as_array().unwrap().len() >= 2);
+}

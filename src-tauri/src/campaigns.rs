@@ -366,6 +366,8 @@ pub struct ExportContents {
     /// words, guardians, the audit); empty when there is none.
     pub internal_report_csv: String,
     pub internal_report_path: Option<String>,
+    /// The files that carry rights metadata and signed content credentials (C2PA).
+    pub credentials_files: Vec<String>,
     /// `/file/...` paths under the media stream base, for playing the exported videos.
     pub video_url_paths: Vec<String>,
     /// Each platform file measured now against its platform's limits.
@@ -425,6 +427,16 @@ pub async fn export_contents(state: State<'_, AppState>, folder: String) -> Resu
             .and_then(|p| std::fs::read_to_string(p).ok())
             .unwrap_or_default(),
         internal_report_path: internal.map(|p| p.with_extension("html").display().to_string()),
+        credentials_files: serde_json::from_str::<serde_json::Value>(&read("manifest.json"))
+            .ok()
+            .and_then(|m| {
+                m["credentials"]["files"].as_array().map(|a| {
+                    a.iter()
+                        .filter_map(|f| f.as_str().map(str::to_string))
+                        .collect()
+                })
+            })
+            .unwrap_or_default(),
         folder: folder.display().to_string(),
         files,
     })

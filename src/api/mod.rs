@@ -111,6 +111,11 @@ pub fn kind_of(e: &(dyn std::error::Error + 'static)) -> ErrorKind {
                 X::Write { .. } => Some(ErrorKind::Io),
                 X::Rights(inner) => Some(kind_of(inner)),
                 X::Render(inner) => Some(kind_of(inner)),
+                X::Settings(inner) => Some(kind_of(inner)),
+                X::Provenance(crate::provenance::ProvenanceError::Write { .. }) => {
+                    Some(ErrorKind::Io)
+                }
+                X::Provenance(_) => Some(ErrorKind::Internal),
                 X::Db(_) => None,
             }
         } else if let Some(e) = err.downcast_ref::<crate::catalog::CatalogError>() {

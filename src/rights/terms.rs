@@ -57,6 +57,10 @@ pub const KEYS: &[(&str, &str)] = &[
         "the age from which a contributor counts as an adult for advertising where your campaigns run, 13 to 21 (default: 18); a form's age, date of birth or 18+ box is judged against it",
     ),
     (
+        "rights_url",
+        "the web page where the brand states its terms for customer content (https://...), written into every exported file as its Web Statement of Rights and Licensor URL (default: none)",
+    ),
+    (
         "follow_up_days",
         "days after which an unanswered rights request is due for one polite follow-up, 1 to 90 (default: 7)",
     ),
@@ -74,6 +78,8 @@ pub struct RightsSettings {
     pub adult_age: u32,
     /// See the `follow_up_days` setting.
     pub follow_up_days: u32,
+    /// See the `rights_url` setting.
+    pub rights_url: Option<String>,
 }
 
 /// What ticking the consent box on the submission form grants.
@@ -195,6 +201,7 @@ pub fn validate_setting(key: &str, value: &str) -> Result<(), String> {
         "form_consent_answers" => parse_consent_answers(value).map(drop),
         "adult_age" => parse_adult_age(value).map(drop),
         "follow_up_days" => parse_follow_up_days(value).map(drop),
+        "rights_url" => parse_rights_url(value).map(drop),
         // Gone: a setting cannot make every contributor an adult. A form shows age only
         // through its own age, date-of-birth or "18 or older" column.
         "form_assumes_adult" => Err("form_assumes_adult is no longer a setting: Chorus reads age from the form's own age, date of birth or \"18 or older\" column, and treats everyone else's age as unknown".to_string()),
@@ -202,6 +209,27 @@ pub fn validate_setting(key: &str, value: &str) -> Result<(), String> {
             "unknown setting '{key}' (see `chorus settings ls`)"
         )),
     }
+}
+
+/// A web address people can open: http(s), a host, no spaces or control characters.
+pub fn parse_rights_url(v: &str) -> Result<String, String> {
+    let url = v.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("'{url}' is not a web address: give the page as https://..."))?;
+    let host = rest.split('/').next().unwrap_or_default();
+    if !host.contains('.')
+        || url.len() > 300
+        || url
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
+    {
+        return Err(format!(
+            "'{url}' is not a web address: give the page as https://example.com/terms"
+        ));
+    }
+    Ok(url.to_string())
 }
 
 fn parse_brand_name(v: &str) -> Result<String, String> {
@@ -375,7 +403,9 @@ impl RightsSettings {
             parse_follow_up_days,
         )?
         .unwrap_or(DEFAULT_FOLLOW_UP_DAYS);
+        let rights_url = parsed("rights_url", get("rights_url")?, parse_rights_url)?;
         Ok(RightsSettings {
+            rights_url,
             brand_name,
             reply_keyword,
             template,

@@ -114,6 +114,9 @@ describe("ExportViewer", () => {
       credits: 'Made with our customers. Thank you to everyone who appears in "Summer story":\n\n@samlee\n@ana\n',
       rights_report_csv:
         'asset_id,file,contributor,cleared,evidence\n4,"beach, sunset.jpg",Sam Lee,true,"Replied ""#YesChorus"""\n7,clip.mov,Ana,true,form\n',
+      internal_report_csv: "asset_id,email,evidence\n4,sam@example.com,#YesChorus\n",
+      internal_report_path: "/home/sam/lib/reports/export-3/rights-report-internal.html",
+      credentials_files: ["poster.jpg", "summer-story-story_9x16.mp4"],
       video_url_paths: ["/file/exports/summer-fans/summer-story-v2-20250701-101500/summer-story/summer-story-story_9x16.mp4"],
       readiness: [
         {
@@ -143,6 +146,12 @@ describe("ExportViewer", () => {
     const firstRow = [...document.querySelectorAll("#export-report tbody tr:first-child td")].map((td) => td.textContent);
     expect(firstRow).toEqual(["4", "beach, sunset.jpg", "Sam Lee", "true", 'Replied "#YesChorus"']);
     expect(document.querySelectorAll("#export-report tbody tr")).toHaveLength(2);
+    // The agency's report shows no contact details; the brand's own is beside it, labelled.
+    expect(document.getElementById("export-report")?.textContent).not.toContain("@example.com");
+    const internal = document.getElementById("export-internal-report")!;
+    expect(internal.textContent).toContain("stays with the brand");
+    expect(internal.textContent).toContain("sam@example.com");
+    expect(document.getElementById("export-credentials")?.textContent).toContain("2 file(s)");
     const verdicts = [...document.querySelectorAll("#export-readiness li")];
     expect(verdicts.map((li) => li.querySelector("strong")?.textContent)).toEqual([
       "✓ Ready for TikTok",
@@ -162,6 +171,9 @@ describe("ExportViewer", () => {
       files: ["credits.txt", "poster.jpg", "sam-feed_4x5.jpg"],
       credits: "",
       rights_report_csv: "",
+      internal_report_csv: "",
+      internal_report_path: null,
+      credentials_files: [],
       video_url_paths: [],
       readiness: [],
     });

@@ -468,6 +468,8 @@ export type ExportContents = {
 	 */
 	internal_report_csv: string,
 	internal_report_path: string | null,
+	/**  The files that carry rights metadata and signed content credentials (C2PA). */
+	credentials_files: string[],
 	/**  `/file/...` paths under the media stream base, for playing the exported videos. */
 	video_url_paths: string[],
 	/**  Each platform file measured now against its platform's limits. */
