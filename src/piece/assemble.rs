@@ -55,7 +55,7 @@ fn quality(a: &Asset, preset: Preset) -> (u8, bool, bool, bool, u64, bool) {
 /// is far from the frame's (a landscape clip in a story) follows its subject at the
 /// frame's full height, unless that crop would blow it up past twice its size; otherwise
 /// the whole shot over a blurred copy of itself.
-fn fit_for(a: &Asset, preset: Preset) -> Fit {
+pub(crate) fn fit_for(a: &Asset, preset: Preset) -> Fit {
     let (w, h) = super::upright(a);
     let (ow, oh) = preset.size();
     if w == 0 || h == 0 {

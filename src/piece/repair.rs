@@ -245,8 +245,11 @@ pub fn plan(
             .filter(|a| !taken.contains(&a.id) && fits(a, slot))
             .min_by_key(|a| {
                 let c = a.contributor.as_ref().map_or(0, |c| c.id);
+                let fit = super::assemble::fit_for(a, doc.preset);
+                let soft = super::upscale(a, fit, doc.preset.size()) > super::MAX_UPSCALE;
                 (
                     curation_rank(a.curation),
+                    soft,
                     uses.get(&c).copied().unwrap_or(0),
                     std::cmp::Reverse(a.rating),
                     a.id,
@@ -273,10 +276,11 @@ pub fn plan(
             *uses.entry(c.id).or_default() += 1;
         }
         let idx = slot.position as usize - 1;
+        let preset = doc.preset;
         match &mut doc.content {
             Content::Montage(m) => {
                 let item = &mut m.items[idx];
-                *item = replaced(item, &to);
+                *item = replaced(item, &to, preset);
             }
             Content::Mosaic(m) => m.asset_ids[idx] = to.id,
             Content::Still(s) => {
@@ -287,7 +291,12 @@ pub fn plan(
         swaps.push(Swap {
             position: slot.position,
             from_asset: slot.asset,
-            from_name: from.original_name.clone(),
+            // A tombstone has no name left to show.
+            from_name: if erased(conn, slot.asset) {
+                "a shot by an erased contributor".into()
+            } else {
+                from.original_name.clone()
+            },
             reason: blocked
                 .get(&slot.asset)
                 .map(|r| r.join("; "))
@@ -309,8 +318,18 @@ pub fn plan(
     })
 }
 
-/// The item with another source in it, of the same length: a clip's middle stretch.
-fn replaced(item: &Item, to: &Asset) -> Item {
+fn erased(conn: &Connection, asset: i64) -> bool {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM erased_assets WHERE asset_id = ?)",
+        [asset],
+        |r| r.get(0),
+    )
+    .unwrap_or(false)
+}
+
+/// The item with another source in it, of the same length: a clip's middle stretch,
+/// framed for the piece's shape the way auto-assemble frames it.
+fn replaced(item: &Item, to: &Asset, preset: super::Preset) -> Item {
     let len = item.len_ms();
     let (in_ms, out_ms) = match to.kind {
         Kind::Photo => (0, len),
@@ -327,6 +346,7 @@ fn replaced(item: &Item, to: &Asset) -> Item {
         in_ms,
         out_ms,
         credit: credit(to),
+        fit: super::assemble::fit_for(to, preset),
         // Captions and sound settings were for the old shot.
         captions: Vec::new(),
         sound: Default::default(),

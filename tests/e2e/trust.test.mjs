@@ -89,7 +89,7 @@ test('the piece that used them is blocked, and Replace blocked shots repairs it'
     'the repair notice',
     30000,
   );
-  assert.match(await text(driver, '#piece-notice'), /Replaced 1 blocked shot/);
+  assert.match(await text(driver, '#piece-notice'), /Replaced 1 blocked shot\(s\): #\d+ a shot by an erased contributor →/);
   await eventually(driver, async () => (await $$(driver, '#blocked-banner')).length === 0, 'the banner gone');
   assert.equal(await text(driver, '#running-total'), before, 'the same length');
   await shot(driver, '45-repaired');
