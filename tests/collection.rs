@@ -618,20 +618,7 @@ fn an_unanswered_request_gets_one_follow_up_and_a_no_gets_none() {
 
 #[test]
 fn an_export_thanks_each_featured_contributor_once() {
-    let mut s = ingest_from_someone(&[
-        &samples().join("beach_day.mp4"),
-        &samples().join("hiking_gps.jpg"),
-    ]);
-    let ids = [
-        asset_named(&s.lib, "beach_day.mp4").id,
-        asset_named(&s.lib, "hiking_gps.jpg").id,
-    ];
-    let items = vec![clip_item(ids[0], 0, 1000), {
-        let mut i = clip_item(ids[1], 0, 1000);
-        i.kind = chorus::media::Kind::Photo;
-        i
-    }];
-    let (doc, _) = cleared_montage(&mut s, items);
+    let (s, _, doc) = phones_piece();
     let c = chorus::campaign::get(s.lib.conn(), "Phones").unwrap();
     let p = chorus::piece::create(s.lib.conn(), &c, &doc).unwrap();
     let out = s.dir.path().join("out");

@@ -227,20 +227,7 @@ fn the_audit_chain_verifies_and_every_hand_edit_is_named_and_refused() {
 
 #[test]
 fn an_export_records_the_chain_head_so_a_recomputed_chain_is_found_out() {
-    let mut s = ingest_from_someone(&[
-        &samples().join("beach_day.mp4"),
-        &samples().join("hiking_gps.jpg"),
-    ]);
-    let ids = [
-        asset_named(&s.lib, "beach_day.mp4").id,
-        asset_named(&s.lib, "hiking_gps.jpg").id,
-    ];
-    let items = vec![clip_item(ids[0], 0, 1000), {
-        let mut i = clip_item(ids[1], 0, 1000);
-        i.kind = chorus::media::Kind::Photo;
-        i
-    }];
-    let (doc, _) = cleared_montage(&mut s, items);
+    let (mut s, ids, doc) = phones_piece();
     // One more grant that ends sooner: the export is valid until then.
     grant_web(&mut s.lib, &[ids[1]], Some("2027-12-31"));
     let c = campaign::get(s.lib.conn(), "Phones").unwrap();
@@ -664,24 +651,11 @@ fn failures(r: &c2pa::Reader) -> Vec<String> {
 
 #[test]
 fn exports_carry_rights_metadata_and_signed_content_credentials() {
-    let mut s = ingest_from_someone(&[
-        &samples().join("beach_day.mp4"),
-        &samples().join("hiking_gps.jpg"),
-    ]);
-    let ids = [
-        asset_named(&s.lib, "beach_day.mp4").id,
-        asset_named(&s.lib, "hiking_gps.jpg").id,
-    ];
+    let (s, ids, doc) = phones_piece();
     let hashes: Vec<String> = ids
         .iter()
         .map(|i| chorus::catalog::get(s.lib.conn(), *i).unwrap().hash)
         .collect();
-    let items = vec![clip_item(ids[0], 0, 1000), {
-        let mut i = clip_item(ids[1], 0, 1000);
-        i.kind = chorus::media::Kind::Photo;
-        i
-    }];
-    let (doc, _) = cleared_montage(&mut s, items);
     api::settings::set(&s.lib, "brand_name", "Lumio").unwrap();
     // A rights page that is not a web address is refused, one that is, is written.
     assert!(api::settings::set(&s.lib, "rights_url", "javascript:alert(1)").is_err());

@@ -1037,23 +1037,19 @@ pub struct AuditEvent {
 }
 
 pub fn audit_log(conn: &Connection) -> Result<Vec<AuditEvent>, RightsError> {
-    let mut stmt = conn.prepare(
-        "SELECT id, at, actor, action, contributor_id, asset_id, grant_id, detail FROM audit_events ORDER BY id",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        let detail: String = r.get(7)?;
-        Ok(AuditEvent {
-            id: r.get(0)?,
-            at: r.get(1)?,
-            actor: r.get(2)?,
-            action: r.get(3)?,
-            contributor_id: r.get(4)?,
-            asset_id: r.get(5)?,
-            grant_id: r.get(6)?,
-            detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::Null),
+    Ok(crate::audit::events(conn)?
+        .into_iter()
+        .map(|e| AuditEvent {
+            id: e.id,
+            at: e.at,
+            actor: e.actor,
+            action: e.action,
+            contributor_id: e.contributor_id,
+            asset_id: e.asset_id,
+            grant_id: e.grant_id,
+            detail: serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::Null),
         })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        .collect())
 }
 
 /// The audit history that concerns one asset: its own events and its contributor's

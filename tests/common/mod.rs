@@ -244,3 +244,20 @@ pub fn frame_of_video(path: &Path, ms: i64) -> image::RgbImage {
     ]);
     image::open(&out).unwrap().to_rgb8()
 }
+
+/// One person's clip and photo (beach_day.mp4, hiking_gps.jpg), a second of each in a
+/// montage cleared for the web in the US for 2027 (campaign "Phones").
+pub fn phones_piece() -> (Ingested, [i64; 2], piece::PieceDoc) {
+    let mut s = ingest_from_someone(&[
+        &samples().join("beach_day.mp4"),
+        &samples().join("hiking_gps.jpg"),
+    ]);
+    let ids = [
+        asset_named(&s.lib, "beach_day.mp4").id,
+        asset_named(&s.lib, "hiking_gps.jpg").id,
+    ];
+    let mut photo = clip_item(ids[1], 0, 1000);
+    photo.kind = chorus::media::Kind::Photo;
+    let (doc, _) = cleared_montage(&mut s, vec![clip_item(ids[0], 0, 1000), photo]);
+    (s, ids, doc)
+}
