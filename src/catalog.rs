@@ -83,6 +83,10 @@ pub struct Contributor {
     pub name: Option<String>,
     pub email: Option<String>,
     pub handle: Option<String>,
+    /// The day someone with this e-mail was erased at their request: check before use.
+    #[serde(default)]
+    #[cfg_attr(feature = "specta", specta(optional))]
+    pub previously_erased: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -249,7 +253,7 @@ const ASSET_COLUMNS: &str = "a.id, a.hash, a.kind, a.format, a.original_name, a.
     a.ingested_at, c.id, c.name, c.email, c.handle,
     (SELECT json_group_array(json_object('name', t.tag, 'source', t.source))
        FROM (SELECT tag, source FROM tags WHERE asset_id = a.id ORDER BY source, tag) t),
-    a.colour_profile, a.transfer, a.primaries, a.bit_depth, a.hdr";
+    a.colour_profile, a.transfer, a.primaries, a.bit_depth, a.hdr, c.previously_erased";
 
 /// What a person needs to know about an asset's colour, in words.
 fn colour_words(
@@ -305,6 +309,7 @@ fn asset_from_row(row: &Row) -> rusqlite::Result<Asset> {
             name: row.get(24)?,
             email: row.get(25)?,
             handle: row.get(26)?,
+            previously_erased: row.get(33)?,
         }),
         None => None,
     };
@@ -632,7 +637,8 @@ pub fn curate(lib: &mut Library, ids: &[i64], state: Curation) -> Result<()> {
 pub fn contributors(conn: &Connection) -> Result<Vec<(Contributor, i64)>> {
     let mut stmt = conn.prepare(
         "SELECT c.id, c.name, c.email, c.handle,
-                (SELECT count(DISTINCT asset_id) FROM submissions s WHERE s.contributor_id = c.id)
+                (SELECT count(DISTINCT asset_id) FROM submissions s WHERE s.contributor_id = c.id),
+                c.previously_erased
          FROM contributors c ORDER BY c.id",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -642,6 +648,7 @@ pub fn contributors(conn: &Connection) -> Result<Vec<(Contributor, i64)>> {
                 name: r.get(1)?,
                 email: r.get(2)?,
                 handle: r.get(3)?,
+                previously_erased: r.get(5)?,
             },
             r.get(4)?,
         ))

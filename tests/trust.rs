@@ -520,6 +520,12 @@ fn erasing_a_contributor_leaves_nothing_of_them_and_blocks_their_pieces() {
         )
         .unwrap();
     assert!(flagged.is_some(), "a returning erased address is flagged");
+    let list = chorus(&root, &["contributors"]);
+    assert!(
+        text(&list).contains("ana@example.com") && text(&list).contains("previously erased"),
+        "{}",
+        text(&list)
+    );
 }
 
 #[test]

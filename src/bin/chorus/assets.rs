@@ -162,11 +162,14 @@ pub(crate) fn contributors(dir: &Path, args: ContributorsArgs) -> Result<(), Any
     } else {
         for (c, n) in list {
             println!(
-                "{:>4}  {:<24} {:<18} {:<28} {n} asset(s)",
+                "{:>4}  {:<24} {:<18} {:<28} {n} asset(s){}",
                 c.id,
                 c.name.unwrap_or_default(),
                 c.handle.unwrap_or_default(),
-                c.email.unwrap_or_default()
+                c.email.unwrap_or_default(),
+                c.previously_erased
+                    .map(|d| format!("  ! previously erased ({d}): check before use"))
+                    .unwrap_or_default()
             );
         }
     }

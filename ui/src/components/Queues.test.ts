@@ -208,7 +208,13 @@ describe("ContributorsView", () => {
         ],
       },
       {
-        contributor: { id: 2, name: "Ana", email: "ana@example.com", handle: null },
+        contributor: {
+          id: 2,
+          name: "Ana",
+          email: "ana@example.com",
+          handle: null,
+          previously_erased: "2026-11-30",
+        },
         assets: 1,
         statuses: [["unrequested", 1]],
       },
@@ -218,6 +224,11 @@ describe("ContributorsView", () => {
     const sam = document.querySelector<HTMLElement>('tr.contributor[data-id="1"]')!;
     expect(sam.textContent).toContain("12");
     expect(sam.querySelector('[data-status="granted"]')?.textContent).toBe("granted 9");
+    // Someone erased before who sends again is flagged, never silently merged.
+    expect(sam.querySelector(".erased-before")).toBeNull();
+    const ana = document.querySelector('tr.contributor[data-id="2"] .erased-before');
+    expect(ana?.textContent).toBe("previously erased: check before use");
+    expect(ana?.getAttribute("title")).toContain("2026-11-30");
 
     await fireEvent.click(document.querySelector('tr.contributor[data-id="2"]')!);
     expect(app.filters.search).toBe("ana@example.com");

@@ -349,6 +349,8 @@ export type Contributor = {
 	name: string | null,
 	email: string | null,
 	handle: string | null,
+	/**  The day someone with this e-mail was erased at their request: check before use. */
+	previously_erased?: string | null,
 };
 
 /**  A contributor and how their assets stand. */
