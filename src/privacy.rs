@@ -306,7 +306,7 @@ pub fn erase(lib: &mut Library, contributor: i64) -> Result<Erasure> {
         .flatten()
         .filter(|s| s.trim().chars().count() >= 3)
         .collect();
-    scrub_documents(&tx, &personal)?;
+    scrub_documents(&tx, &personal, &asset_ids)?;
     for p in &original_paths {
         tx.execute("DELETE FROM inbox_files WHERE path = ?", [p])?;
         tx.execute("DELETE FROM ingest_results WHERE path = ?", [p])?;
@@ -417,38 +417,67 @@ pub fn erase(lib: &mut Library, contributor: i64) -> Result<Erasure> {
     })
 }
 
-/// Rewrites every stored piece document so that no text in it (a credit, a caption)
+/// Whether `text` names `who` as a whole word: "@ana.surfs" names in "thanks @ana.surfs!"
+/// but not in "@ana.surfsclub", which is someone else.
+fn names(text: &str, who: &str) -> bool {
+    let (text, who) = (text.to_lowercase(), who.to_lowercase());
+    let part = |c: char| c.is_alphanumeric() || matches!(c, '_' | '.' | '@' | '-');
+    text.match_indices(&who).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + who.len()..].chars().next();
+        // A sentence's full stop after a name is not part of it.
+        let after_ok = match after {
+            None => true,
+            Some('.') => text[at + who.len() + 1..]
+                .chars()
+                .next()
+                .is_none_or(|c| !part(c)),
+            Some(c) => !part(c),
+        };
+        before.is_none_or(|c| !part(c)) && after_ok
+    })
+}
+
+/// Rewrites every stored piece document: the items of the erased assets lose their credit
+/// and captions, and no other text (another item's caption, the piece's own captions)
 /// names the person.
-fn scrub_documents(conn: &Connection, personal: &[String]) -> rusqlite::Result<()> {
-    fn walk(v: &mut serde_json::Value, personal: &[String]) -> bool {
+fn scrub_documents(conn: &Connection, personal: &[String], erased: &[i64]) -> rusqlite::Result<()> {
+    fn walk(v: &mut serde_json::Value, personal: &[String], erased: &[i64]) -> bool {
+        let named = |t: &str| personal.iter().any(|p| names(t, p));
         match v {
             serde_json::Value::String(s) => {
-                let lower = s.to_lowercase();
-                let named = personal.iter().any(|p| lower.contains(&p.to_lowercase()));
-                if named {
+                let hit = named(s);
+                if hit {
                     s.clear();
                 }
-                named
+                hit
             }
             serde_json::Value::Array(a) => {
                 // A caption naming them goes whole: a cue may not be empty.
                 let before = a.len();
                 a.retain(|x| {
                     let cue = x.get("start_ms").is_some() && x.get("end_ms").is_some();
-                    let text = x.get("text").and_then(|t| t.as_str()).unwrap_or_default();
-                    let lower = text.to_lowercase();
-                    !(cue && personal.iter().any(|p| lower.contains(&p.to_lowercase())))
+                    !(cue && named(x.get("text").and_then(|t| t.as_str()).unwrap_or_default()))
                 });
                 let mut changed = a.len() != before;
                 for x in a.iter_mut() {
-                    changed |= walk(x, personal);
+                    changed |= walk(x, personal, erased);
                 }
                 changed
             }
             serde_json::Value::Object(o) => {
                 let mut changed = false;
+                let theirs = o
+                    .get("asset_id")
+                    .and_then(|a| a.as_i64())
+                    .is_some_and(|a| erased.contains(&a));
+                if theirs && o.contains_key("credit") {
+                    o.insert("credit".into(), "".into());
+                    o.insert("captions".into(), serde_json::json!([]));
+                    changed = true;
+                }
                 for x in o.values_mut() {
-                    changed |= walk(x, personal);
+                    changed |= walk(x, personal, erased);
                 }
                 changed
             }
@@ -465,7 +494,7 @@ fn scrub_documents(conn: &Connection, personal: &[String]) -> rusqlite::Result<(
             let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&doc) else {
                 continue;
             };
-            if walk(&mut value, personal) {
+            if walk(&mut value, personal, erased) {
                 conn.execute(
                     &format!("UPDATE {table} SET document = ?1 WHERE {key} = ?2"),
                     params![value.to_string(), id],
@@ -703,4 +732,17 @@ pub fn export_for(lib: &Library, contributor: i64, out: &Path) -> Result<PathBuf
     crate::library::write_private(&html_path, html).map_err(io(&html_path))?;
     fs::rename(&partial, &folder).map_err(io(&folder))?;
     Ok(folder)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_name_is_matched_as_a_whole_word_only() {
+        use super::names;
+        assert!(names("Thanks @ana.surfs!", "@ana.surfs"));
+        assert!(names("@ANA.SURFS", "@ana.surfs"));
+        assert!(names("Shot by Ana Souza.", "Ana Souza"));
+        assert!(!names("@ana.surfsclub", "@ana.surfs"));
+        assert!(!names("Hana Souzaki", "Ana Souza"));
+    }
 }
