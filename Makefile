@@ -53,6 +53,7 @@ bench:
 	scripts/bench-platforms.sh
 	scripts/bench-credentials.sh
 	scripts/bench-desktop.sh
+	scripts/bench-preview.sh
 
 # The whole hostile corpus, file by file, then cargo-fuzz for FUZZ_MINUTES (default 5).
 fuzz:

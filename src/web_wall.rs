@@ -258,6 +258,7 @@ fn clip_doc(lib: &Library, a: &Asset) -> PieceDoc {
             bed_db: 0.0,
             outro_fade_ms: 0,
             cta: None,
+            card_motion: Default::default(),
             corner_logo: false,
             captions: Vec::new(),
             burn_captions: false,

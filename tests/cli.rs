@@ -291,6 +291,41 @@ fn captions_call_to_action_and_brand_fonts_from_the_command_line() {
         ],
     );
     assert!(!zero.status.success());
+    // Without an item, the piece's own captions: those past its end are cut, and a file
+    // whose captions all come after the piece is refused with the piece's length.
+    std::fs::write(
+        &srt,
+        "1\n00:00:01,000 --> 00:00:03,000\nOur summer\n\n2\n00:00:14,000 --> 00:00:40,000\nyours next\n\n3\n00:01:00,000 --> 00:01:02,000\ntoo late\n",
+    )
+    .unwrap();
+    let out = ok(chorus(
+        &lib,
+        &[
+            "piece",
+            "captions",
+            "Story cut",
+            "--file",
+            srt.to_str().unwrap(),
+        ],
+    ));
+    assert!(out.contains("the piece: 2 caption(s)"), "{out}");
+    std::fs::write(&srt, "1\n00:01:00,000 --> 00:01:02,000\ntoo late\n").unwrap();
+    let late = chorus(
+        &lib,
+        &[
+            "piece",
+            "captions",
+            "Story cut",
+            "--file",
+            srt.to_str().unwrap(),
+        ],
+    );
+    assert!(!late.status.success());
+    assert!(
+        String::from_utf8_lossy(&late.stderr).contains("within the piece's 15.0 s"),
+        "{}",
+        String::from_utf8_lossy(&late.stderr)
+    );
     let out = ok(chorus(
         &lib,
         &[

@@ -634,4 +634,131 @@ fn the_music_bed_fills_silence_and_the_whole_mix_meets_the_target() {
         (1.0..=6.0).contains(&(voice_section - bed_level)),
         "voice {voice_section:.1} vs bed {bed_level:.1}"
     );
+
+    // A bed with no sound (the setting edited by hand to a picture) fails in the mixer,
+    // which runs beside the pictures: the render says so, naming the file, and leaves
+    // nothing behind.
+    let picture = samples().join("family_picnic.jpg");
+    s.lib
+        .set_setting("music_bed", picture.to_str().unwrap())
+        .unwrap();
+    let c_out = s.dir.path().join("no-bed.mp4");
+    let err = render::render_video(&s.lib, &cleared, &with_bed, &c_out, &mut |_| true).unwrap_err();
+    match &err {
+        RenderError::Source { path, .. } => assert_eq!(path, &picture, "{err}"),
+        other => panic!("not the bed's own error: {other}"),
+    }
+    assert!(!c_out.exists());
+    assert!(
+        !render::partial_path(&c_out).exists(),
+        "a partial file was left"
+    );
+}
+
+/// Frames ffprobe decodes from a file (whatever part of it is there).
+fn decodable_frames(path: &Path) -> u64 {
+    let out = std::process::Command::new("ffprobe")
+        .args(["-v", "quiet", "-count_frames", "-select_streams", "v:0"])
+        .args(["-show_entries", "stream=nb_read_frames", "-of", "csv=p=0"])
+        .arg(path)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .trim_end_matches(',')
+        .parse()
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_preview_plays_while_it_is_written() {
+    use chorus::api::{self, PieceId};
+    use chorus::demo;
+    let samples = repo().join("assets/samples");
+    let script = demo::Script::load(&samples).unwrap();
+    let mut s = ingest(&[&script.files], Some(&script.form));
+    let today = campaign::parse_date("2026-11-29").unwrap();
+    demo::clear_rights(&mut s.lib, &script, today).unwrap();
+    let (_, pieces) = demo::assemble_pieces(&s.lib, &script, today).unwrap();
+    let story = &pieces[1];
+    let id = PieceId(story.id);
+    let files = api::pieces::preview_files(&s.lib, id);
+    // A growing file a crashed preview left behind is not taken for this one's start.
+    std::fs::write(&files.growing, b"\0\0\0\x10ftypstale!!").unwrap();
+
+    // The fonts loaded first, as the app does at launch.
+    chorus::render::text::warm();
+    let started = std::time::Instant::now();
+    let mut streamed: Vec<u8> = Vec::new();
+    let mut first_fragment = None;
+    let streamed_len = std::cell::Cell::new(0usize);
+    // What the player had when the render last reported progress, before it ended.
+    let before_the_end = std::cell::Cell::new(0usize);
+    let out = {
+        let mut progress = |f: f64| {
+            if f < 1.0 {
+                before_the_end.set(streamed_len.get());
+            }
+            true
+        };
+        api::pieces::preview_streamed(&s.lib, id, &story.document, &mut progress, &mut |b| {
+            streamed.extend_from_slice(b);
+            if first_fragment.is_none() && streamed.windows(4).any(|w| w == b"moof") {
+                first_fragment = Some(started.elapsed());
+            }
+            streamed_len.set(streamed.len());
+        })
+        .unwrap()
+    };
+    eprintln!(
+        "first fragment after {first_fragment:?}, whole preview after {:?}",
+        started.elapsed()
+    );
+    assert_eq!(out, files.file);
+    assert!(!files.growing.exists(), "the growing file took its name");
+    assert_eq!(
+        streamed,
+        std::fs::read(&out).unwrap(),
+        "the bytes handed over are the whole file"
+    );
+    let part = s.dir.path().join("early.mp4");
+    std::fs::write(&part, &streamed[..before_the_end.get()]).unwrap();
+    let found = boxes(&part);
+    assert_eq!(
+        &found[..2],
+        ["ftyp", "moov"],
+        "an index first, before the render ends: {found:?}"
+    );
+    assert!(found.iter().any(|b| b == "moof"), "{found:?}");
+    let (part, whole) = (decodable_frames(&part), decodable_frames(&out));
+    assert!(
+        part >= 30 && part < whole,
+        "before the render ended, {part} of {whole} frames could play"
+    );
+    // 15 s at 30 fps, a keyframe (a fragment's start) at least every half second.
+    assert_eq!(whole, 450);
+    let keyframes = std::process::Command::new("ffprobe")
+        .args([
+            "-v",
+            "quiet",
+            "-select_streams",
+            "v:0",
+            "-skip_frame",
+            "nokey",
+        ])
+        .args(["-show_entries", "frame=pts_time", "-of", "csv=p=0"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let keys: Vec<f64> = String::from_utf8_lossy(&keyframes.stdout)
+        .lines()
+        .filter_map(|l| l.trim().trim_end_matches(',').parse().ok())
+        .collect();
+    assert!(keys.len() >= 30, "{keys:?}");
+    for w in keys.windows(2) {
+        assert!(
+            w[1] - w[0] < 0.5 + 0.034,
+            "a fragment longer than 0.5 s: {keys:?}"
+        );
+    }
 }

@@ -14,6 +14,7 @@ use chorus::rights::Channel;
 use chorus::views::{self, CampaignSummary, PieceView};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use tauri::ipc::Channel as IpcChannel;
 use tauri::{AppHandle, Manager, State};
 use tauri_specta::Event;
 
@@ -127,15 +128,16 @@ pub async fn piece_save(
     })
 }
 
-/// Reads the captions a contributor sent (SRT or WebVTT, a path on this machine) onto item
-/// `item` (from 0) of a montage, cut to its trim, saving the next version.
+/// Reads a caption file (SRT or WebVTT, a path on this machine) onto item `item` (from 0)
+/// of a montage, cut to its trim, or with no item onto the piece itself; saves the next
+/// version.
 #[tauri::command]
 #[specta::specta]
 pub async fn piece_captions_from_file(
     state: State<'_, AppState>,
     id: i64,
     version: i64,
-    item: u32,
+    item: Option<u32>,
     path: String,
 ) -> Result<PieceView> {
     state.with_library(|lib| {
@@ -143,7 +145,7 @@ pub async fn piece_captions_from_file(
             lib,
             PieceId(id),
             version,
-            item as usize,
+            item.map(|i| i as usize),
             std::path::Path::new(&path),
         )?;
         Ok(views::piece_view(lib.conn(), id)?)
@@ -249,8 +251,19 @@ fn spawn_job(
     Ok(job)
 }
 
+/// A piece of a preview's file, in order (base64): the player appends each to what it
+/// has and starts on the first fragment, long before the render ends.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct PreviewBytes {
+    pub base64: String,
+    /// The file is complete: nothing follows. (A failed or cancelled preview sends no
+    /// last piece; its `JobFinished` says why.)
+    pub last: bool,
+}
+
 /// Renders a quick low-resolution preview of a document (saved or not) into the library's
-/// tmp folder; `JobFinished.output_url_path` is where the player finds it.
+/// tmp folder. Its bytes go to `bytes` as they are written (a fragmented MP4);
+/// `JobFinished.output_url_path` is the whole file.
 #[tauri::command]
 #[specta::specta]
 pub async fn preview_start(
@@ -258,7 +271,9 @@ pub async fn preview_start(
     state: State<'_, AppState>,
     piece_id: i64,
     document: piece::PieceDoc,
+    bytes: IpcChannel<PreviewBytes>,
 ) -> Result<u32> {
+    use base64::Engine as _;
     let handle = app.clone();
     spawn_job(
         app,
@@ -266,10 +281,27 @@ pub async fn preview_start(
         JobKind::Preview,
         move |lib, job, keep_going| {
             let started = Instant::now();
-            let out = api::pieces::preview(lib, PieceId(piece_id), &document, &mut |f| {
-                progress_event(&handle, job, JobKind::Preview, piece_id, started, f);
-                keep_going()
-            })?;
+            let out = api::pieces::preview_streamed(
+                lib,
+                PieceId(piece_id),
+                &document,
+                &mut |f| {
+                    progress_event(&handle, job, JobKind::Preview, piece_id, started, f);
+                    keep_going()
+                },
+                &mut |chunk| {
+                    let base64 = base64::engine::general_purpose::STANDARD.encode(chunk);
+                    // A player that has gone away (the editor closed) needs no more.
+                    let _ = bytes.send(PreviewBytes {
+                        base64,
+                        last: false,
+                    });
+                },
+            )?;
+            let _ = bytes.send(PreviewBytes {
+                base64: String::new(),
+                last: true,
+            });
             // Served from inside the library, like every file the webview sees.
             let rel = out.strip_prefix(lib.root()).unwrap_or(&out).to_path_buf();
             Ok((out, Some(format!("/file/{}", rel.display()))))

@@ -59,24 +59,38 @@ pub fn save(lib: &Library, id: PieceId, version: i64, doc: &PieceDoc) -> Result<
     Ok(piece::update(lib.conn(), &current, doc)?)
 }
 
-/// Reads the captions a contributor sent with a clip (SRT or WebVTT) onto item `item`
-/// (counted from 0) of a montage, cut to the item's trim, and saves the next version.
+/// Reads a caption file (SRT or WebVTT) onto a montage and saves the next version: onto
+/// item `item` (counted from 0), cut to the item's trim (captions a contributor sent with
+/// a clip), or with no item, as the piece's own captions, timed from its first frame and
+/// cut to its length.
 pub fn captions_from_file(
     lib: &Library,
     id: PieceId,
     version: i64,
-    item: usize,
+    item: Option<usize>,
     path: &Path,
 ) -> Result<Piece> {
     let cues = piece::captions::read_file(path).map_err(|e| Error::invalid(e.to_string()))?;
     let current = get(lib, id)?;
     let mut doc = current.document.clone();
+    let length = doc.duration_ms();
     let piece::Content::Montage(m) = &mut doc.content else {
         return Err(Error::invalid(format!(
             "'{}' is a {}; captions go on montages",
             doc.name,
             doc.kind_name()
         )));
+    };
+    let Some(item) = item else {
+        m.captions = piece::captions::for_trim(&cues, 0, length);
+        if m.captions.is_empty() {
+            return Err(Error::invalid(format!(
+                "{}: no caption starts within the piece's {:.1} s",
+                path.display(),
+                length as f64 / 1000.0
+            )));
+        }
+        return save(lib, id, version, &doc);
     };
     let count = m.items.len();
     let Some(it) = m.items.get_mut(item) else {
@@ -135,24 +149,120 @@ pub fn replace(lib: &Library, id: PieceId, path: &Path) -> Result<Piece> {
     save(lib, id, current.version, &doc)
 }
 
+/// Where a piece's preview is written: `file` once complete, and `growing` while it is
+/// rendered (a fragmented MP4 the player can read as it grows).
+#[derive(Clone, Debug)]
+pub struct PreviewFiles {
+    pub file: PathBuf,
+    pub growing: PathBuf,
+}
+
+/// The files of a piece's preview, in the library's temporary folder.
+pub fn preview_files(lib: &Library, id: PieceId) -> PreviewFiles {
+    let file = lib
+        .store()
+        .tmp_dir()
+        .join(format!("preview-{}-{}.mp4", id.0, std::process::id()));
+    PreviewFiles {
+        growing: render::partial_path(&file),
+        file,
+    }
+}
+
 /// Renders a quick, low-resolution preview of a document (saved or not) of a piece into
-/// the library's temporary folder, for the editor's player.
+/// the library's temporary folder, for the editor's player (see [`preview_files`]).
 pub fn preview(
     lib: &Library,
     id: PieceId,
     doc: &PieceDoc,
     progress: Progress<'_>,
 ) -> Result<PathBuf> {
+    preview_streamed(lib, id, doc, progress, &mut |_| {})
+}
+
+/// Renders a preview as [`preview`] does, handing its bytes to `bytes` as the render
+/// writes them: the first half-second fragment plays long before the render ends, and
+/// the bytes handed over, in order, are the whole file. Nothing more is handed over once
+/// the render fails or is cancelled.
+pub fn preview_streamed(
+    lib: &Library,
+    id: PieceId,
+    doc: &PieceDoc,
+    progress: Progress<'_>,
+    bytes: &mut dyn FnMut(&[u8]),
+) -> Result<PathBuf> {
     let p = get(lib, id)?;
     let c = campaign::get(lib.conn(), &p.campaign_id.to_string())?;
     doc.validate(lib.conn())?;
     let cleared = rights::require_cleared(lib.conn(), &c, &doc.asset_ids())?;
-    let out = lib
-        .store()
-        .tmp_dir()
-        .join(format!("preview-{}-{}.mp4", id.0, std::process::id()));
-    render::render_with(lib, &cleared, doc, &out, Quality::Preview, progress)?;
-    Ok(out)
+    let files = preview_files(lib, id);
+    // A growing file left by a preview that crashed must not be read as this one's start.
+    match std::fs::remove_file(&files.growing) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(Error::new(
+                ErrorKind::Io,
+                format!("cannot clear {}: {e}", files.growing.display()),
+            ))
+        }
+        _ => {}
+    }
+    let mut tail = Tail::default();
+    render::render_with(
+        lib,
+        &cleared,
+        doc,
+        &files.file,
+        Quality::Preview,
+        &mut |f| {
+            // The file exists from the first frame on (the encoders open it first).
+            tail.pump(&files.growing, bytes);
+            progress(f)
+        },
+    )?;
+    // The rest, through the same open file (now under its finished name), or the whole
+    // file if the render was over before the first frame was reported.
+    tail.pump(&files.file, bytes);
+    match tail.error {
+        Some(e) => Err(e),
+        None => Ok(files.file),
+    }
+}
+
+/// Reads a file as it grows, from where it last stopped.
+#[derive(Default)]
+struct Tail {
+    file: Option<std::fs::File>,
+    error: Option<Error>,
+}
+
+impl Tail {
+    fn pump(&mut self, path: &Path, bytes: &mut dyn FnMut(&[u8])) {
+        use std::io::Read;
+        if self.error.is_some() {
+            return;
+        }
+        if self.file.is_none() {
+            self.file = std::fs::File::open(path).ok();
+        }
+        let Some(file) = self.file.as_mut() else {
+            return;
+        };
+        let mut chunk = vec![0u8; 256 * 1024];
+        loop {
+            match file.read(&mut chunk) {
+                Ok(0) => return,
+                Ok(n) => bytes(&chunk[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.error = Some(Error::new(
+                        ErrorKind::Io,
+                        format!("cannot read the preview {}: {e}", path.display()),
+                    ));
+                    return;
+                }
+            }
+        }
+    }
 }
 
 /// A cell of a wall, as fractions of the frame (the editor's sketch draws these).

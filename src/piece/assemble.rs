@@ -223,6 +223,7 @@ pub fn auto_montage(
             bed_db: 0.0,
             outro_fade_ms: ms_of(fade),
             cta: None,
+            card_motion: Default::default(),
             corner_logo: false,
             captions: Vec::new(),
             burn_captions: true,

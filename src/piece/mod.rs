@@ -172,6 +172,9 @@ pub struct Montage {
     /// A crossfade from the last item into the outro card; 0 for a cut.
     #[serde(default)]
     pub outro_fade_ms: u64,
+    /// How the intro and outro cards move in.
+    #[serde(default)]
+    pub card_motion: CardMotion,
     /// The call to action on the outro card (else "Thank you" and the brand's name).
     #[serde(default)]
     pub cta: Option<Cta>,
@@ -188,6 +191,20 @@ pub struct Montage {
     /// none was set. Editors show the running total against it.
     #[serde(default)]
     pub target_ms: u64,
+}
+
+/// How the brand cards' logo and lines come in, each over half a second, eased.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub enum CardMotion {
+    /// The lines rise into place as they fade in; the intro's logo grows in.
+    #[default]
+    Rise,
+    /// Everything fades in where it stands.
+    Fade,
+    /// The lines and the intro's logo grow to full size as they fade in.
+    Scale,
 }
 
 /// A call to action: what the viewer should do, and where (shown as written, e.g.

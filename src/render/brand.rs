@@ -14,6 +14,7 @@ use serde::Deserialize;
 use super::yuv::Yuv;
 use super::RenderError;
 use crate::library::Library;
+use crate::piece::CardMotion;
 
 const DEFAULT_KIT: &str = include_str!("../../assets/brand/brand.json");
 const DEFAULT_LOGO: &[u8] = include_bytes!("../../assets/brand/logo.png");
@@ -297,10 +298,11 @@ pub fn card(kit: &BrandKit, width: u32, height: u32, line: &str, sub: &str) -> R
 const ENTRANCE: u64 = 15;
 const EXIT: u64 = 8;
 
-/// A brand card that moves: on the intro the logo scales up as it fades in; the line
-/// rises into place as it fades in and the smaller line follows, each over half a second
-/// with an ease-out; the intro's text fades away just before the cut.
+/// A brand card that moves (`CardMotion`): on the intro the logo comes in, then the line
+/// and the smaller line after it, each over half a second with an ease-out; the intro's
+/// text fades away just before the cut.
 pub struct Card {
+    motion: CardMotion,
     background: Yuv,
     logo: Option<RgbaImage>,
     logo_top: i64,
@@ -384,6 +386,7 @@ impl Card {
         let main_y = top + i64::from(logo_h);
         let small_y = main_y + i64::from(main.height() + gap);
         Ok(Card {
+            motion: CardMotion::default(),
             background: Yuv::filled(width, height, super::yuv::colour(kit.primary)),
             logo,
             logo_top: top,
@@ -399,6 +402,11 @@ impl Card {
         })
     }
 
+    /// The same card, moving in this way.
+    pub fn moving(self, motion: CardMotion) -> Card {
+        Card { motion, ..self }
+    }
+
     /// Frame `f` of a card shown for `n` frames.
     pub fn frame(&self, f: u64, n: u64) -> Yuv {
         let mut frame = self.background.clone();
@@ -409,11 +417,11 @@ impl Card {
             1.0
         };
         if let Some(logo) = &self.logo {
-            let (k, scale) = if self.intro {
-                let k = phase(0);
-                (k, 0.7 + 0.3 * k)
-            } else {
-                (1.0, 1.0)
+            let (k, scale) = match (self.intro, self.motion) {
+                (false, _) => (1.0, 1.0),
+                (true, CardMotion::Rise) => (phase(0), 0.7 + 0.3 * phase(0)),
+                (true, CardMotion::Fade) => (phase(0), 1.0),
+                (true, CardMotion::Scale) => (phase(0), 0.85 + 0.15 * phase(0)),
             };
             let h = ((f64::from(logo.height()) * scale).round() as u32).max(1);
             let w = ((f64::from(logo.width()) * scale).round() as u32).max(1);
@@ -433,8 +441,23 @@ impl Card {
             (&self.small, self.small_at, self.accent, 9),
         ] {
             let k = phase(delay);
-            let y = at.1 + ((1.0 - k) * self.rise).round() as i64;
-            super::text::draw_flat_yuv(&mut frame, mask, at.0, y, colour, (k * exit) as f32);
+            let alpha = (k * exit) as f32;
+            match self.motion {
+                CardMotion::Rise => {
+                    let y = at.1 + ((1.0 - k) * self.rise).round() as i64;
+                    super::text::draw_flat_yuv(&mut frame, mask, at.0, y, colour, alpha);
+                }
+                CardMotion::Scale if k < 1.0 => {
+                    // Grown about its own centre.
+                    let grown = mask.scaled((0.85 + 0.15 * k) as f32);
+                    let x = at.0 + (i64::from(mask.width()) - i64::from(grown.width())) / 2;
+                    let y = at.1 + (i64::from(mask.height()) - i64::from(grown.height())) / 2;
+                    super::text::draw_flat_yuv(&mut frame, &grown, x, y, colour, alpha);
+                }
+                CardMotion::Fade | CardMotion::Scale => {
+                    super::text::draw_flat_yuv(&mut frame, mask, at.0, at.1, colour, alpha);
+                }
+            }
         }
         frame
     }
@@ -499,6 +522,87 @@ mod tests {
             "B".into(),
         );
         assert!(bad.unwrap_err().to_string().contains("primary"));
+    }
+
+    #[test]
+    fn each_card_motion_moves_the_way_it_is_named() {
+        let kit = parse(
+            DEFAULT_KIT,
+            Some(DEFAULT_LOGO.to_vec()),
+            (None, None),
+            Path::new("brand.json"),
+            "BrandCo".into(),
+        )
+        .unwrap();
+        let insets = super::super::layout::Insets::plain(640, 360);
+        let card = |m: CardMotion| {
+            Card::new(
+                &kit,
+                640,
+                360,
+                insets,
+                "BrandCo",
+                "Made by our customers",
+                true,
+            )
+            .unwrap()
+            .moving(m)
+        };
+        // The main line's box (left, top, right, bottom) in frame `f` of a 3 s intro:
+        // pixels that differ from the card's colour, between the logo and the small line.
+        let line_box = |c: &Card, f: u64| {
+            let img = c.frame(f, 90).to_rgb().unwrap();
+            let logo_bottom = c.logo_top + c.logo.as_ref().map_or(0, |l| i64::from(l.height()));
+            let rows = logo_bottom.max(0) as u32..c.small_at.1.max(0) as u32;
+            let mut b = (u32::MAX, u32::MAX, 0, 0);
+            for (x, y, p) in img.enumerate_pixels() {
+                let off: u32 =
+                    p.0.iter()
+                        .zip(kit.primary)
+                        .map(|(a, b)| u32::from(a.abs_diff(b)))
+                        .sum();
+                if rows.contains(&y) && off > 90 {
+                    b = (b.0.min(x), b.1.min(y), b.2.max(x), b.3.max(y));
+                }
+            }
+            b
+        };
+        let (rise, fade, scale) = (
+            card(CardMotion::Rise),
+            card(CardMotion::Fade),
+            card(CardMotion::Scale),
+        );
+        // Settled, the three cards are one.
+        let settled = line_box(&fade, 45);
+        assert!(settled.2 > settled.0 + 40, "the line is drawn: {settled:?}");
+        for (c, name) in [(&rise, "rise"), (&scale, "scale")] {
+            let b = line_box(c, 45);
+            assert!(
+                [
+                    b.0.abs_diff(settled.0),
+                    b.1.abs_diff(settled.1),
+                    b.2.abs_diff(settled.2)
+                ]
+                .iter()
+                .all(|d| *d <= 1),
+                "{name} settles at {b:?}, fade at {settled:?}"
+            );
+        }
+        // A fifth of the way into the line's entrance: risen from below, faded in where
+        // it stands, grown from smaller about its centre.
+        let (r, f, s) = (line_box(&rise, 6), line_box(&fade, 6), line_box(&scale, 6));
+        assert!(r.1 >= settled.1 + 4, "rise {r:?} vs {settled:?}");
+        assert!(
+            f.0.abs_diff(settled.0) <= 1 && f.1.abs_diff(settled.1) <= 1,
+            "fade {f:?} vs {settled:?}"
+        );
+        let (w, sw) = (settled.2 - settled.0, s.2 - s.0);
+        assert!(sw + 4 <= w, "scale {s:?} vs {settled:?}");
+        let (mid, smid) = (settled.0 + settled.2, s.0 + s.2);
+        assert!(
+            mid.abs_diff(smid) <= 2,
+            "scaled about its centre: {s:?} vs {settled:?}"
+        );
     }
 
     #[test]

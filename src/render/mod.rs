@@ -7,9 +7,10 @@
 //! (`yuv`), the encoder's own format, on a thread apart from the encoder's; the output is
 //! written under a temporary name
 //! and renamed only when complete, so a failed or cancelled render leaves nothing that
-//! looks finished. The soundtrack (`sound`) is built first: clips' sound, the music bed
-//! ducked under voices, normalised to the piece's loudness target (EBU R128 integrated,
-//! true peak at most -1 dBTP); each video frame then takes its slice.
+//! looks finished. The soundtrack (`sound`) is mixed whole on a thread of its own while
+//! the first frames are composed: clips' sound, the music bed ducked under voices,
+//! normalised to the piece's loudness target (EBU R128 integrated, true peak at most
+//! -1 dBTP); each video frame then takes its slice.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -116,8 +117,10 @@ pub fn render_video(
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Quality {
     Final,
-    /// A third of the size, encoded as fast as x264 goes: a 30 s piece plays in the app a
-    /// few seconds after asking. Same cuts, timing, sound and loudness as the final.
+    /// A third of the size, encoded as fast as x264 goes, as a fragmented MP4 (a fragment
+    /// every 0.2 s, a keyframe every 0.5 s) whose partial file plays while it is written: the
+    /// editor's player starts on the first fragment, not the whole render. Same cuts,
+    /// timing, sound and loudness as the final.
     Preview,
     /// The platform's frame size, encoding and safe area.
     Deliver(Platform),
@@ -261,14 +264,7 @@ pub fn render_many(
         }
     }
     crate::media::init_ffmpeg();
-    let partial = |out: &Path| {
-        out.with_file_name(format!(
-            ".{}.partial",
-            out.file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default()
-        ))
-    };
+    let partial = partial_path;
     let partials: Vec<Target> = targets
         .iter()
         .map(|t| Target {
@@ -316,6 +312,17 @@ pub fn render_many(
     named
 }
 
+/// Where a render writes `out` until it is complete (a preview's player reads it there as
+/// it grows; see [`Quality::Preview`]).
+pub fn partial_path(out: &Path) -> PathBuf {
+    out.with_file_name(format!(
+        ".{}.partial",
+        out.file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default()
+    ))
+}
+
 /// The size frames are composed at: the largest target's (smaller targets of the same
 /// shape are scaled from it on their encoder's thread, so each source is decoded once).
 fn frame_size(targets: &[Target], preset: Preset) -> (u32, u32) {
@@ -333,6 +340,15 @@ fn safe_of(targets: &[Target]) -> SafeArea {
         .fold(SafeArea::default(), |a, t| a.union(t.quality.safe()))
 }
 
+/// How an MP4 is laid out on disk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FileLayout {
+    /// One index, moved to the front when the file is complete.
+    IndexFirst,
+    /// Fragments, each playable as soon as it is written.
+    Fragmented,
+}
+
 /// The encoding end of a render: encodes picture and sound and muxes them. It lives on its own thread (see `Output`), so composing the next frame and
 /// encoding this one use both cores.
 struct Sink {
@@ -343,9 +359,16 @@ struct Sink {
     vidx: usize,
     aidx: usize,
     frames: i64,
-    /// The piece's sound, encoded before the first picture (AAC keeps a second in 16 KB,
-    /// where the samples took 384 KB); each packet waits here for its picture, so the
-    /// file interleaves the two.
+    /// The piece's sound (normalised, as long as the picture), encoded a little ahead of
+    /// the pictures: all of it at once would hold the first fragment back by the time AAC
+    /// takes over the whole piece.
+    soundtrack: Samples,
+    /// Samples of `soundtrack` encoded so far.
+    sound_at: usize,
+    /// The sound encoder has been told the sound is over.
+    sound_ended: bool,
+    /// Encoded sound; each packet waits here for its picture, so the file interleaves
+    /// the two.
     sound: std::collections::VecDeque<ff::Packet>,
 }
 
@@ -355,6 +378,7 @@ impl Sink {
         (width, height): (u32, u32),
         quality: Quality,
         webm: bool,
+        layout: FileLayout,
     ) -> Result<Sink, RenderError> {
         let enc = quality.encoding();
         let vp9 = webm || enc.codec == Codec::Vp9;
@@ -420,8 +444,15 @@ impl Sink {
             if let Some(max) = enc.max_kbps {
                 x264.push(format!("vbv-maxrate={max}:vbv-bufsize={}", max * 2));
             }
-            if quality != Quality::Final && quality != Quality::Preview {
-                x264.push(format!("keyint={}", 2 * FPS));
+            match layout {
+                // A keyframe every half second: where the player can seek to.
+                FileLayout::Fragmented => x264.push(format!("keyint={}", FPS / 2)),
+                FileLayout::IndexFirst
+                    if quality != Quality::Final && quality != Quality::Preview =>
+                {
+                    x264.push(format!("keyint={}", 2 * FPS))
+                }
+                FileLayout::IndexFirst => {}
             }
             if !x264.is_empty() {
                 opts.set("x264-params", &x264.join(":"));
@@ -462,9 +493,20 @@ impl Sink {
         };
 
         let mut header = Dictionary::new();
-        // The index goes first, so a browser starts playing before the download ends.
-        if !vp9 {
-            header.set("movflags", "+faststart");
+        match (vp9, layout) {
+            (true, _) => {}
+            // The index goes first, so a browser starts playing before the download ends.
+            (false, FileLayout::IndexFirst) => header.set("movflags", "+faststart"),
+            // An empty index, then self-contained fragments written once each (never
+            // rewritten), so the bytes on disk can be played as they arrive.
+            (false, FileLayout::Fragmented) => {
+                // A fragment at each keyframe and at least every 0.2 s, so the first is
+                // out six frames in; each reaches the file as it is made, not when 32 KB
+                // of them have filled the write buffer.
+                header.set("movflags", "+frag_keyframe+empty_moov+default_base_moof");
+                header.set("frag_duration", "200000");
+                header.set("flush_packets", "1");
+            }
         }
         octx.write_header_with(header).map_err(enc_err)?;
         Ok(Sink {
@@ -474,8 +516,17 @@ impl Sink {
             vidx,
             aidx,
             frames: 0,
+            soundtrack: std::sync::Arc::new(Vec::new()),
+            sound_at: 0,
+            sound_ended: false,
             sound: std::collections::VecDeque::new(),
         })
+    }
+
+    /// The sound to encode alongside the pictures; ignored when the file has no sound.
+    fn set_sound(&mut self, soundtrack: Samples) {
+        self.soundtrack = soundtrack;
+        self.sound_at = 0;
     }
 
     fn push_video(&mut self, pic: Yuv) -> Result<(), RenderError> {
@@ -484,6 +535,8 @@ impl Sink {
         self.frames += 1;
         self.venc.send_frame(&yuv).map_err(enc_err)?;
         self.drain_video()?;
+        // Past this picture's end by more than AAC's own delay, so its packets are out.
+        self.encode_sound_until((self.frames as usize + 2) * SAMPLES_PER_FRAME + 2048)?;
         self.write_sound_until(self.frames * SAMPLES_PER_FRAME as i64)
     }
 
@@ -505,16 +558,17 @@ impl Sink {
         Ok(())
     }
 
-    /// Encodes the whole soundtrack (normalised, as long as the picture); nothing when
-    /// the file has no sound track.
-    fn encode_sound(&mut self, soundtrack: &[[f32; 2]]) -> Result<(), RenderError> {
+    /// Encodes the soundtrack up to sample `upto` (its end included once `upto` passes
+    /// it); nothing when the file has no sound track.
+    fn encode_sound_until(&mut self, upto: usize) -> Result<(), RenderError> {
         let Some(aenc) = self.aenc.as_mut() else {
             return Ok(());
         };
         let planar = ff::format::Sample::F32(ff::format::sample::Type::Planar);
         let size = (aenc.frame_size() as usize).max(1024);
-        let mut pts = 0i64;
-        for chunk in soundtrack.chunks(size) {
+        let all = self.soundtrack.len();
+        while self.sound_at < upto.min(all) {
+            let chunk = &self.soundtrack[self.sound_at..(self.sound_at + size).min(all)];
             let mut f = frame::Audio::new(planar, chunk.len(), ChannelLayout::STEREO);
             f.set_rate(SAMPLE_RATE);
             for ch in 0..2 {
@@ -522,13 +576,16 @@ impl Sink {
                     *dst = s[ch];
                 }
             }
-            f.set_pts(Some(pts));
-            pts += chunk.len() as i64;
+            f.set_pts(Some(self.sound_at as i64));
+            self.sound_at += chunk.len();
             aenc.send_frame(&f).map_err(enc_err)?;
             collect_sound(aenc, self.aidx, &mut self.sound);
         }
-        aenc.send_eof().map_err(enc_err)?;
-        collect_sound(aenc, self.aidx, &mut self.sound);
+        if upto >= all && !self.sound_ended {
+            self.sound_ended = true;
+            aenc.send_eof().map_err(enc_err)?;
+            collect_sound(aenc, self.aidx, &mut self.sound);
+        }
         Ok(())
     }
 
@@ -555,6 +612,7 @@ impl Sink {
     fn finish(mut self) -> Result<(), RenderError> {
         self.venc.send_eof().map_err(enc_err)?;
         self.drain_video()?;
+        self.encode_sound_until(usize::MAX)?;
         self.write_sound_until(i64::MAX)?;
         self.octx.write_trailer().map_err(enc_err)
     }
@@ -574,8 +632,84 @@ fn collect_sound(
 }
 
 /// Frames queued between the compositor and the encoder thread: enough to ride out
-/// uneven frame costs, few enough to keep memory flat (each is one frame, 3 MB at 1080p).
-const QUEUE_FRAMES: usize = 6;
+/// uneven frame costs (and, for small frames, to compose the first second while the
+/// sound is still being mixed), few enough to keep memory flat: at most 6 frames or
+/// 12 MB (a 1080p frame is 3 MB, a preview's 0.35 MB).
+fn queue_frames((width, height): (u32, u32)) -> usize {
+    let frame = (width as usize * height as usize * 3 / 2).max(1);
+    (12 * 1024 * 1024 / frame).clamp(6, 30)
+}
+
+/// A whole soundtrack, shared by the encoders that carry it.
+type Samples = std::sync::Arc<Vec<[f32; 2]>>;
+
+/// The piece's sound as the encoders get it: mixed already, or being mixed on a thread
+/// of its own while the first pictures are composed (each encoder waits for it before
+/// its first packet).
+#[derive(Clone)]
+struct Soundtrack(std::sync::Arc<SoundSlot>);
+
+enum Mix {
+    Mixing,
+    Ready(Samples),
+    /// The mixer's thread has why.
+    Failed,
+}
+
+struct SoundSlot {
+    mix: std::sync::Mutex<Mix>,
+    done: std::sync::Condvar,
+}
+
+impl Soundtrack {
+    fn with(mix: Mix) -> Soundtrack {
+        Soundtrack(std::sync::Arc::new(SoundSlot {
+            mix: std::sync::Mutex::new(mix),
+            done: std::sync::Condvar::new(),
+        }))
+    }
+
+    fn ready(samples: Vec<[f32; 2]>) -> Soundtrack {
+        Soundtrack::with(Mix::Ready(std::sync::Arc::new(samples)))
+    }
+
+    /// Starts mixing `recipe` on its own thread; joining it gives the mix's own error.
+    fn mixing(
+        recipe: sound::Recipe,
+    ) -> Result<(Soundtrack, std::thread::JoinHandle<Result<(), RenderError>>), RenderError> {
+        let track = Soundtrack::with(Mix::Mixing);
+        let slot = track.0.clone();
+        let mixer = std::thread::Builder::new()
+            .name("render-sound".into())
+            .spawn(move || {
+                let (mix, result) = match recipe.mix() {
+                    Ok(samples) => (Mix::Ready(std::sync::Arc::new(samples)), Ok(())),
+                    Err(e) => (Mix::Failed, Err(e)),
+                };
+                *slot.mix.lock().unwrap_or_else(|e| e.into_inner()) = mix;
+                slot.done.notify_all();
+                result
+            })
+            .map_err(|e| RenderError::Encode(format!("cannot start the sound mixer: {e}")))?;
+        Ok((track, mixer))
+    }
+
+    /// The mix, once it is made; an error if it could not be.
+    fn wait(&self) -> Result<Samples, RenderError> {
+        let mut mix = self.0.mix.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            match &*mix {
+                Mix::Ready(samples) => return Ok(samples.clone()),
+                Mix::Failed => {
+                    return Err(RenderError::Encode(
+                        "the piece's sound could not be mixed".into(),
+                    ))
+                }
+                Mix::Mixing => mix = self.0.done.wait(mix).unwrap_or_else(|e| e.into_inner()),
+            }
+        }
+    }
+}
 
 /// The compositor's side of a render: frames go to one `Sink` per target, each on its own
 /// encoder thread behind a short queue. Dropping it (a cancel or an error) stops the
@@ -611,15 +745,16 @@ impl Output {
     fn open(
         targets: &[Target],
         preset: Preset,
-        soundtrack: std::sync::Arc<Vec<[f32; 2]>>,
+        soundtrack: Soundtrack,
     ) -> Result<Output, RenderError> {
         let mut out = Output {
             lanes: Vec::new(),
             frames: 0,
             captions: None,
         };
+        let queue = queue_frames(frame_size(targets, preset));
         for t in targets {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Yuv>(QUEUE_FRAMES);
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Yuv>(queue);
             let (opened_tx, opened_rx) = std::sync::mpsc::channel::<bool>();
             let t = t.clone();
             let size = t.quality.size(preset);
@@ -628,7 +763,11 @@ impl Output {
             let worker = std::thread::Builder::new()
                 .name("render-encode".into())
                 .spawn(move || -> Result<(), RenderError> {
-                    let mut sink = match Sink::open(&t.path, size, t.quality, t.webm) {
+                    let layout = match t.quality {
+                        Quality::Preview => FileLayout::Fragmented,
+                        _ => FileLayout::IndexFirst,
+                    };
+                    let mut sink = match Sink::open(&t.path, size, t.quality, t.webm, layout) {
                         Ok(s) => s,
                         Err(e) => {
                             let _ = opened_tx.send(false);
@@ -636,8 +775,8 @@ impl Output {
                         }
                     };
                     let _ = opened_tx.send(true);
-                    // While the compositor makes the first frames.
-                    sink.encode_sound(&sound)?;
+                    // Mixed while the compositor made the first frames.
+                    sink.set_sound(sound.wait()?);
                     drop(sound);
                     for frame in rx {
                         let frame = match (frame.width(), frame.height()) == size {
@@ -728,6 +867,8 @@ impl Drop for Output {
 /// How much closer a photo's push-in ends than it starts.
 const PUSH_IN: f64 = 1.08;
 
+/// Renders a montage: the sound is mixed on a thread of its own while the pictures are
+/// composed from the first frame.
 fn render_to(
     lib: &Library,
     cleared: &ClearedForUse,
@@ -736,18 +877,41 @@ fn render_to(
     targets: &[Target],
     progress: &mut dyn FnMut(f64) -> bool,
 ) -> Result<Rendered, RenderError> {
+    let total = doc.duration_frames().max(1);
+    // A muted web loop needs no mix at all.
+    let (soundtrack, mixer) = match targets.iter().any(|t| t.carries_sound()) {
+        true => {
+            let (track, mixer) =
+                Soundtrack::mixing(sound::Recipe::new(lib, cleared, montage, total)?)?;
+            (track, Some(mixer))
+        }
+        false => (Soundtrack::ready(Vec::new()), None),
+    };
+    let composed = compose(lib, cleared, doc, montage, targets, soundtrack, progress);
+    // A mix that failed stopped the encoders: its own error says why.
+    match mixer.map(|m| m.join()) {
+        Some(Ok(Err(e))) => Err(e),
+        Some(Err(_)) => Err(RenderError::Encode("the sound mixer panicked".into())),
+        _ => composed,
+    }
+}
+
+fn compose(
+    lib: &Library,
+    cleared: &ClearedForUse,
+    doc: &PieceDoc,
+    montage: &Montage,
+    targets: &[Target],
+    soundtrack: Soundtrack,
+    progress: &mut dyn FnMut(f64) -> bool,
+) -> Result<Rendered, RenderError> {
     let Some(first) = targets.first() else {
         return Err(RenderError::Encode("nothing to render to".into()));
     };
     let (width, height) = frame_size(targets, doc.preset);
     let insets = layout::Insets::new(width, height, safe_of(targets));
     let total = doc.duration_frames().max(1);
-    // A muted web loop needs no mix at all.
-    let soundtrack = match targets.iter().any(|t| t.carries_sound()) {
-        true => sound::soundtrack(lib, cleared, montage, total)?,
-        false => Vec::new(),
-    };
-    let mut out = Output::open(targets, doc.preset, std::sync::Arc::new(soundtrack))?;
+    let mut out = Output::open(targets, doc.preset, soundtrack)?;
     let mut done = 0u64;
     let mut tick = |out: &Output, done: &mut u64| -> Result<(), RenderError> {
         *done += 1;
@@ -765,7 +929,8 @@ fn render_to(
     }
     let card_frames = (montage.card_ms * FPS + 500) / 1000;
     if montage.intro_card {
-        let intro = brand::Card::new(&kit, width, height, insets, &kit.name, &kit.tagline, true)?;
+        let intro = brand::Card::new(&kit, width, height, insets, &kit.name, &kit.tagline, true)?
+            .moving(montage.card_motion);
         for f in 0..card_frames {
             out.push(intro.frame(f, card_frames))?;
             tick(&out, &mut done)?;
@@ -945,7 +1110,8 @@ fn render_to(
             Some(cta) => (cta.text.trim(), cta.url.trim()),
             None => ("Thank you", kit.name.as_str()),
         };
-        let outro = brand::Card::new(&kit, width, height, insets, line, sub, false)?;
+        let outro = brand::Card::new(&kit, width, height, insets, line, sub, false)?
+            .moving(montage.card_motion);
         // The last item's final frames (held back for the crossfade) fade into the card.
         let k = held.len();
         for f in 0..card_frames {

@@ -10,7 +10,7 @@ use std::fs;
 use std::path::Path;
 
 use super::yuv::{self, Rect};
-use super::{decode_range, Picture, Quality, RenderError, Sink, SAMPLES_PER_FRAME};
+use super::{decode_range, FileLayout, Picture, Quality, RenderError, Sink, SAMPLES_PER_FRAME};
 use crate::piece::{Fit, Item, FPS};
 
 /// Long side of a proxy.
@@ -44,7 +44,13 @@ pub fn sdr_proxy(
     };
     let partial = out.with_extension("mp4.partial");
     let result = (|| {
-        let mut sink = Sink::open(&partial, size, Quality::Preview, false)?;
+        let mut sink = Sink::open(
+            &partial,
+            size,
+            Quality::Preview,
+            false,
+            FileLayout::IndexFirst,
+        )?;
         let mut sound = Vec::new();
         decode_range(
             source,
@@ -55,7 +61,7 @@ pub fn sdr_proxy(
             &mut sound,
         )?;
         sound.resize(n as usize * SAMPLES_PER_FRAME, [0.0, 0.0]);
-        sink.encode_sound(&sound)?;
+        sink.set_sound(std::sync::Arc::new(sound));
         decode_range(
             source,
             &item,

@@ -1,4 +1,4 @@
-//! The montage's whole soundtrack, built before any picture: the clips' own sound cut to
+//! The montage's whole soundtrack, mixed before any picture is encoded: the clips' own sound cut to
 //! the timeline (dips and crossfades as the picture has them), the music bed looped and
 //! faded to length and ducked under the clips' voices, then the whole mix measured
 //! (EBU R128) and brought to the piece's loudness target with true peak at most -1 dBTP.
@@ -61,34 +61,66 @@ pub fn bed_path(lib: &Library) -> Result<PathBuf, RenderError> {
     })
 }
 
-/// Builds the soundtrack of `frames` video frames, normalised and ready to encode.
-pub fn soundtrack(
-    lib: &Library,
-    cleared: &ClearedForUse,
-    montage: &Montage,
+/// What a montage's soundtrack is made of, read from the library on the render's thread,
+/// so the mix itself can run on another while the first pictures are composed.
+pub struct Recipe {
+    montage: Montage,
     frames: u64,
-) -> Result<Vec<Stereo>, RenderError> {
-    let voices = arrange(lib, cleared, montage, frames)?;
-    let bed = montage.music_bed.then_some(montage.bed_db);
-    mix(lib, voices, bed, montage.target_lufs, frames)
+    /// Each item's source file and kind, in the montage's order.
+    sources: Vec<(PathBuf, Kind)>,
+    /// The bed's file and its level against the automatic one, if the montage has one.
+    bed: Option<(PathBuf, f64)>,
 }
 
-/// Lays the bed (if `bed` gives its level against the automatic one) under `voices`,
-/// ducked wherever they speak, and brings the whole mix to `target_lufs` with true peak
-/// at most -1 dBTP. The result is exactly `frames` frames long. Mixed in place, the bed
-/// read sample by sample: one piece-length buffer in all.
+impl Recipe {
+    pub fn new(
+        lib: &Library,
+        cleared: &ClearedForUse,
+        montage: &Montage,
+        frames: u64,
+    ) -> Result<Recipe, RenderError> {
+        let store = lib.store();
+        let sources = montage
+            .items
+            .iter()
+            .map(|item| {
+                let src = super::source_of(cleared, item.asset_id)?;
+                Ok((store.original(&src.hash), src.kind))
+            })
+            .collect::<Result<_, RenderError>>()?;
+        let bed = match montage.music_bed {
+            true => Some((bed_path(lib)?, montage.bed_db)),
+            false => None,
+        };
+        Ok(Recipe {
+            montage: montage.clone(),
+            frames,
+            sources,
+            bed,
+        })
+    }
+
+    /// The soundtrack of `frames` video frames, normalised and ready to encode.
+    pub fn mix(self) -> Result<Vec<Stereo>, RenderError> {
+        let voices = arrange(&self.sources, &self.montage, self.frames)?;
+        mix(voices, self.bed, self.montage.target_lufs, self.frames)
+    }
+}
+
+/// Lays the bed (if any: its file, and its level against the automatic one) under
+/// `voices`, ducked wherever they speak, and brings the whole mix to `target_lufs` with
+/// true peak at most -1 dBTP. The result is exactly `frames` frames long. Mixed in place,
+/// the bed read sample by sample: one piece-length buffer in all.
 pub fn mix(
-    lib: &Library,
     voices: Vec<Stereo>,
-    bed: Option<f64>,
+    bed: Option<(PathBuf, f64)>,
     target_lufs: f64,
     frames: u64,
 ) -> Result<Vec<Stereo>, RenderError> {
     let len = frames as usize * SAMPLES_PER_FRAME;
     let mut mix = voices;
     mix.resize(len, [0.0; 2]);
-    if let Some(bed_db) = bed {
-        let path = bed_path(lib)?;
+    if let Some((path, bed_db)) = bed {
         // The bed loops, so more of it than the piece lasts is never heard.
         let one =
             crate::media::audio::decode_stereo(&path, len).map_err(|why| RenderError::Source {
@@ -277,8 +309,7 @@ fn db_to_gain(db: f64) -> f32 {
 /// with dips to black as fades, crossfades as overlaps and a short fade at every other
 /// edge; silence under cards and photos.
 fn arrange(
-    lib: &Library,
-    cleared: &ClearedForUse,
+    sources: &[(PathBuf, Kind)],
     montage: &Montage,
     frames: u64,
 ) -> Result<Vec<Stereo>, RenderError> {
@@ -288,12 +319,10 @@ fn arrange(
     let card = (montage.card_ms * FPS + 500) / 1000;
     // Where the current item's picture starts, in frames.
     let mut at = if montage.intro_card { card } else { 0 };
-    let store = lib.store();
-    for (index, item) in montage.items.iter().enumerate() {
+    for (index, (item, (source, kind))) in montage.items.iter().zip(sources).enumerate() {
         let n = (item.len_ms() * FPS + 500) / 1000;
         at = at.saturating_sub(crossfade_frames(montage, index));
-        let src = super::source_of(cleared, item.asset_id)?;
-        if src.kind != Kind::Clip || item.sound.mute {
+        if *kind != Kind::Clip || item.sound.mute {
             at += n;
             continue;
         }
@@ -306,7 +335,7 @@ fn arrange(
         let total = lead + n + trail;
         let mut audio = Vec::new();
         decode_range(
-            &store.original(&src.hash),
+            source,
             &span,
             total,
             Picture::SoundOnly,

@@ -10,7 +10,7 @@ use image::RgbImage;
 use super::brand::{self, BrandKit};
 use super::layout::Insets;
 use super::yuv::Yuv;
-use super::{scale, sound, text, Output, RenderError, Rendered, Span, Target};
+use super::{scale, sound, text, Output, RenderError, Rendered, Soundtrack, Span, Target};
 use crate::library::Library;
 use crate::media::Kind;
 use crate::piece::{Content, Fit, Mosaic, PieceDoc, Still};
@@ -245,14 +245,12 @@ pub(super) fn animate_mosaic(
     let total = doc.duration_frames().max(1);
     let kit = brand::load(lib)?;
     let tiles = tiles(lib, cleared, m, &kit, width, floor)?;
-    let soundtrack = sound::mix(
-        lib,
-        Vec::new(),
-        m.music_bed.then_some(0.0),
-        m.target_lufs,
-        total,
-    )?;
-    let mut out = Output::open(targets, doc.preset, std::sync::Arc::new(soundtrack))?;
+    let bed = match m.music_bed {
+        true => Some((sound::bed_path(lib)?, 0.0)),
+        false => None,
+    };
+    let soundtrack = sound::mix(Vec::new(), bed, m.target_lufs, total)?;
+    let mut out = Output::open(targets, doc.preset, Soundtrack::ready(soundtrack))?;
     let reveal = (total * 6 / 10).max(1);
     let start =
         |i: usize| i as u64 * reveal.saturating_sub(TILE_FADE_FRAMES) / tiles.len().max(1) as u64;

@@ -124,6 +124,32 @@ pub struct Mask {
     pub missing: usize,
 }
 
+impl Mask {
+    /// The same text drawn `factor` times as large (a card's line growing into place).
+    pub fn scaled(&self, factor: f32) -> Mask {
+        use image::imageops::{resize, FilterType};
+        let size = |w: u32, h: u32| {
+            let f = |v: u32| ((v as f32 * factor).round() as u32).max(1);
+            (f(w), f(h))
+        };
+        let (w, h) = size(self.image.width(), self.image.height());
+        let colour = self.colour.as_ref().map(|c| {
+            let (w, h) = size(c.width(), c.height());
+            resize(c, w, h, FilterType::Triangle)
+        });
+        Mask {
+            image: resize(&self.image, w, h, FilterType::Triangle),
+            colour_alpha: colour.as_ref().map(|c| {
+                GrayImage::from_fn(c.width(), c.height(), |x, y| {
+                    image::Luma([c.get_pixel(x, y)[3]])
+                })
+            }),
+            colour,
+            missing: self.missing,
+        }
+    }
+}
+
 /// Bold sans text, as credits have always been set.
 pub fn rasterise(text: &str, px: f32) -> Mask {
     rasterise_styled(

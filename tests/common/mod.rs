@@ -115,6 +115,7 @@ pub fn montage(name: &str, preset: piece::Preset, items: Vec<piece::Item>) -> pi
             bed_db: 0.0,
             outro_fade_ms: 0,
             cta: None,
+            card_motion: Default::default(),
             corner_logo: false,
             captions: Vec::new(),
             burn_captions: true,

@@ -67,9 +67,10 @@ pub(crate) enum PieceCommand {
     /// its trim; they are burned in and written beside the video on export.
     Captions {
         piece: String,
-        /// The item, counted from 1 as `piece show` lists them.
+        /// The item, counted from 1 as `piece show` lists them; without it, the captions
+        /// are the piece's own, timed from its first frame.
         #[arg(long)]
-        item: usize,
+        item: Option<usize>,
         #[arg(long)]
         file: PathBuf,
     },
@@ -274,15 +275,20 @@ pub(crate) fn piece_cmd(dir: &Path, cmd: PieceCommand) -> Result<(), AnyError> {
             file,
         } => {
             let p = piece::get(conn, &r)?;
-            let index = item.checked_sub(1).ok_or("items are counted from 1")?;
+            let index = match item {
+                Some(n) => Some(n.checked_sub(1).ok_or("items are counted from 1")?),
+                None => None,
+            };
             let saved =
                 api::pieces::captions_from_file(&lib, PieceId(p.id), p.version, index, &file)?;
             print_piece(&saved);
             if let piece::Content::Montage(m) = &saved.document.content {
-                println!(
-                    "  item {item}: {} caption(s)",
-                    m.items[index].captions.len()
-                );
+                match index {
+                    Some(i) => {
+                        println!("  item {}: {} caption(s)", i + 1, m.items[i].captions.len())
+                    }
+                    None => println!("  the piece: {} caption(s)", m.captions.len()),
+                }
             }
         }
         PieceCommand::Cta {

@@ -208,6 +208,16 @@ describe("PieceEditor", () => {
     await fireEvent.change(byId("outro-fade")!, { target: { value: "500" } });
     await fireEvent.input(byId("cta-text")!, { target: { value: "Share yours" } });
     await fireEvent.input(byId("cta-url")!, { target: { value: "brand.example/summer" } });
+    await fireEvent.change(byId("card-motion")!, { target: { value: "scale" } });
+    // The piece's own captions: two added, the first worded and moved, the second removed.
+    await fireEvent.click(byId("piece-caption-add")!);
+    await fireEvent.click(byId("piece-caption-add")!);
+    const starts = () => [...document.querySelectorAll<HTMLInputElement>("#piece-captions .cue-start")];
+    expect(starts().map((i) => i.value)).toEqual(["0.0", "2.0"]);
+    await fireEvent.input(document.querySelector("#piece-captions .cue-text")!, { target: { value: "Made by you" } });
+    await fireEvent.change(document.querySelector("#piece-captions .cue-end")!, { target: { value: "3.5" } });
+    await fireEvent.click(document.querySelectorAll("#piece-captions .cue-remove")[1]);
+    expect(starts()).toHaveLength(1);
 
     const view = pieceView(3);
     fake.pieceSave.mockImplementation(async (_id: number, _v: number, doc: PieceDoc) => savedAs(view, doc));
@@ -224,6 +234,8 @@ describe("PieceEditor", () => {
       outro_card: true,
       outro_fade_ms: 500,
       cta: { text: "Share yours", url: "brand.example/summer" },
+      card_motion: "scale",
+      captions: [{ start_ms: 0, end_ms: 3500, text: "Made by you" }],
     });
   });
 
@@ -247,6 +259,24 @@ describe("PieceEditor", () => {
     await waitFor(() => expect(byId("item-cues")).not.toBeNull());
     expect(fake.pieceCaptionsFromFile).toHaveBeenCalledWith(11, 1, 2, "/home/me/clip.srt");
     expect(byId("item-cues")?.textContent).toContain("Two");
+    expect(byId("piece-dirty")?.textContent?.trim()).toBe("Saved · v2");
+  });
+
+  it("reads a caption file as the piece's own captions", async () => {
+    render(PieceEditor, { id: 11 });
+    await waitFor(() => expect(cards()).toHaveLength(3));
+    const view = pieceView(3);
+    const withCues = structuredClone(view);
+    (withCues.piece.document as { captions?: unknown[] }).captions = [
+      { start_ms: 500, end_ms: 2500, text: "Our summer" },
+    ];
+    fake.pieceCaptionsFromFile.mockResolvedValue({ ...withCues, piece: { ...withCues.piece, version: 2 } });
+    await fireEvent.input(byId("piece-caption-file")!, { target: { value: "/home/me/piece.vtt" } });
+    await fireEvent.click(byId("piece-caption-import")!);
+    await waitFor(() =>
+      expect(document.querySelector<HTMLInputElement>("#piece-captions .cue-text")?.value).toBe("Our summer"),
+    );
+    expect(fake.pieceCaptionsFromFile).toHaveBeenCalledWith(11, 1, null, "/home/me/piece.vtt");
     expect(byId("piece-dirty")?.textContent?.trim()).toBe("Saved · v2");
   });
 

@@ -2,6 +2,7 @@
 // generated bindings, so a failed command always arrives as an `ApiError` carrying the
 // engine's sentence, and tests can substitute this module.
 
+import { Channel } from "@tauri-apps/api/core";
 import {
   commands,
   events,
@@ -19,6 +20,7 @@ import {
   type Layout,
   type PieceDoc,
   type Platform,
+  type PreviewBytes,
   type Preset,
   type RenderProgress,
 } from "./bindings";
@@ -81,13 +83,18 @@ export const api = {
     call(commands.pieceCreate(campaignId, document)),
   pieceSave: (id: number, version: number, document: PieceDoc) =>
     call(commands.pieceSave(id, version, document)),
-  pieceCaptionsFromFile: (id: number, version: number, item: number, path: string) =>
+  /** Onto item `item` (from 0), or with `null` onto the piece itself. */
+  pieceCaptionsFromFile: (id: number, version: number, item: number | null, path: string) =>
     call(commands.pieceCaptionsFromFile(id, version, item, path)),
   beatGrid: () => call(commands.beatGrid()),
   brandView: () => call(commands.brandView()),
   brandSetFont: (role: FontRole, path: string) => call(commands.brandSetFont(role, path)),
-  previewStart: (pieceId: number, document: PieceDoc) =>
-    call(commands.previewStart(pieceId, document)),
+  /** `onBytes` gets the preview file's pieces in order as the engine writes them. */
+  previewStart: (pieceId: number, document: PieceDoc, onBytes: (piece: PreviewBytes) => void) => {
+    const channel = new Channel<PreviewBytes>();
+    channel.onmessage = onBytes;
+    return call(commands.previewStart(pieceId, document, channel));
+  },
   exportStart: (pieceId: number, presets: Preset[], platforms: Platform[]) =>
     call(commands.exportStart(pieceId, presets, platforms)),
   platforms: () => commands.platforms(),

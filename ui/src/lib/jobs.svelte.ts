@@ -3,7 +3,8 @@
 // are folded by `renderJobs`.
 
 import { api } from "./api";
-import type { PieceDoc, PlatformView, Preset } from "./bindings";
+import type { PieceDoc, PlatformView, Preset, PreviewBytes } from "./bindings";
+import { decodeBase64 } from "./growingVideo";
 import * as rj from "./renderJobs";
 
 class RenderQueue {
@@ -75,9 +76,18 @@ export async function startWall(campaignId: number, campaignName: string): Promi
   return job;
 }
 
-/** Renders a quick preview of a document as it is now (saved or not). */
-export async function startPreview(piece: PieceRef, document: PieceDoc): Promise<number> {
-  const job = await api.previewStart(piece.id, document);
+/** Renders a quick preview of a document as it is now (saved or not); `onBytes` gets
+ * the file's bytes in order as the engine writes them, and `onEnd` once it is whole. */
+export async function startPreview(
+  piece: PieceRef,
+  document: PieceDoc,
+  onBytes: (bytes: Uint8Array) => void = () => {},
+  onEnd: () => void = () => {},
+): Promise<number> {
+  const job = await api.previewStart(piece.id, document, (m: PreviewBytes) => {
+    if (m.base64) onBytes(decodeBase64(m.base64));
+    if (m.last) onEnd();
+  });
   jobs.rows = rj.launched(jobs.rows, job, {
     kind: "preview",
     pieceId: piece.id,

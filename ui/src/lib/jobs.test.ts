@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { JobFinished, RenderProgress } from "./bindings";
+import type { JobFinished, PreviewBytes, RenderProgress } from "./bindings";
 
 const bus = vi.hoisted(() => ({
   progress: null as ((p: RenderProgress) => void) | null,
@@ -83,9 +83,31 @@ describe("the render queue store", () => {
     fake.previewStart.mockResolvedValue(8);
     const doc = montageDoc([item(1, 0, 3000)], { name: "Unsaved name" });
     await expect(startPreview(piece, doc)).resolves.toBe(8);
-    expect(fake.previewStart).toHaveBeenCalledWith(11, doc);
+    expect(fake.previewStart).toHaveBeenCalledWith(11, doc, expect.anything());
     expect(jobRow(8)).toMatchObject({ kind: "preview", pieceName: "Unsaved name" });
     expect(jobs.open).toBe(false);
+  });
+
+  it("hands the preview's bytes over in order as they come, then says it is whole", async () => {
+    fake.previewStart.mockResolvedValue(9);
+    const got: number[][] = [];
+    let ended = 0;
+    await startPreview(
+      piece,
+      montageDoc([item(1, 0, 3000)]),
+      (b) => got.push([...b]),
+      () => ended++,
+    );
+    const send = fake.previewStart.mock.calls[0][2] as (m: PreviewBytes) => void;
+    send({ base64: btoa("\0\0\0\x18ftyp"), last: false });
+    expect(ended).toBe(0);
+    send({ base64: btoa("moof"), last: false });
+    send({ base64: "", last: true });
+    expect(got).toEqual([
+      [0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70],
+      [0x6d, 0x6f, 0x6f, 0x66],
+    ]);
+    expect(ended).toBe(1);
   });
 
   it("cancels a job and marks it until the engine confirms", async () => {
