@@ -88,6 +88,20 @@ test('thumbnails appear in the library grid', async () => {
   await shot(driver, '03-library-grid');
 });
 
+test('thumbnails come small, medium or large, and the choice is kept', async () => {
+  const cellWidth = () =>
+    driver.executeScript(() => Math.round(document.querySelector('#grid .cell[data-id]').getBoundingClientRect().width));
+  assert.equal(await cellWidth(), 160);
+  await choose(driver, '#thumb-size', 'large');
+  await eventually(driver, async () => (await cellWidth()) === 248, 'large cells');
+  await shot(driver, '03b-library-large-thumbnails');
+  await choose(driver, '#thumb-size', 'small');
+  await eventually(driver, async () => (await cellWidth()) === 120, 'small cells');
+  assert.equal(await driver.executeScript(() => localStorage.getItem('chorus.thumbSize')), 'small');
+  await choose(driver, '#thumb-size', 'medium');
+  await eventually(driver, async () => (await cellWidth()) === 160, 'medium cells again');
+});
+
 test('keyboard curation: shortlist, select, rate and tag, then filter by them', async () => {
   const total = await count();
   const first = await $(driver, '#grid .cell[data-index="0"]');
@@ -186,15 +200,26 @@ test('revoking and recording a grant change the rights status', async () => {
   await territories.sendKeys('WORLDWIDE');
   await (await $(driver, '#grant-evidence')).sendKeys('Replied by e-mail: "Yes, happy for you to use it again!"');
   await choose(driver, '#grant-source', 'email');
+  // The form says in words what recording it would allow.
+  assert.match(await text(driver, '#grant-allows'), /^This allows web and social use, worldwide, from today /);
   await shot(driver, '07-grant-form');
   await (await $(driver, '#grant-submit')).click();
   await eventually(driver, async () => (await text(driver, '#rights-status')) === 'granted', 'status granted');
   const history = await text(driver, '#history');
-  assert.match(history, /revoke/i);
-  assert.match(history, /grant/i);
+  // Sentences a person reads, the words agreed to quoted, and who recorded each.
+  assert.match(history, /withdrew consent from \d{1,2} \w+ \d{4}/);
+  assert.match(history, /granted web and social use, worldwide, (until \d{1,2} \w+ \d{4}|with no end date), by e-mail/);
+  assert.match(history, /“Replied by e-mail: "Yes, happy for you to use it again!"”/);
+  assert.match(history, /“Asked us by e-mail to stop using it”/);
   // tauri-driver starts the app without USER: the audit log still names the account.
-  assert.match(history, /by \S+/);
-  assert.doesNotMatch(history, /by unknown/);
+  assert.match(history, /recorded by \S+/);
+  assert.doesNotMatch(history, /recorded by (unknown|an unknown account)/);
+  // What was stored stays one click away, folded until asked for.
+  const folded = await driver.executeScript(() => {
+    const raw = [...document.querySelectorAll('#history details.raw')];
+    return raw.length > 0 && raw.every((d) => !d.open);
+  });
+  assert.ok(folded, 'the recorded detail is folded under each sentence');
   await shot(driver, '08-granted');
   await (await $(driver, '#asset-close')).click();
   await choose(driver, '#filter-rights', '');

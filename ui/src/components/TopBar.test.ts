@@ -1,7 +1,8 @@
 import { fireEvent, render } from "@testing-library/svelte";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
-vi.mock(import("../lib/api"), async (original) => ({ ...(await original()), api: {} as never }));
+const fake = vi.hoisted(() => ({ libraryOpen: vi.fn() }));
+vi.mock(import("../lib/api"), async (original) => ({ ...(await original()), api: fake as never }));
 
 import { app } from "../lib/appState.svelte";
 import { jobs, resetJobs } from "../lib/jobs.svelte";
@@ -34,5 +35,23 @@ describe("TopBar", () => {
     expect(document.getElementById("queue-running")?.textContent).toBe("1 running");
     await fireEvent.click(button);
     expect(jobs.open).toBe(false);
+  });
+
+  it("names the library instead of showing its path, and opens a recent one by name", async () => {
+    localStorage.setItem("chorus.recentLibraries", JSON.stringify(["/home/me/Chorus/Summer 2026", "/srv/Winter"]));
+    app.library = { root: "/home/me/Chorus/Summer 2026", assets: 12, contributors: 5 };
+    render(TopBar);
+    expect(document.getElementById("library-name")?.textContent).toBe("Summer 2026");
+    expect(document.querySelector(".topbar")?.textContent).not.toContain("/home/me");
+    await fireEvent.click(document.getElementById("library-menu")!);
+    const recent = [...document.querySelectorAll<HTMLButtonElement>(".recent-library")];
+    // The open one is not offered again.
+    expect(recent.map((b) => b.textContent?.trim())).toEqual(["Winter"]);
+    fake.libraryOpen.mockResolvedValue({ root: "/srv/Winter", assets: 3, contributors: 1 });
+    await fireEvent.click(recent[0]);
+    await vi.waitFor(() => expect(document.getElementById("library-name")?.textContent).toBe("Winter"));
+    expect(fake.libraryOpen).toHaveBeenCalledWith("/srv/Winter");
+    expect(JSON.parse(localStorage.getItem("chorus.recentLibraries")!)[0]).toBe("/srv/Winter");
+    expect(document.getElementById("library-switcher")).toBeNull();
   });
 });

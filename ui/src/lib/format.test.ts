@@ -34,7 +34,11 @@ describe("format", () => {
   });
 
   it("shortens timestamps and paths", () => {
-    expect(formatTimestamp("2025-05-01T10:22:33.123Z")).toBe("2025-05-01 10:22");
+    // An instant in the reader's zone; a camera's zone-less clock time as written.
+    expect(formatTimestamp("2025-05-01T10:22:33.123Z", "UTC")).toBe("1 May 2025, 10:22");
+    expect(formatTimestamp("2025-05-01T10:22:33.123Z", "America/New_York")).toBe("1 May 2025, 06:22");
+    expect(formatTimestamp("2025-05-01T10:22:33+02:00", "UTC")).toBe("1 May 2025, 08:22");
+    expect(formatTimestamp("2025-05-01T10:22:33")).toBe("2025-05-01 10:22");
     expect(formatTimestamp("2025-05-01")).toBe("2025-05-01");
     expect(fileName("/home/sam/in/IMG_0042.jpg")).toBe("IMG_0042.jpg");
     expect(fileName("C:\\Users\\sam\\clip.mov")).toBe("clip.mov");

@@ -28,8 +28,25 @@ export function formatDuration(ms: number): string {
 }
 
 /** "2024-05-01T10:22:33.123Z" → "2024-05-01 10:22"; a plain date stays as it is. */
-export function formatTimestamp(at: string): string {
+export function formatTimestamp(at: string, timeZone?: string): string {
+  // An instant (with its zone, as the engine writes them) is shown in the reader's zone;
+  // a camera's clock time (no zone) as the camera wrote it.
+  if (/(Z|[+-]\d\d:?\d\d)$/.test(at)) return localTime(at, timeZone);
   return at.replace("T", " ").slice(0, 16);
+}
+
+/** "30 Nov 2026, 10:12": an instant in `timeZone` (the reader's unless a test says). */
+export function localTime(at: string, timeZone?: string): string {
+  const date = new Date(at);
+  if (Number.isNaN(date.getTime())) return at;
+  return new Intl.DateTimeFormat("en-GB", {
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone,
+  }).format(date);
 }
 
 /** The last part of a path, with either separator. */
