@@ -21,6 +21,8 @@ pub enum CatalogError {
     InvalidTag(String),
     #[error("'{0}' is not an orientation (use portrait, landscape or square)")]
     InvalidOrientation(String),
+    #[error("assets {0} and {1} are not marked as looking alike")]
+    NotPaired(i64, i64),
     #[error("asset {id} in the catalog is damaged ({why}); it was changed outside Chorus: restore the library from a backup or ingest the file again")]
     Damaged { id: i64, why: String },
     #[error("catalog error: {0}")]
@@ -629,6 +631,22 @@ pub fn curate(lib: &mut Library, ids: &[i64], state: Curation) -> Result<()> {
             "UPDATE assets SET curation = ?1 WHERE id = ?2",
             params![state.as_str(), id],
         )?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Two submissions marked as looking alike are both wanted: they stop being paired (either
+/// direction of the link), and neither is shown as the other's near-duplicate again.
+pub fn keep_both(lib: &mut Library, a: i64, b: i64) -> Result<()> {
+    let tx = lib.conn_mut().transaction()?;
+    let unpaired = tx.execute(
+        "UPDATE assets SET near_duplicate_of = NULL
+         WHERE (id = ?1 AND near_duplicate_of = ?2) OR (id = ?2 AND near_duplicate_of = ?1)",
+        params![a, b],
+    )?;
+    if unpaired == 0 {
+        return Err(CatalogError::NotPaired(a, b));
     }
     tx.commit()?;
     Ok(())

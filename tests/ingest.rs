@@ -529,3 +529,40 @@ fn curation_tags_ratings_and_search() {
     })
     .is_empty());
 }
+
+#[test]
+fn near_duplicates_both_kept_stop_being_paired() {
+    use chorus::api::{self, AssetId, ErrorKind};
+    let mut s = ingest_samples();
+    let hiking = asset_named(&s.lib, "hiking_gps.jpg").id;
+    let small = asset_named(&s.lib, "hiking_gps_small.jpg").id;
+    let picnic = asset_named(&s.lib, "family_picnic.jpg").id;
+    // Two assets that were never paired: refused, nothing changes.
+    let err = api::assets::keep_both(&mut s.lib, AssetId(hiking), AssetId(picnic)).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Invalid, "{err}");
+    assert!(
+        err.to_string().contains("not marked as looking alike"),
+        "{err}"
+    );
+    assert_eq!(
+        catalog::detail(&s.lib, hiking).unwrap().near_duplicates,
+        vec![small]
+    );
+    // Asked from either side, the pair is undone for both.
+    api::assets::keep_both(&mut s.lib, AssetId(small), AssetId(hiking)).unwrap();
+    for id in [hiking, small] {
+        assert!(catalog::detail(&s.lib, id)
+            .unwrap()
+            .near_duplicates
+            .is_empty());
+    }
+    // Neither was rejected or changed otherwise.
+    for id in [hiking, small] {
+        assert_eq!(
+            catalog::detail(&s.lib, id).unwrap().asset.curation,
+            catalog::Curation::New
+        );
+    }
+    let again = api::assets::keep_both(&mut s.lib, AssetId(hiking), AssetId(small)).unwrap_err();
+    assert_eq!(again.kind, ErrorKind::Invalid);
+}

@@ -114,6 +114,13 @@ pub async fn assets_curate(
     state.with_library(|lib| Ok(api::assets::curate(lib, &asset_ids(&ids), curation)?))
 }
 
+/// Two near-duplicates are both wanted: they stop being paired.
+#[tauri::command]
+#[specta::specta]
+pub async fn assets_keep_both(state: State<'_, AppState>, a: i64, b: i64) -> Result<()> {
+    state.with_library(|lib| Ok(api::assets::keep_both(lib, AssetId(a), AssetId(b))?))
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn contributors_list(state: State<'_, AppState>) -> Result<Vec<ContributorRow>> {

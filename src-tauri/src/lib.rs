@@ -31,6 +31,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             assets_tag,
             assets_rate,
             assets_curate,
+            assets_keep_both,
             contributors_list,
             rights_queue,
             campaigns_list,

@@ -47,6 +47,11 @@ pub fn curate(lib: &mut Library, assets: &[AssetId], curation: Curation) -> Resu
     Ok(catalog::curate(lib, &ids(assets), curation)?)
 }
 
+/// Two near-duplicates are both wanted: they stop being paired.
+pub fn keep_both(lib: &mut Library, a: AssetId, b: AssetId) -> Result<()> {
+    Ok(catalog::keep_both(lib, a.0, b.0)?)
+}
+
 /// The file a player should show for a stored original: a photo's JPEG rendition when the
 /// webview cannot decode it (HEIC, AVIF, TIFF), a clip's SDR copy when it is HDR (made on
 /// first play, see `render::sdr_proxy`), otherwise the original itself.

@@ -23,15 +23,12 @@ try {
   const nav = await driver.wait(until.elementLocated(By.css('#nav-campaigns')), 30000);
   await driver.wait(until.elementIsVisible(nav), 30000);
   await nav.click();
-  const rows = await driver.wait(until.elementsLocated(By.css('.piece-row')), 30000);
-  let opened = false;
-  for (const row of rows) {
-    if ((await row.getText()).includes(PIECE)) {
-      await row.click();
-      opened = true;
-      break;
-    }
-  }
+  await driver.wait(until.elementsLocated(By.css('.piece-row')), 30000);
+  const opened = await driver.executeScript((name) => {
+    const row = [...document.querySelectorAll('.piece-row')].find((r) => r.textContent.includes(name));
+    row?.querySelector('.name button')?.click();
+    return !!row;
+  }, PIECE);
   if (!opened) throw new Error(`no piece named ${PIECE}`);
   await driver.wait(until.elementLocated(By.css('#preview-start')), 30000);
 

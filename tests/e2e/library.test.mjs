@@ -102,6 +102,31 @@ test('thumbnails come small, medium or large, and the choice is kept', async () 
   await eventually(driver, async () => (await cellWidth()) === 160, 'medium cells again');
 });
 
+test('a clip scrubs through its filmstrip under the pointer', async () => {
+  const clip = await driver.executeScript(() => {
+    const cell = [...document.querySelectorAll('#grid .cell[data-id]')].find((c) => c.querySelector('.duration'));
+    return cell ? cell.dataset.index : null;
+  });
+  assert.ok(clip !== null, 'a clip in the grid');
+  const frame = await $(driver, `#grid .cell[data-index="${clip}"] .frame`);
+  const shown = () => driver.executeScript((i) => document.querySelector(`#grid .cell[data-index="${i}"] .scrub`)?.dataset.frame ?? null, clip);
+  await driver.actions().move({ origin: frame, x: -70, y: 0 }).perform();
+  await eventually(driver, async () => (await shown()) === '0', 'the first frame at the left edge');
+  await driver.actions().move({ origin: frame, x: 70, y: 0 }).perform();
+  await eventually(driver, async () => (await shown()) === '7', 'the last frame at the right edge');
+  const loaded = await driver.executeAsyncScript((i, done) => {
+    const url = getComputedStyle(document.querySelector(`#grid .cell[data-index="${i}"] .scrub`)).backgroundImage.slice(5, -2);
+    const img = new Image();
+    img.onload = () => done(img.naturalWidth > img.naturalHeight);
+    img.onerror = () => done(false);
+    img.src = url;
+  }, clip);
+  assert.ok(loaded, 'the filmstrip loads: a strip wider than tall');
+  await shot(driver, '03c-clip-scrub');
+  await driver.actions().move({ origin: await $(driver, '#search') }).perform();
+  await eventually(driver, async () => (await shown()) === null, 'back to the thumbnail when the pointer leaves');
+});
+
 test('keyboard curation: shortlist, select, rate and tag, then filter by them', async () => {
   const total = await count();
   const first = await $(driver, '#grid .cell[data-index="0"]');
@@ -141,6 +166,26 @@ test('keyboard curation: shortlist, select, rate and tag, then filter by them', 
   await (await $(driver, '#search')).clear();
   await (await $(driver, '#search')).sendKeys(' ', Key.BACK_SPACE);
   await eventually(driver, async () => (await count()) === total, 'search cleared');
+});
+
+test('two submissions that look alike are shown side by side, and both can be kept', async () => {
+  await (await $(driver, '#search')).sendKeys('hiking');
+  await eventually(driver, async () => (await count()) === 2, 'the two hiking photos');
+  await (await $(driver, '#grid .cell[data-index="0"]')).click();
+  await (await $(driver, '#grid')).sendKeys(Key.ENTER);
+  const pair = await visible(driver, '#near-duplicates .pair');
+  const seen = await driver.executeScript(() =>
+    [...document.querySelectorAll('#near-duplicates .pair img')].map((i) => i.complete && i.naturalWidth > 0),
+  );
+  assert.equal(seen.length, 2, 'both pictures, side by side');
+  assert.match(await pair.getText(), /This one[\s\S]*That one/);
+  await driver.executeScript(() => document.querySelector('#near-duplicates').scrollIntoView({ block: 'center' }));
+  await shot(driver, '06c-near-duplicates');
+  await (await pair.findElement({ css: '.keep-both' })).click();
+  await eventually(driver, async () => (await $$(driver, '#near-duplicates')).length === 0, 'no longer paired');
+  await (await $(driver, '#asset-close')).click();
+  await (await $(driver, '#search')).clear();
+  await (await $(driver, '#search')).sendKeys(' ', Key.BACK_SPACE);
 });
 
 test('a clip opens in the asset panel and plays', async () => {

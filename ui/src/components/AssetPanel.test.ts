@@ -7,6 +7,7 @@ const fake = vi.hoisted(() => ({
   assetView: vi.fn(),
   assetsRate: vi.fn(),
   assetsCurate: vi.fn(),
+  assetsKeepBoth: vi.fn(),
   assetsTag: vi.fn(),
   campaignsList: vi.fn(),
   campaignCreate: vi.fn(),
@@ -71,7 +72,32 @@ describe("AssetPanel", () => {
     expect(byId("player")).toBeNull();
     expect(byId("meta-dimensions")?.textContent).toBe("3024 × 4032");
     expect(byId("meta-camera")?.textContent).toBe("Apple iPhone 15");
-    expect(document.querySelector(".near-duplicate")?.textContent).toContain("30");
+    await waitFor(() => expect(document.querySelector("#near-duplicates .pair")).not.toBeNull());
+  });
+
+  it("shows a near-duplicate side by side and takes the curator's answer", async () => {
+    const other = view();
+    other.detail = { ...other.detail, id: 30, original_name: "IMG_0002.jpg", width: 1200, height: 1600, near_duplicates: [12] };
+    fake.assetView.mockImplementation(async (id: number) => (id === 30 ? other : view()));
+    render(AssetPanel, { id: 12 });
+    const pair = await waitFor(() => {
+      const p = document.querySelector<HTMLElement>('#near-duplicates .pair[data-id="30"]');
+      if (!p) throw new Error("no pair yet");
+      return p;
+    });
+    expect(pair.textContent).toContain("This one");
+    expect(pair.textContent).toContain("IMG_0002.jpg");
+    expect(pair.textContent).toContain("1200×1600");
+    const imgs = [...pair.querySelectorAll("img")].map((i) => i.getAttribute("src"));
+    expect(imgs).toHaveLength(2);
+    // Keep this one: the other is rejected (never deleted).
+    fake.assetsCurate.mockResolvedValue(undefined);
+    await fireEvent.click(pair.querySelector(".keep-this")!);
+    await waitFor(() => expect(fake.assetsCurate).toHaveBeenCalledWith([30], "rejected"));
+    // Keep both: they stop being paired.
+    fake.assetsKeepBoth.mockResolvedValue(undefined);
+    await fireEvent.click(pair.querySelector(".keep-both")!);
+    await waitFor(() => expect(fake.assetsKeepBoth).toHaveBeenCalledWith(12, 30));
   });
 
   it("plays a clip from the original", async () => {

@@ -70,6 +70,8 @@ export const api = {
     call(commands.assetsTag(ids, add, remove)),
   assetsRate: (ids: number[], rating: number) => call(commands.assetsRate(ids, rating)),
   assetsCurate: (ids: number[], curation: Curation) => call(commands.assetsCurate(ids, curation)),
+  /** Two submissions that look alike are both wanted: they stop being paired. */
+  assetsKeepBoth: (a: number, b: number) => call(commands.assetsKeepBoth(a, b)),
   contributorsList: () => call(commands.contributorsList()),
   rightsQueue: () => call(commands.rightsQueue()),
   campaignsList: () => call(commands.campaignsList()),

@@ -19,6 +19,8 @@ export const commands = {
 	assetsTag: (ids: number[], add: string[], remove: string[]) => typedError<null, CommandError>(__TAURI_INVOKE("assets_tag", { ids, add, remove })),
 	assetsRate: (ids: number[], rating: number) => typedError<number, CommandError>(__TAURI_INVOKE("assets_rate", { ids, rating })),
 	assetsCurate: (ids: number[], curation: Curation) => typedError<null, CommandError>(__TAURI_INVOKE("assets_curate", { ids, curation })),
+	/**  Two near-duplicates are both wanted: they stop being paired. */
+	assetsKeepBoth: (a: number, b: number) => typedError<null, CommandError>(__TAURI_INVOKE("assets_keep_both", { a, b })),
 	contributorsList: () => typedError<ContributorRow[], CommandError>(__TAURI_INVOKE("contributors_list")),
 	rightsQueue: () => typedError<RightsQueue, CommandError>(__TAURI_INVOKE("rights_queue")),
 	campaignsList: () => typedError<Campaign[], CommandError>(__TAURI_INVOKE("campaigns_list")),
