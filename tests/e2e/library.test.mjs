@@ -169,9 +169,13 @@ test('keyboard curation: shortlist, select, rate and tag, then filter by them', 
 });
 
 test('two submissions that look alike are shown side by side, and both can be kept', async () => {
+  const before = await count();
   await (await $(driver, '#search')).sendKeys('hiking');
   await eventually(driver, async () => (await count()) === 2, 'the two hiking photos');
-  await (await $(driver, '#grid .cell[data-index="0"]')).click();
+  await eventually(driver, async () => {
+    await (await $(driver, '#grid .cell[data-index="0"][data-id]')).click();
+    return true;
+  }, 'the first hiking photo clicked');
   await (await $(driver, '#grid')).sendKeys(Key.ENTER);
   const pair = await visible(driver, '#near-duplicates .pair');
   const seen = await driver.executeScript(() =>
@@ -181,11 +185,15 @@ test('two submissions that look alike are shown side by side, and both can be ke
   assert.match(await pair.getText(), /This one[\s\S]*That one/);
   await driver.executeScript(() => document.querySelector('#near-duplicates').scrollIntoView({ block: 'center' }));
   await shot(driver, '06c-near-duplicates');
-  await (await pair.findElement({ css: '.keep-both' })).click();
+  await eventually(driver, async () => {
+    await (await $(driver, '#near-duplicates .pair .keep-both')).click();
+    return true;
+  }, 'Keep both clicked');
   await eventually(driver, async () => (await $$(driver, '#near-duplicates')).length === 0, 'no longer paired');
   await (await $(driver, '#asset-close')).click();
   await (await $(driver, '#search')).clear();
   await (await $(driver, '#search')).sendKeys(' ', Key.BACK_SPACE);
+  await eventually(driver, async () => (await count()) === before, 'search cleared');
 });
 
 test('a clip opens in the asset panel and plays', async () => {
@@ -224,8 +232,11 @@ test('revoking and recording a grant change the rights status', async () => {
   // A clip its contributor cleared through the form: they withdraw, then say yes again.
   await choose(driver, '#filter-rights', 'granted');
   await eventually(driver, async () => (await $$(driver, '#grid .cell[data-id]')).length >= 1, 'a granted asset');
-  const cell = await $(driver, '#grid .cell[data-index="0"]');
-  await cell.click();
+  // The grid may redraw as the filtered page lands: find the cell again until the click takes.
+  await eventually(driver, async () => {
+    await (await $(driver, '#grid .cell[data-index="0"][data-id]')).click();
+    return true;
+  }, 'the first granted asset clicked');
   await (await $(driver, '#grid')).sendKeys(Key.ENTER);
   const status = await visible(driver, '#rights-status');
   assert.equal(await status.getText(), 'granted');
