@@ -411,6 +411,26 @@ fn every_number_in_a_piece_is_bounded_with_a_sentence() {
 }
 
 #[test]
+fn a_document_naming_a_card_motion_chorus_does_not_have_is_refused() {
+    let s = ingest_samples();
+    let mut doc =
+        serde_json::to_value(montage("Motion", piece::Preset::Square1x1, Vec::new())).unwrap();
+    doc["card_motion"] = serde_json::json!("explode");
+    let path = s.dir.path().join("motion.json");
+    std::fs::write(&path, doc.to_string()).unwrap();
+    let err = chorus::api::pieces::read_document(&path).unwrap_err();
+    assert_eq!(err.kind, chorus::api::ErrorKind::Invalid, "{err}");
+    assert!(err.to_string().contains("explode"), "{err}");
+    doc["card_motion"] = serde_json::json!("fade");
+    std::fs::write(&path, doc.to_string()).unwrap();
+    let read = chorus::api::pieces::read_document(&path).unwrap();
+    let piece::Content::Montage(m) = read.content else {
+        panic!("a montage")
+    };
+    assert_eq!(m.card_motion, piece::CardMotion::Fade);
+}
+
+#[test]
 fn an_emoji_only_piece_name_still_exports() {
     let mut s = ingest_samples();
     let beach = asset_named(&s.lib, "hiking_gps.jpg").id;

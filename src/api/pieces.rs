@@ -177,19 +177,33 @@ pub fn preview(
     doc: &PieceDoc,
     progress: Progress<'_>,
 ) -> Result<PathBuf> {
-    preview_streamed(lib, id, doc, progress, &mut |_| {})
+    render_preview(lib, id, doc, progress, None)
 }
 
 /// Renders a preview as [`preview`] does, handing its bytes to `bytes` as the render
-/// writes them: the first half-second fragment plays long before the render ends, and
-/// the bytes handed over, in order, are the whole file. Nothing more is handed over once
-/// the render fails or is cancelled.
+/// writes them: the first fragment plays long before the render ends, and the bytes
+/// handed over, in order, are the whole file. Nothing more is handed over once the render
+/// fails or is cancelled.
 pub fn preview_streamed(
     lib: &Library,
     id: PieceId,
     doc: &PieceDoc,
     progress: Progress<'_>,
     bytes: &mut dyn FnMut(&[u8]),
+) -> Result<PathBuf> {
+    render_preview(lib, id, doc, progress, Some(bytes))
+}
+
+/// Where a streamed preview's bytes go, in order.
+type Bytes<'a> = &'a mut dyn FnMut(&[u8]);
+
+/// A preview, its bytes read back as they are written only when someone wants them.
+fn render_preview(
+    lib: &Library,
+    id: PieceId,
+    doc: &PieceDoc,
+    progress: Progress<'_>,
+    mut bytes: Option<Bytes<'_>>,
 ) -> Result<PathBuf> {
     let p = get(lib, id)?;
     let c = campaign::get(lib.conn(), &p.campaign_id.to_string())?;
@@ -215,13 +229,17 @@ pub fn preview_streamed(
         Quality::Preview,
         &mut |f| {
             // The file exists from the first frame on (the encoders open it first).
-            tail.pump(&files.growing, bytes);
+            if let Some(bytes) = bytes.as_deref_mut() {
+                tail.pump(&files.growing, bytes);
+            }
             progress(f)
         },
     )?;
     // The rest, through the same open file (now under its finished name), or the whole
     // file if the render was over before the first frame was reported.
-    tail.pump(&files.file, bytes);
+    if let Some(bytes) = bytes {
+        tail.pump(&files.file, bytes);
+    }
     match tail.error {
         Some(e) => Err(e),
         None => Ok(files.file),
@@ -232,6 +250,8 @@ pub fn preview_streamed(
 #[derive(Default)]
 struct Tail {
     file: Option<std::fs::File>,
+    /// One read's worth, kept between reads.
+    chunk: Vec<u8>,
     error: Option<Error>,
 }
 
@@ -247,11 +267,11 @@ impl Tail {
         let Some(file) = self.file.as_mut() else {
             return;
         };
-        let mut chunk = vec![0u8; 256 * 1024];
+        self.chunk.resize(256 * 1024, 0);
         loop {
-            match file.read(&mut chunk) {
+            match file.read(&mut self.chunk) {
                 Ok(0) => return,
-                Ok(n) => bytes(&chunk[..n]),
+                Ok(n) => bytes(&self.chunk[..n]),
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     self.error = Some(Error::new(

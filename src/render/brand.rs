@@ -473,14 +473,7 @@ mod tests {
         assert_eq!(parse_colour("1d3f72"), None);
         assert_eq!(parse_colour("#12345"), None);
         assert_eq!(parse_colour("#zz0000"), None);
-        let kit = parse(
-            DEFAULT_KIT,
-            Some(DEFAULT_LOGO.to_vec()),
-            (None, None),
-            Path::new("brand.json"),
-            "BrandCo".into(),
-        )
-        .unwrap();
+        let kit = brand_co();
         assert_eq!((kit.gutter, kit.radius), (8, 14));
         // A hand-edited kit asking for walls that are mostly gutter, or with fields Chorus
         // does not know, is refused with a sentence.
@@ -524,16 +517,21 @@ mod tests {
         assert!(bad.unwrap_err().to_string().contains("primary"));
     }
 
-    #[test]
-    fn each_card_motion_moves_the_way_it_is_named() {
-        let kit = parse(
+    /// The built-in kit under the name "BrandCo".
+    fn brand_co() -> BrandKit {
+        parse(
             DEFAULT_KIT,
             Some(DEFAULT_LOGO.to_vec()),
             (None, None),
             Path::new("brand.json"),
             "BrandCo".into(),
         )
-        .unwrap();
+        .unwrap()
+    }
+
+    #[test]
+    fn each_card_motion_moves_the_way_it_is_named() {
+        let kit = brand_co();
         let insets = super::super::layout::Insets::plain(640, 360);
         let card = |m: CardMotion| {
             Card::new(
@@ -607,14 +605,7 @@ mod tests {
 
     #[test]
     fn a_card_has_the_brand_colour_and_the_logo() {
-        let kit = parse(
-            DEFAULT_KIT,
-            Some(DEFAULT_LOGO.to_vec()),
-            (None, None),
-            Path::new("brand.json"),
-            "BrandCo".into(),
-        )
-        .unwrap();
+        let kit = brand_co();
         let c = card(&kit, 640, 360, "BrandCo", "Made by our customers");
         // Composed in YUV like every frame: the colour within a level of the kit's.
         let corner = c.get_pixel(5, 5).0;

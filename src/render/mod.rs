@@ -264,11 +264,10 @@ pub fn render_many(
         }
     }
     crate::media::init_ffmpeg();
-    let partial = partial_path;
     let partials: Vec<Target> = targets
         .iter()
         .map(|t| Target {
-            path: partial(&t.path),
+            path: partial_path(&t.path),
             ..t.clone()
         })
         .collect();
@@ -290,7 +289,7 @@ pub fn render_many(
     let named = result.and_then(|r| {
         let mut done = Vec::new();
         for t in targets {
-            fs::rename(partial(&t.path), &t.path).map_err(|source| RenderError::Write {
+            fs::rename(partial_path(&t.path), &t.path).map_err(|source| RenderError::Write {
                 path: t.path.clone(),
                 source,
             })?;
@@ -306,7 +305,7 @@ pub fn render_many(
     });
     if named.is_err() {
         for t in targets {
-            let _ = fs::remove_file(partial(&t.path));
+            let _ = fs::remove_file(partial_path(&t.path));
         }
     }
     named
@@ -633,8 +632,8 @@ fn collect_sound(
 
 /// Frames queued between the compositor and the encoder thread: enough to ride out
 /// uneven frame costs (and, for small frames, to compose the first second while the
-/// sound is still being mixed), few enough to keep memory flat: at most 6 frames or
-/// 12 MB (a 1080p frame is 3 MB, a preview's 0.35 MB).
+/// sound is still being mixed), few enough to keep memory flat: as many as fit in 12 MB,
+/// from 6 to 30 (a 1080p frame is 3 MB, a preview's 0.35 MB).
 fn queue_frames((width, height): (u32, u32)) -> usize {
     let frame = (width as usize * height as usize * 3 / 2).max(1);
     (12 * 1024 * 1024 / frame).clamp(6, 30)

@@ -100,6 +100,14 @@ test('thumbnails come small, medium or large, and the choice is kept', async () 
   assert.equal(await driver.executeScript(() => localStorage.getItem('chorus.thumbSize')), 'small');
   await choose(driver, '#thumb-size', 'medium');
   await eventually(driver, async () => (await cellWidth()) === 160, 'medium cells again');
+  // The library by its name; its menu switches libraries without a folder path in sight.
+  assert.equal(await driver.executeScript(() => document.querySelector('#library-name').textContent), 'fresh-library');
+  await (await $(driver, '#library-menu')).click();
+  const menu = await visible(driver, '#library-switcher');
+  assert.match(await menu.getText(), /fresh-library[\s\S]*Open or create a library/);
+  await shot(driver, '03d-library-switcher');
+  await (await $(driver, '#library-menu')).click();
+  await eventually(driver, async () => (await $$(driver, '#library-switcher')).length === 0, 'the menu closed');
 });
 
 test('a clip scrubs through its filmstrip under the pointer', async () => {

@@ -20,6 +20,14 @@ describe("recent libraries", () => {
     ]);
   });
 
+  it("tell two folders of one name apart by where they sit", () => {
+    const store = memory();
+    rememberLibrary("/home/me/Lumio/Summer", store);
+    rememberLibrary("/srv/Acme/Summer", store);
+    rememberLibrary("/srv/Winter", store);
+    expect(recentLibraries(store).map((r) => r.name)).toEqual(["Winter", "Summer (in Acme)", "Summer (in Lumio)"]);
+  });
+
   it("keep a few, and survive a store edited by hand", () => {
     const store = memory();
     for (let i = 0; i < 12; i++) rememberLibrary(`/libs/l${i}`, store);

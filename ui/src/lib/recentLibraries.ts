@@ -34,10 +34,20 @@ export function recentLibraries(store: Store | null = storage()): RecentLibrary[
     return [];
   }
   if (!Array.isArray(raw)) return [];
-  return raw
-    .filter((p): p is string => typeof p === "string" && p.trim() !== "")
-    .slice(0, MAX_RECENT)
-    .map((path) => ({ path, name: libraryName(path) }));
+  return named(raw.filter((p): p is string => typeof p === "string" && p.trim() !== "").slice(0, MAX_RECENT));
+}
+
+/** Each path with its name; two folders of one name are told apart by the folder
+ * they sit in ("Summer (in Lumio)"). */
+function named(paths: string[]): RecentLibrary[] {
+  const count = new Map<string, number>();
+  for (const p of paths) count.set(libraryName(p), (count.get(libraryName(p)) ?? 0) + 1);
+  return paths.map((path) => {
+    const name = libraryName(path);
+    if ((count.get(name) ?? 0) < 2) return { path, name };
+    const parent = libraryName(path.replace(/[\\/]+$/, "").replace(/[\\/][^\\/]*$/, ""));
+    return { path, name: parent && parent !== path ? `${name} (in ${parent})` : name };
+  });
 }
 
 /** `path` was just opened: first in the list, once. */
@@ -48,5 +58,5 @@ export function rememberLibrary(path: string, store: Store | null = storage()): 
   } catch {
     // Not kept: the list is a convenience.
   }
-  return paths.map((p) => ({ path: p, name: libraryName(p) }));
+  return named(paths);
 }

@@ -121,3 +121,21 @@ describe("a grant as filled in, in words", () => {
     expect(scopeSummary(form({ age: "minor", guardian: null }))).toContain("clears nothing without a guardian's consent");
   });
 });
+
+describe("a history edited by hand", () => {
+  it("still reads, whatever the detail holds", () => {
+    const odd = [
+      ev("grant", [1, 2]),
+      ev("grant", { channels: "not json", territories: 5, valid_until: 42, evidence: { no: 1 } }),
+      ev("revoke", { revoked_on: "someday", reason: null }),
+      ev("edit", { after: "garbage" }),
+      ev("grant", {}, "not a time"),
+    ];
+    for (const e of odd) {
+      const line = historyLine(e, "Ana", "UTC");
+      expect(line.sentence.length).toBeGreaterThan(0);
+    }
+    expect(historyLine(odd[2], "Ana", "UTC").sentence).toBe("Ana withdrew consent from someday.");
+    expect(historyLine(odd[4], "Ana", "UTC").when).toBe("not a time");
+  });
+});
