@@ -38,15 +38,21 @@ export CHORUS_E2E_DEMO="$work/demo-library"
 xvfb-run -a -s "-screen 0 1600x1000x24" bash -c '
   tauri-driver --port 4444 >"$CHORUS_E2E_WORK/tauri-driver.log" 2>&1 &
   driver=$!
-  for _ in $(seq 100); do
-    curl -sf http://127.0.0.1:4444/status >/dev/null 2>&1 && break
-    sleep 0.1
+  # A second one whose apps see a dark desktop theme (WebKitGTK reads GTK_THEME for
+  # prefers-color-scheme): the screens are checked and shot in both themes.
+  GTK_THEME=Adwaita:dark tauri-driver --port 4446 --native-port 4447 >"$CHORUS_E2E_WORK/tauri-driver-dark.log" 2>&1 &
+  dark=$!
+  for port in 4444 4446; do
+    for _ in $(seq 100); do
+      curl -sf http://127.0.0.1:$port/status >/dev/null 2>&1 && break
+      sleep 0.1
+    done
   done
   cd tests/e2e
   set +e
   node --test --test-concurrency=1 --test-reporter=spec ${E2E_ONLY:-./*.test.mjs}
   rc=$?
-  kill $driver 2>/dev/null
+  kill $driver $dark 2>/dev/null
   if [ $rc -ne 0 ]; then echo "--- tauri-driver log"; tail -50 "$CHORUS_E2E_WORK/tauri-driver.log"; fi
   exit $rc
 '

@@ -203,11 +203,23 @@ pub struct Browse {
     pub rights: Option<RightsStatus>,
 }
 
+/// One window of the grid, with each asset's rights status for its badge.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AssetsPage {
+    pub total: i64,
+    pub offset: u32,
+    pub assets: Vec<catalog::Asset>,
+    /// `assets[i]`'s status, derived from its grants as the gate reads them (never from
+    /// the kept column, which a hand edit could change).
+    pub rights: Vec<RightsStatus>,
+}
+
 pub fn browse(
     conn: &Connection,
     query: &Browse,
     today: NaiveDate,
-) -> Result<catalog::Page, RightsError> {
+) -> Result<AssetsPage, RightsError> {
     let mut filter = query.filter.clone();
     if let Some(wanted) = query.rights {
         // Kept per asset and refreshed as grants, requests and the calendar move: deriving
@@ -215,7 +227,18 @@ pub fn browse(
         rights::refresh_statuses(conn, today)?;
         filter.rights_status = Some(wanted.as_str().to_string());
     }
-    Ok(catalog::page(conn, &filter)?)
+    let page = catalog::page(conn, &filter)?;
+    let rights = page
+        .assets
+        .iter()
+        .map(|a| Ok(rights::status(&rights::asset_rights(conn, a.id)?, today)))
+        .collect::<Result<_, RightsError>>()?;
+    Ok(AssetsPage {
+        total: page.total,
+        offset: page.offset,
+        assets: page.assets,
+        rights,
+    })
 }
 
 /// An asset a piece cannot use yet, and why, in a marketer's words.
@@ -240,6 +263,23 @@ pub struct PieceSummary {
     pub duration_ms: u64,
     pub assets: u32,
     pub blocked: Vec<BlockedAsset>,
+    /// The content hash of its first asset, whose thumbnail stands for the piece.
+    pub poster: Option<String>,
+}
+
+/// Where a campaign's assets (those its pieces use and those in play) stand for its usage.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ClearanceCounts {
+    /// Usable in this campaign (granted for its channels, territories and days, or
+    /// overridden with a reason).
+    pub cleared: u32,
+    /// Asked, no answer yet: nothing to do but wait (or follow up).
+    pub awaiting: u32,
+    /// Never asked: a rights request is the next step.
+    pub unasked: u32,
+    /// Anything else: a no, a withdrawal, a grant too narrow or too short, a minor...
+    pub blocked: u32,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -247,6 +287,18 @@ pub struct PieceSummary {
 pub struct CampaignSummary {
     pub campaign: Campaign,
     pub pieces: Vec<PieceSummary>,
+    pub assets: ClearanceCounts,
+    /// Grants its assets rely on that end within 30 days or before the campaign does.
+    pub expiring: Vec<DueGrant>,
+}
+
+/// The campaign home: every campaign, and what arrived lately.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CampaignHome {
+    pub campaigns: Vec<CampaignSummary>,
+    /// Submissions catalogued in the last seven days.
+    pub new_this_week: u32,
 }
 
 fn blocked_assets(
@@ -280,24 +332,104 @@ fn summary(conn: &Connection, campaign: &Campaign, p: &Piece) -> Result<PieceSum
         duration_ms: p.document.duration_ms(),
         assets: p.document.asset_ids().len() as u32,
         blocked: blocked_assets(conn, campaign, p)?,
+        poster: match p.document.asset_ids().first() {
+            Some(&id) => found(catalog::get(conn, id))?.map(|a| a.hash),
+            None => None,
+        },
     })
 }
 
+/// An asset a piece still names may be gone (erased at its contributor's request).
+fn found(
+    got: Result<catalog::Asset, catalog::CatalogError>,
+) -> Result<Option<catalog::Asset>, catalog::CatalogError> {
+    match got {
+        Ok(a) => Ok(Some(a)),
+        Err(catalog::CatalogError::NoSuchAsset(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Sorts one clearance into the home's four counts.
+fn count(counts: &mut ClearanceCounts, clearance: &rights::Clearance) {
+    use rights::{Blocker, Clearance};
+    let all = |blockers: &[Blocker], one: &Blocker| blockers.iter().all(|b| b == one);
+    match clearance {
+        Clearance::Cleared { .. } | Clearance::Overridden { .. } => counts.cleared += 1,
+        Clearance::Blocked { blockers } if all(blockers, &Blocker::AwaitingAnswer) => {
+            counts.awaiting += 1
+        }
+        Clearance::Blocked { blockers } if all(blockers, &Blocker::NoGrant) => counts.unasked += 1,
+        Clearance::Blocked { .. } => counts.blocked += 1,
+    }
+}
+
 /// Every campaign with its pieces and what blocks each, for the Campaigns screen.
-pub fn campaigns(conn: &Connection) -> Result<Vec<CampaignSummary>, RightsError> {
-    campaign::list(conn)?
+pub fn campaigns(conn: &Connection, today: NaiveDate) -> Result<CampaignHome, RightsError> {
+    let in_play = rights::campaign_assets(conn)?;
+    let due = rights::due(conn, EXPIRING_WITHIN_DAYS, today)?;
+    let campaigns = campaign::list(conn)?
         .into_iter()
         .map(|c| {
-            let pieces = piece::list(conn, &c)?
+            let stored = piece::list(conn, &c)?;
+            let pieces = stored
                 .iter()
                 .map(|p| summary(conn, &c, p))
                 .collect::<Result<_, _>>()?;
+            // Its assets: what its pieces use, and what is in play for pieces to come.
+            let mut ids: std::collections::BTreeSet<i64> = in_play.iter().copied().collect();
+            ids.extend(stored.iter().flat_map(|p| p.document.asset_ids()));
+            let mut assets = ClearanceCounts::default();
+            let mut contributors = std::collections::HashSet::new();
+            for &id in &ids {
+                count(&mut assets, &rights::clearance_on(conn, id, &c, today)?);
+                if let Some(a) = found(catalog::get(conn, id))? {
+                    contributors.insert(a.contributor.map(|p| p.id));
+                }
+            }
+            let horizon = today + chrono::Duration::days(EXPIRING_WITHIN_DAYS);
+            let expiring = due
+                .iter()
+                .filter(|d| match d.asset_id {
+                    Some(a) => ids.contains(&a),
+                    // A grant for all of a contributor's assets.
+                    None => contributors.contains(&d.contributor_id),
+                })
+                .filter_map(|d| {
+                    // Said for this campaign: the list names another campaign's end.
+                    let reason = if d.valid_until < c.usage.ends_on && c.usage.ends_on >= today {
+                        format!("ends before this campaign does ({})", c.usage.ends_on)
+                    } else if d.valid_until <= horizon {
+                        format!("ends in {} day(s)", (d.valid_until - today).num_days())
+                    } else {
+                        return None;
+                    };
+                    Some(DueGrant {
+                        reason,
+                        ..d.clone()
+                    })
+                })
+                .collect();
             Ok(CampaignSummary {
                 campaign: c,
                 pieces,
+                assets,
+                expiring,
             })
         })
-        .collect()
+        .collect::<Result<_, RightsError>>()?;
+    let cutoff = (chrono::Utc::now() - chrono::Duration::days(7))
+        .to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    let new_this_week = conn.query_row(
+        "SELECT count(DISTINCT s.asset_id) FROM submissions s JOIN assets a ON a.id = s.asset_id
+         WHERE s.recorded_at >= ?1",
+        [cutoff],
+        |r| r.get(0),
+    )?;
+    Ok(CampaignHome {
+        campaigns,
+        new_this_week,
+    })
 }
 
 /// What the piece editor shows: the document, its campaign, the assets it uses (for

@@ -246,6 +246,47 @@ fn request_replies_status_revoke_blocked() {
     assert_eq!(chloe["blockers"][1]["reason"], "awaiting_answer");
     assert_eq!(by_name("party.gif")["blockers"][0]["reason"], "no_grant");
 
+    // The campaign home counts the same assets the gate judges, sorted the same way: a
+    // yes, an open question, never asked, anything else.
+    let kind = |a: &Value| -> &'static str {
+        let reasons: Vec<&str> = a["blockers"]
+            .as_array()
+            .map(|b| b.iter().filter_map(|r| r["reason"].as_str()).collect())
+            .unwrap_or_default();
+        match () {
+            _ if a["clearance"] == "cleared" || a["clearance"] == "overridden" => "cleared",
+            _ if reasons.iter().all(|r| *r == "awaiting_answer") => "awaiting",
+            _ if reasons.iter().all(|r| *r == "no_grant") => "unasked",
+            _ => "blocked",
+        }
+    };
+    let home: Value =
+        serde_json::from_str(&ok(chorus(&dir, &["campaign", "home", "--json"]))).unwrap();
+    let summer = home["campaigns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["campaign"]["name"] == "Summer")
+        .expect("Summer on the home");
+    for k in ["cleared", "awaiting", "unasked", "blocked"] {
+        let expected = status
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| kind(a) == k)
+            .count();
+        assert_eq!(summer["assets"][k], expected, "{k}: {summer}");
+    }
+    assert_eq!(summer["assets"]["cleared"], 1, "beach_day.mp4: {summer}");
+    assert_eq!(summer["assets"]["unasked"], 1, "party.gif: {summer}");
+    let text = ok(chorus(&dir, &["campaign", "home"]));
+    assert!(
+        text.contains("new submission(s) this week")
+            && text.contains("Summer: runs 2027-07-01 to 2027-09-30")
+            && text.contains("1 cleared"),
+        "{text}"
+    );
+
     // Ana withdraws: her clip is blocked, and the campaign says so.
     ok(chorus(
         &dir,

@@ -126,6 +126,64 @@ fn grid_pages_filters_and_rights_status_agree_with_the_gate() {
     assert_eq!(batch[&beach], RightsStatus::Revoked);
     assert_eq!(batch[&skate], RightsStatus::Granted);
 
+    // Every thumbnail's badge is the gate's status, even after someone sets the kept
+    // status by hand: the badge is derived from the grants, not read from that column.
+    s.lib
+        .conn()
+        .execute(
+            "UPDATE assets SET rights_status = 'granted' WHERE id = ?1",
+            [beach],
+        )
+        .unwrap();
+    let page = views::browse(
+        s.lib.conn(),
+        &Browse {
+            filter: Filter {
+                limit: Some(1000),
+                ..Filter::default()
+            },
+            rights: None,
+        },
+        today(),
+    )
+    .unwrap();
+    assert_eq!(page.rights.len(), page.assets.len());
+    for (a, badge) in page.assets.iter().zip(&page.rights) {
+        assert_eq!(*badge, batch[&a.id], "badge of asset {}", a.id);
+    }
+    s.lib
+        .conn()
+        .execute("DELETE FROM rights_status_day", [])
+        .unwrap();
+    s.lib
+        .conn()
+        .execute(
+            "INSERT OR IGNORE INTO rights_status_stale (asset_id) VALUES (?1)",
+            [beach],
+        )
+        .unwrap();
+
+    // The campaign home: the three in play sorted by where they stand for this campaign
+    // (skate granted for web in the US, beach withdrawn, party from nobody to ask), and
+    // every sample counted as new this week.
+    let home = views::campaigns(s.lib.conn(), today()).unwrap();
+    let mine = home
+        .campaigns
+        .iter()
+        .find(|h| h.campaign.id == c.id)
+        .expect("the campaign on its home");
+    assert_eq!(
+        mine.assets,
+        views::ClearanceCounts {
+            cleared: 1,
+            awaiting: 0,
+            unasked: 1,
+            blocked: 1
+        }
+    );
+    assert!(mine.expiring.is_empty(), "{:?}", mine.expiring);
+    assert_eq!(i64::from(home.new_this_week), all);
+
     // Filtering the grid by a rights status lists exactly those assets.
     for wanted in [
         RightsStatus::Revoked,

@@ -11,7 +11,7 @@ use chorus::library::Library;
 use chorus::piece;
 use chorus::platform::Platform;
 use chorus::rights::Channel;
-use chorus::views::{self, CampaignSummary, PieceView};
+use chorus::views::{self, CampaignHome, PieceView};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel as IpcChannel;
@@ -22,11 +22,12 @@ use crate::error::{invalid, CommandError, Result};
 use crate::jobs::{JobFinished, JobKind, RenderProgress};
 use crate::state::AppState;
 
-/// Every campaign with its pieces and what blocks each.
+/// The campaign home: every campaign with its pieces, what blocks each, where its assets
+/// stand and what expires soon, and what arrived this week.
 #[tauri::command]
 #[specta::specta]
-pub async fn campaigns_overview(state: State<'_, AppState>) -> Result<Vec<CampaignSummary>> {
-    state.with_reader(|conn| Ok(views::campaigns(conn)?))
+pub async fn campaigns_overview(state: State<'_, AppState>) -> Result<CampaignHome> {
+    state.with_reader(|conn| Ok(views::campaigns(conn, crate::error::today())?))
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]

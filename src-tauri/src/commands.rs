@@ -6,7 +6,7 @@ use std::sync::atomic::Ordering;
 use chorus::api::rights::{GrantForm, Subject};
 use chorus::api::{self, AssetId, CampaignId};
 use chorus::campaign::{self, Campaign};
-use chorus::catalog::{self, Curation, Page, TagCount};
+use chorus::catalog::{self, Curation, TagCount};
 use chorus::ingest;
 use chorus::library::Library;
 use chorus::rights::RequestPlan;
@@ -65,7 +65,10 @@ pub async fn library_open(
 /// One window of the library grid.
 #[tauri::command]
 #[specta::specta]
-pub async fn assets_browse(state: State<'_, AppState>, query: Browse) -> Result<Page> {
+pub async fn assets_browse(
+    state: State<'_, AppState>,
+    query: Browse,
+) -> Result<chorus::views::AssetsPage> {
     state.with_reader(|conn| Ok(api::assets::browse(conn, &query, today())?))
 }
 

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use super::{AssetId, Error, ErrorKind, Result};
-use crate::catalog::{self, Curation, Page};
+use crate::catalog::{self, Curation};
 use crate::library::{ContentHash, Library, Store};
 use crate::media::{self, Sniffed};
 use crate::render;
@@ -21,7 +21,11 @@ fn ids(assets: &[AssetId]) -> Vec<i64> {
 }
 
 /// One window of the library grid.
-pub fn browse(conn: &rusqlite::Connection, query: &Browse, today: NaiveDate) -> Result<Page> {
+pub fn browse(
+    conn: &rusqlite::Connection,
+    query: &Browse,
+    today: NaiveDate,
+) -> Result<views::AssetsPage> {
     if query.filter.limit.is_none_or(|l| l == 0 || l > MAX_PAGE) {
         return Err(Error::invalid(format!(
             "ask for between 1 and {MAX_PAGE} assets at a time"

@@ -276,6 +276,11 @@ pub mod campaigns {
         Ok(campaign::create(lib.conn(), name, &usage)?)
     }
 
+    /// The campaign home, as of `today`.
+    pub fn home(lib: &Library, today: NaiveDate) -> Result<crate::views::CampaignHome> {
+        Ok(crate::views::campaigns(lib.conn(), today)?)
+    }
+
     /// Changes a campaign's name and usage; its pieces are judged against the new usage.
     pub fn update(
         lib: &Library,

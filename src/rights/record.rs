@@ -1106,6 +1106,7 @@ pub fn asset_statuses(
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DueGrant {
     pub grant_id: i64,
+    pub contributor_id: Option<i64>,
     pub contributor: Option<String>,
     pub asset_id: Option<i64>,
     pub original_name: Option<String>,
@@ -1122,7 +1123,7 @@ pub fn due(
     let campaigns = crate::campaign::list(conn)?;
     let in_campaigns: Vec<i64> = campaign_assets(conn)?;
     let mut stmt = conn.prepare(
-        "SELECT g.id, coalesce(c.handle, c.name, c.email), g.asset_id, a.original_name, g.valid_until
+        "SELECT g.id, coalesce(c.handle, c.name, c.email), g.asset_id, a.original_name, g.valid_until, g.contributor_id
          FROM grants g JOIN contributors c ON c.id = g.contributor_id LEFT JOIN assets a ON a.id = g.asset_id
          WHERE g.decision = 'granted' AND g.revoked_on IS NULL AND g.valid_until IS NOT NULL ORDER BY g.valid_until, g.id",
     )?;
@@ -1134,11 +1135,12 @@ pub fn due(
                 r.get::<_, Option<i64>>(2)?,
                 r.get::<_, Option<String>>(3)?,
                 r.get::<_, String>(4)?,
+                r.get::<_, Option<i64>>(5)?,
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut out = Vec::new();
-    for (id, contributor, asset, name, until) in rows {
+    for (id, contributor, asset, name, until, contributor_id) in rows {
         let Ok(until) = NaiveDate::parse_from_str(&until, "%Y-%m-%d") else {
             continue;
         };
@@ -1162,6 +1164,7 @@ pub fn due(
         };
         out.push(DueGrant {
             grant_id: id,
+            contributor_id,
             contributor,
             asset_id: asset,
             original_name: name,

@@ -1,6 +1,7 @@
 // Starting the real Chorus window through tauri-driver, and the few helpers every
 // desktop test uses: waiting for the UI, reading it, and saving screenshots.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Builder, By, until } from 'selenium-webdriver';
 
@@ -9,11 +10,12 @@ const app = process.env.CHORUS_E2E_APP;
 const shots = process.env.CHORUS_E2E_SHOTS;
 const work = process.env.CHORUS_E2E_WORK;
 
-/** Opens the app on `library` (a folder that need not exist yet). */
-export async function launch(library) {
+/** Opens the app on `library` (a folder that need not exist yet). With `dark`, through
+ * the second tauri-driver, whose GTK (and so the window's prefers-color-scheme) is dark. */
+export async function launch(library, { dark = false } = {}) {
   if (!app || !work) throw new Error('run these through scripts/e2e.sh (make e2e)');
   const driver = await new Builder()
-    .usingServer('http://127.0.0.1:4444/')
+    .usingServer(dark ? 'http://127.0.0.1:4446/' : 'http://127.0.0.1:4444/')
     .withCapabilities({
       browserName: 'wry',
       'tauri:options': { application: app, args: ['--library', library] },
@@ -131,4 +133,43 @@ export async function exportOutput(driver, what, ms = 600000) {
     what,
     ms,
   );
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Runs axe-core (WCAG 2 A and AA rules) on what the window shows now, and fails on any
+ * serious or critical violation, naming the rule and the elements. */
+export async function accessible(driver, screen) {
+  // Loaded by the driver itself, as a script of its own: the app's CSP forbids eval.
+  const loaded = await driver.executeScript(`if (!window.axe) { ${axeSource}
+ }; return !!window.axe;`);
+  if (!loaded) throw new Error('axe-core did not load in the window');
+  const found = await driver.executeAsyncScript(
+    (done) => {
+      window.axe
+        .run(document, {
+          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+          resultTypes: ['violations'],
+        })
+        .then(
+          (r) =>
+            done(
+              r.violations
+                .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+                .map((v) => ({
+                  id: v.id,
+                  impact: v.impact,
+                  help: v.help,
+                  nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(1, 3).join(' ')}`),
+                })),
+            ),
+          (e) => done([{ id: 'axe-error', impact: 'critical', help: String(e), nodes: [] }]),
+        );
+    },
+  );
+  const scheme = await driver.executeScript(() => (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'));
+  console.log(`axe: ${screen} (${scheme}): ${found.length} serious or critical`);
+  if (found.length > 0) {
+    throw new Error(`accessibility of ${screen} (${scheme} theme):\n${found.map((v) => `- ${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.join('\n    ')}`).join('\n')}`);
+  }
 }

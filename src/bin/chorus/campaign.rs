@@ -23,6 +23,13 @@ pub(crate) enum CampaignCommand {
     },
     /// The campaign's usage and every asset that blocks it, with the reasons.
     Status { name: String },
+    /// The campaign home: each campaign's run, pieces, how many of its assets are cleared,
+    /// awaiting an answer, not asked yet or blocked, what expires soon, and this week's
+    /// submissions.
+    Home {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub(crate) fn campaign_cmd(dir: &Path, cmd: CampaignCommand) -> Result<(), AnyError> {
@@ -61,6 +68,47 @@ pub(crate) fn campaign_cmd(dir: &Path, cmd: CampaignCommand) -> Result<(), AnyEr
                         let why: Vec<String> = blockers.iter().map(ToString::to_string).collect();
                         println!("    asset {asset}: {}", why.join("; "));
                     }
+                }
+            }
+        }
+        CampaignCommand::Home { json } => {
+            let lib = Library::open(dir)?;
+            let home = chorus::api::campaigns::home(&lib, chrono::Local::now().date_naive())?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&home)?);
+                return Ok(());
+            }
+            println!("{} new submission(s) this week", home.new_this_week);
+            for s in &home.campaigns {
+                let c = &s.campaign;
+                let n = s.assets;
+                println!(
+                    "{}: runs {} to {}; {} piece(s); assets: {} cleared, {} awaiting an answer, {} not asked yet, {} blocked",
+                    c.name,
+                    c.usage.starts_on,
+                    c.usage.ends_on,
+                    s.pieces.len(),
+                    n.cleared,
+                    n.awaiting,
+                    n.unasked,
+                    n.blocked
+                );
+                for d in &s.expiring {
+                    println!(
+                        "  expiring: grant {} ({}, {}) until {}: {}",
+                        d.grant_id,
+                        d.original_name.as_deref().unwrap_or("all their assets"),
+                        d.contributor.as_deref().unwrap_or("unknown contributor"),
+                        d.valid_until,
+                        d.reason
+                    );
+                }
+                for p in &s.pieces {
+                    let state = match p.blocked.len() {
+                        0 => "cleared".to_string(),
+                        n => format!("blocked by {n} asset(s)"),
+                    };
+                    println!("  piece {} '{}' ({}): {state}", p.id, p.name, p.kind);
                 }
             }
         }

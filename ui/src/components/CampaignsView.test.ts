@@ -1,6 +1,6 @@
 import { fireEvent, render, waitFor } from "@testing-library/svelte";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { CampaignSummary } from "../lib/bindings";
+import type { CampaignHome, CampaignSummary, DueGrant } from "../lib/bindings";
 import { SUMMER, blockedAsset, pieceView } from "../testing/pieces";
 
 const fake = vi.hoisted(() => ({
@@ -14,7 +14,6 @@ const fake = vi.hoisted(() => ({
   brandView: vi.fn(async () => null),
   assetsBrowse: vi.fn(),
   wallStart: vi.fn(),
-  rightsExpiring: vi.fn(async () => [] as unknown[]),
 }));
 
 vi.mock(import("../lib/api"), async (original) => ({ ...(await original()), api: fake as never }));
@@ -26,8 +25,10 @@ import CampaignsView from "./CampaignsView.svelte";
 const byId = (id: string) => document.getElementById(id);
 const $ = <T extends Element = HTMLElement>(s: string) => document.querySelector<T>(s);
 
-function overview(blocked = false): CampaignSummary[] {
-  return [
+const COUNTS = { cleared: 5, awaiting: 2, unasked: 0, blocked: 1 };
+
+function overview(blocked = false, expiring: DueGrant[] = []): CampaignHome {
+  const campaigns: CampaignSummary[] = [
     {
       campaign: { ...SUMMER, usage: { ...SUMMER.usage, channels: ["web", "social"], territories: ["WORLDWIDE"] } },
       pieces: [
@@ -40,6 +41,7 @@ function overview(blocked = false): CampaignSummary[] {
           duration_ms: 15_000,
           assets: 5,
           blocked: blocked ? [blockedAsset(4)] : [],
+          poster: "abc123",
         },
         {
           id: 12,
@@ -50,10 +52,14 @@ function overview(blocked = false): CampaignSummary[] {
           duration_ms: 0,
           assets: 9,
           blocked: [],
+          poster: null,
         },
       ],
+      assets: { ...COUNTS },
+      expiring,
     },
   ];
+  return { campaigns, new_this_week: 4 };
 }
 
 describe("CampaignsView", () => {
@@ -79,6 +85,38 @@ describe("CampaignsView", () => {
     expect(story.querySelector(".length")?.textContent).toBe("15.0 s");
     expect($('.piece-row[data-id="12"] .length')?.textContent).toBe("picture");
     expect($(".blocked-badge")).toBeNull();
+    // The home: where its assets stand, a poster per piece, and this week's arrivals.
+    expect(c.querySelector(".count.cleared")?.textContent?.trim()).toBe("5 cleared");
+    expect(c.querySelector(".count.awaiting")?.textContent?.trim()).toBe("2 awaiting an answer");
+    expect(c.querySelector(".count.unasked")?.classList.contains("none")).toBe(true);
+    expect(c.querySelector(".count.blocked")?.textContent?.trim()).toBe("1 blocked");
+    expect(story.querySelector(".poster img")?.getAttribute("src")).toContain("abc123");
+    expect($('.piece-row[data-id="12"] .poster img')).toBeNull();
+    expect(byId("new-this-week")?.textContent?.trim()).toBe("4 new submissions this week");
+  });
+
+  it("takes one click from a count to the problem", async () => {
+    render(CampaignsView);
+    await waitFor(() => expect($(".count.awaiting")).not.toBeNull());
+    await fireEvent.click($(".count.awaiting")!);
+    expect(app.view).toBe("rights");
+    app.view = "campaigns";
+    await fireEvent.click($(".count.cleared")!);
+    expect(app.view).toBe("library");
+    expect(app.filters.rights).toBe("granted");
+    app.filters.rights = "";
+    app.view = "campaigns";
+    // Blocked assets: the piece they block, whose banner says why.
+    fake.campaignsOverview.mockResolvedValue(overview(true));
+    fake.pieceView.mockResolvedValue(pieceView(2));
+    announce("panel", [4]);
+    await waitFor(() => expect($(".blocked-badge")).not.toBeNull());
+    await fireEvent.click($(".count.blocked")!);
+    expect(app.piece).toBe(11);
+    app.piece = null;
+    await waitFor(() => expect(byId("new-this-week")).not.toBeNull());
+    await fireEvent.click(byId("new-this-week")!);
+    expect(app.view).toBe("inbox");
   });
 
   it("badges a blocked piece after a rights change elsewhere", async () => {
@@ -90,22 +128,25 @@ describe("CampaignsView", () => {
     expect($('.piece-row[data-id="11"] .blocked-badge')?.getAttribute("title")).toContain("permission was revoked");
   });
 
-  it("lists the permissions that end within 30 days", async () => {
-    fake.rightsExpiring.mockResolvedValue([
-      {
-        grant_id: 9,
-        contributor: "@ana",
-        asset_id: 4,
-        original_name: "beach.mp4",
-        valid_until: "2026-12-20",
-        reason: "ends in 20 day(s)",
-      },
-    ]);
+  it("lists the permissions its assets rely on that end within 30 days", async () => {
+    fake.campaignsOverview.mockResolvedValue(
+      overview(false, [
+        {
+          grant_id: 9,
+          contributor_id: 2,
+          contributor: "@ana",
+          asset_id: 4,
+          original_name: "beach.mp4",
+          valid_until: "2026-12-20",
+          reason: "ends in 20 day(s)",
+        },
+      ]),
+    );
     render(CampaignsView);
-    await waitFor(() => expect(byId("expiring")).not.toBeNull());
-    const row = $('#expiring li[data-grant="9"]')!;
+    await waitFor(() => expect($(".campaign .expiring")).not.toBeNull());
+    const row = $('.campaign .expiring li[data-grant="9"]')!;
     expect(row.textContent).toContain("beach.mp4");
-    expect(row.textContent).toContain("until 2026-12-20");
+    expect(row.textContent).toContain("until 20 December 2026");
     expect(row.textContent).toContain("ends in 20 day(s)");
   });
 
@@ -117,7 +158,7 @@ describe("CampaignsView", () => {
   });
 
   it("creates a campaign", async () => {
-    fake.campaignsOverview.mockResolvedValue([]);
+    fake.campaignsOverview.mockResolvedValue({ campaigns: [], new_this_week: 0 });
     render(CampaignsView);
     await waitFor(() => expect(byId("campaigns-empty")).not.toBeNull());
     await fireEvent.click(byId("campaign-new-open")!);
@@ -187,7 +228,7 @@ describe("CampaignsView", () => {
     expect(fake.wallStart).toHaveBeenCalledWith(SUMMER.id);
     // A campaign with no web channel cannot have one.
     const social = overview();
-    social[0].campaign.usage.channels = ["social"];
+    social.campaigns[0].campaign.usage.channels = ["social"];
     fake.campaignsOverview.mockResolvedValue(social);
     window.dispatchEvent(new Event("focus"));
     await waitFor(() => expect($<HTMLButtonElement>(".campaign .wall-start")!.disabled).toBe(true));

@@ -51,6 +51,10 @@ describe("LibraryView", () => {
     expect(cell(1).querySelector("img.thumb")?.getAttribute("src")).toBe(
       `media://localhost/thumb/${asset(1).hash}`,
     );
+    // Every thumbnail carries its rights status as the engine derived it.
+    expect(cell(3).querySelector(".rights-badge")?.getAttribute("data-rights")).toBe("granted");
+    expect(cell(3).querySelector(".rights-badge")?.textContent).toContain("Granted");
+    expect(cell(1).querySelector(".rights-badge")?.textContent).toContain("Rights not asked yet");
     // One page asked for, not the whole library.
     expect(fake.assetsBrowse).toHaveBeenCalledTimes(1);
     expect(fake.assetsBrowse.mock.calls[0][0]).toMatchObject({ offset: 0, limit: 200 });
@@ -61,6 +65,8 @@ describe("LibraryView", () => {
     await fireEvent.keyDown(grid, { key: "p" });
     await waitFor(() => expect(cell(1).dataset.curation).toBe("shortlisted"));
     expect(fake.assetsCurate).toHaveBeenCalledWith([1], "shortlisted");
+    // The patched cell keeps its rights badge.
+    expect(cell(1).querySelector(".rights-badge")?.getAttribute("data-rights")).toBe("unrequested");
     expect(fake.assetsBrowse).toHaveBeenCalledTimes(1);
   });
 

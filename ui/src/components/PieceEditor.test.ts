@@ -146,7 +146,8 @@ describe("PieceEditor", () => {
   it("undoes unsaved edits and removes cards", async () => {
     render(PieceEditor, { id: 11 });
     await waitFor(() => expect(cards()).toHaveLength(3));
-    await fireEvent.click(cards()[1].querySelector(".card-remove")!);
+    await fireEvent.click(cards()[1]);
+    await fireEvent.click(byId("item-remove")!);
     expect(order()).toEqual([1, 3]);
     expect(byId("running-total")?.textContent?.trim()).toBe("10.0 s of 15 s");
     expect(byId("running-total")?.classList.contains("off")).toBe(true);

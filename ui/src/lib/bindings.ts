@@ -13,7 +13,7 @@ export const commands = {
 	/**  Opens the library in this folder, making a new one if the folder has none. */
 	libraryOpen: (path: string) => typedError<LibraryInfo, CommandError>(__TAURI_INVOKE("library_open", { path })),
 	/**  One window of the library grid. */
-	assetsBrowse: (query: Browse) => typedError<Page, CommandError>(__TAURI_INVOKE("assets_browse", { query })),
+	assetsBrowse: (query: Browse) => typedError<AssetsPage, CommandError>(__TAURI_INVOKE("assets_browse", { query })),
 	tagsList: () => typedError<TagCount[], CommandError>(__TAURI_INVOKE("tags_list")),
 	assetView: (id: number) => typedError<AssetView, CommandError>(__TAURI_INVOKE("asset_view", { id })),
 	assetsTag: (ids: number[], add: string[], remove: string[]) => typedError<null, CommandError>(__TAURI_INVOKE("assets_tag", { ids, add, remove })),
@@ -69,8 +69,11 @@ export const commands = {
 	 *  The `<video>` player cannot read the `media://` protocol on Linux (see `media_server`).
 	 */
 	mediaStreamBase: () => typedError<string, CommandError>(__TAURI_INVOKE("media_stream_base")),
-	/**  Every campaign with its pieces and what blocks each. */
-	campaignsOverview: () => typedError<CampaignSummary[], CommandError>(__TAURI_INVOKE("campaigns_overview")),
+	/**
+	 *  The campaign home: every campaign with its pieces, what blocks each, where its assets
+	 *  stand and what expires soon, and what arrived this week.
+	 */
+	campaignsOverview: () => typedError<CampaignHome, CommandError>(__TAURI_INVOKE("campaigns_overview")),
 	/**  Changes a campaign's name and usage; its pieces are re-checked against the new usage. */
 	campaignUpdate: (id: number, form: CampaignForm) => typedError<Campaign, CommandError>(__TAURI_INVOKE("campaign_update", { id, form })),
 	pieceView: (id: number) => typedError<PieceView, CommandError>(__TAURI_INVOKE("piece_view", { id })),
@@ -237,6 +240,18 @@ export type AssetView = {
 	history: AuditEvent[],
 };
 
+/**  One window of the grid, with each asset's rights status for its badge. */
+export type AssetsPage = {
+	total: number,
+	offset: number,
+	assets: Asset[],
+	/**
+	 *  `assets[i]`'s status, derived from its grants as the gate reads them (never from
+	 *  the kept column, which a hand edit could change).
+	 */
+	rights: RightsStatus[],
+};
+
 export type AuditEvent = {
 	id: number,
 	at: string,
@@ -310,9 +325,19 @@ export type CampaignForm = {
 	ends_on: string,
 };
 
+/**  The campaign home: every campaign, and what arrived lately. */
+export type CampaignHome = {
+	campaigns: CampaignSummary[],
+	/**  Submissions catalogued in the last seven days. */
+	new_this_week: number,
+};
+
 export type CampaignSummary = {
 	campaign: Campaign,
 	pieces: PieceSummary[],
+	assets: ClearanceCounts,
+	/**  Grants its assets rely on that end within 30 days or before the campaign does. */
+	expiring: DueGrant[],
 };
 
 /**  An asset that could fill a gap if it were cleared. */
@@ -338,6 +363,21 @@ export type CardMotion =
 export type ChainHead = {
 	event_id: number,
 	hash: string,
+};
+
+/**  Where a campaign's assets (those its pieces use and those in play) stand for its usage. */
+export type ClearanceCounts = {
+	/**
+	 *  Usable in this campaign (granted for its channels, territories and days, or
+	 *  overridden with a reason).
+	 */
+	cleared: number,
+	/**  Asked, no answer yet: nothing to do but wait (or follow up). */
+	awaiting: number,
+	/**  Never asked: a rights request is the next step. */
+	unasked: number,
+	/**  Anything else: a no, a withdrawal, a grant too narrow or too short, a minor... */
+	blocked: number,
 };
 
 /**
@@ -413,6 +453,7 @@ export type Draft = {
 /**  A grant that needs attention: it ends soon, or before a campaign using its asset ends. */
 export type DueGrant = {
 	grant_id: number,
+	contributor_id: number | null,
 	contributor: string | null,
 	asset_id: number | null,
 	original_name: string | null,
@@ -723,13 +764,6 @@ export type Mosaic = {
 	target_lufs?: number | null,
 };
 
-/**  One window of a filtered list, with the total, for a grid that scrolls through it. */
-export type Page = {
-	total: number,
-	offset: number,
-	assets: Asset[],
-};
-
 /**  A reply waiting for a person. */
 export type PendingReply = {
 	id: number,
@@ -767,6 +801,8 @@ export type PieceSummary = {
 	duration_ms: number,
 	assets: number,
 	blocked: BlockedAsset[],
+	/**  The content hash of its first asset, whose thumbnail stands for the piece. */
+	poster: string | null,
 };
 
 /**

@@ -1,6 +1,6 @@
 // Test data shaped like the engine's answers.
 
-import type { Asset, Browse, Page } from "../lib/bindings";
+import type { Asset, AssetsPage, Browse, RightsStatus } from "../lib/bindings";
 
 export function asset(id: number, over: Partial<Asset> = {}): Asset {
   return {
@@ -44,10 +44,13 @@ export function library(count: number) {
   const all = Array.from({ length: count }, (_, i) => asset(i + 1));
   return {
     all,
-    browse: async (q: Browse): Promise<Page> => {
+    browse: async (q: Browse): Promise<AssetsPage> => {
       const offset = q.offset ?? 0;
       const limit = q.limit ?? 200;
-      return { total: all.length, offset, assets: all.slice(offset, offset + limit) };
+      const assets = all.slice(offset, offset + limit);
+      // Every third one granted, the rest not asked yet.
+      const rights = assets.map((a): RightsStatus => (a.id % 3 === 0 ? "granted" : "unrequested"));
+      return { total: all.length, offset, assets, rights };
     },
   };
 }
