@@ -380,6 +380,50 @@ fn captions_call_to_action_and_brand_fonts_from_the_command_line() {
         .output()
         .expect("ffprobe runs");
     assert!(String::from_utf8_lossy(&probe.stdout).contains("360,640"));
+    // The timeline's frame under the playhead, from the command line: a JPEG of the
+    // story at 2 s, a third of its size; nonsense times and sizes are refused.
+    let still = dir.path().join("at2.jpg");
+    let out = ok(chorus(
+        &lib,
+        &[
+            "piece",
+            "frame",
+            "Story cut",
+            "--at",
+            "2",
+            "--width",
+            "360",
+            "--out",
+            still.to_str().unwrap(),
+        ],
+    ));
+    assert!(out.contains("frame at 2.000 s of 'Story cut'"), "{out}");
+    let pic = image::open(&still).unwrap();
+    assert_eq!((pic.width(), pic.height()), (360, 640));
+    for (at, width, says) in [
+        ("--at=-1", "--width=360", "--at is a time in seconds"),
+        ("--at=NaN", "--width=360", "--at is a time in seconds"),
+        ("--at=1", "--width=10", "64 to 4096 pixels wide"),
+    ] {
+        let bad = chorus(
+            &lib,
+            &[
+                "piece",
+                "frame",
+                "Story cut",
+                at,
+                width,
+                "--out",
+                still.to_str().unwrap(),
+            ],
+        );
+        assert!(!bad.status.success());
+        assert!(
+            String::from_utf8_lossy(&bad.stderr).contains(says),
+            "{at} {width}: {}",
+            String::from_utf8_lossy(&bad.stderr)
+        );
+    }
     let out = ok(chorus(&lib, &["brand", "show"]));
     assert!(
         out.contains(":1 on primary") && out.contains("Noto Sans (default)"),

@@ -762,3 +762,136 @@ fn a_preview_plays_while_it_is_written() {
         );
     }
 }
+
+/// The frame under the timeline's playhead, made on its own, is the frame the render
+/// writes at that instant: through the intro card, a credited clip, a crossfade, a photo
+/// pushing in after a dip, and the outro card fading in over the last shot. A frame from
+/// another instant is told apart, so the comparison can fail.
+#[test]
+fn a_frame_on_demand_is_the_frame_the_render_writes() {
+    let (s, c) = setup();
+    let asset = |name: &str| catalog::get(s.lib.conn(), asset_named(&s.lib, name).id).unwrap();
+    let item = |a: &chorus::catalog::Asset, kind, out_ms, transition, credit: &str| piece::Item {
+        asset_id: a.id,
+        source_hash: a.hash.clone(),
+        kind,
+        in_ms: 0,
+        out_ms,
+        pan_zoom: kind == Kind::Photo,
+        fit: piece::Fit::Crop,
+        transition,
+        credit: credit.into(),
+        sound: Default::default(),
+        captions: Vec::new(),
+    };
+    let xfade = piece::Transition {
+        kind: piece::TransitionKind::Crossfade,
+        duration_ms: 600,
+    };
+    let dip = piece::Transition {
+        kind: piece::TransitionKind::DipToBlack,
+        duration_ms: 600,
+    };
+    let (beach, sunset, picnic) = (
+        asset("beach_day.mp4"),
+        asset("sunset_silent.mp4"),
+        asset("family_picnic.jpg"),
+    );
+    let mut doc = montage(
+        "scrub",
+        piece::Preset::Hero16x9,
+        vec![
+            item(
+                &beach,
+                Kind::Clip,
+                2000,
+                piece::Transition::default(),
+                "@ana.surfs",
+            ),
+            item(&sunset, Kind::Clip, 2000, xfade, ""),
+            item(&picnic, Kind::Photo, 1500, dip, "@chloe_m"),
+        ],
+    );
+    if let piece::Content::Montage(m) = &mut doc.content {
+        m.intro_card = true;
+        m.outro_card = true;
+        m.card_ms = 1000;
+        m.outro_fade_ms = 400;
+    }
+    let cleared = rights::require_cleared(s.lib.conn(), &c, &doc.asset_ids()).unwrap();
+    let out = s.dir.path().join("scrub.mp4");
+    let done = render::render_with(
+        &s.lib,
+        &cleared,
+        &doc,
+        &out,
+        render::Quality::Preview,
+        &mut |_| true,
+    )
+    .unwrap();
+    let diff = |a: &image::RgbImage, b: &image::RgbImage| {
+        assert_eq!(a.dimensions(), b.dimensions());
+        a.pixels()
+            .zip(b.pixels())
+            .map(|(p, q)| {
+                p.0.iter()
+                    .zip(q.0)
+                    .map(|(x, y)| f64::from(x.abs_diff(y)))
+                    .sum::<f64>()
+            })
+            .sum::<f64>()
+            / f64::from(a.width() * a.height() * 3)
+    };
+    let mut scrub = render::scrub::Scrubber::new();
+    // Intro card, clip with its credit, mid-crossfade, the photo after the dip (pushing
+    // in), the outro card over the photo's end, the outro card alone.
+    let times = [500, 1500, 2800, 3300, 4500, 5250, 5800];
+    for ms in times {
+        let made = scrub
+            .frame_at(&s.lib, &cleared, &doc, ms, done.width)
+            .unwrap();
+        // The render's frame at that instant (its timestamps are frame starts).
+        let written = frame_at(&out, ms as i64);
+        let d = diff(&made, &written);
+        // What is left is the preview's encoding loss (fine detail at CRF 28).
+        assert!(
+            d < 10.0,
+            "frame at {ms} ms differs from the render's by {d:.1} per channel"
+        );
+        // Where the picture moves, it is that instant's frame, not a neighbour's.
+        if [2800, 4500, 5800].contains(&ms) {
+            for off in [-33i64, 33] {
+                let near = diff(&made, &frame_at(&out, ms as i64 + off));
+                assert!(
+                    d < near,
+                    "at {ms} ms the frame {off} ms away matches better: {near:.1} vs {d:.1}"
+                );
+            }
+        }
+    }
+    let early = scrub
+        .frame_at(&s.lib, &cleared, &doc, 1500, done.width)
+        .unwrap();
+    let later = frame_at(&out, 4500);
+    assert!(
+        diff(&early, &later) > 30.0,
+        "another instant is another picture"
+    );
+
+    // An asset the gate did not clear is never shown, even one frame of it.
+    let other = asset("concert.webm");
+    let mut uncleared = doc.clone();
+    if let piece::Content::Montage(m) = &mut uncleared.content {
+        m.items.push(item(
+            &other,
+            Kind::Clip,
+            1000,
+            piece::Transition::default(),
+            "",
+        ));
+    }
+    assert!(matches!(
+        scrub.frame_at(&s.lib, &cleared, &uncleared, 100, 640),
+        Err(RenderError::NotCleared(id)) if id == other.id
+    ));
+}

@@ -262,6 +262,46 @@ pub struct PreviewBytes {
     pub last: bool,
 }
 
+/// The frame of a document (saved or not) at `at_ms`, `width` pixels wide, as a base64
+/// JPEG: the frame under the timeline's playhead. Refused unless its assets are cleared.
+#[tauri::command]
+#[specta::specta]
+pub async fn piece_frame(
+    state: State<'_, AppState>,
+    piece_id: i64,
+    document: piece::PieceDoc,
+    at_ms: u32,
+    width: u32,
+) -> Result<String> {
+    use base64::Engine as _;
+    let mut scrub = state
+        .scrub
+        .lock()
+        .map_err(|_| invalid("the frame maker failed before; reopen the piece"))?;
+    let jpeg = state.with_library(|lib| {
+        Ok(api::pieces::frame(
+            lib,
+            &mut scrub,
+            PieceId(piece_id),
+            &document,
+            u64::from(at_ms),
+            width,
+        )?)
+    })?;
+    Ok(base64::engine::general_purpose::STANDARD.encode(jpeg))
+}
+
+/// Waveforms of each item's sound and of the music bed, for the timeline.
+#[tauri::command]
+#[specta::specta]
+pub async fn piece_waveforms(
+    state: State<'_, AppState>,
+    document: piece::PieceDoc,
+    per_second: u32,
+) -> Result<api::pieces::Waveforms> {
+    state.with_library(|lib| Ok(api::pieces::waveforms(lib, &document, per_second)?))
+}
+
 /// Renders a quick low-resolution preview of a document (saved or not) into the library's
 /// tmp folder. Its bytes go to `bytes` as they are written (a fragmented MP4);
 /// `JobFinished.output_url_path` is the whole file.

@@ -64,6 +64,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             campaigns::brand_view,
             campaigns::brand_set_font,
             campaigns::preview_start,
+            campaigns::piece_frame,
+            campaigns::piece_waveforms,
             campaigns::export_start,
             campaigns::platforms,
             campaigns::wall_layout,

@@ -20,6 +20,8 @@ pub struct AppState {
     stream_base: RwLock<Option<String>>,
     /// The thread watching the library's inbox folders.
     pub inbox: crate::collection::InboxWatch,
+    /// What the timeline's frames keep between calls (the brand kit, cards, fitted photos).
+    pub scrub: Mutex<chorus::render::scrub::Scrubber>,
 }
 
 fn no_library() -> CommandError {

@@ -194,6 +194,100 @@ pub fn preview_streamed(
     render_preview(lib, id, doc, progress, Some(bytes))
 }
 
+/// The frame of a piece (saved or as edited) at `at_ms`, `width` pixels wide, as a JPEG:
+/// what the timeline shows under its playhead, as the render would write it. Refused,
+/// like a render, unless every asset the document uses is cleared for the campaign.
+pub fn frame(
+    lib: &Library,
+    scrub: &mut render::scrub::Scrubber,
+    id: PieceId,
+    doc: &PieceDoc,
+    at_ms: u64,
+    width: u32,
+) -> Result<Vec<u8>> {
+    if !(64..=4096).contains(&width) {
+        return Err(Error::invalid(format!(
+            "a frame is 64 to 4096 pixels wide, not {width}"
+        )));
+    }
+    let p = get(lib, id)?;
+    let c = campaign::get(lib.conn(), &p.campaign_id.to_string())?;
+    doc.validate(lib.conn())?;
+    let cleared = rights::require_cleared(lib.conn(), &c, &doc.asset_ids())?;
+    let pic = scrub.frame_at(lib, &cleared, doc, at_ms, width)?;
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85)
+        .encode_image(&pic)
+        .map_err(|e| Error::new(ErrorKind::Io, format!("cannot encode the frame: {e}")))?;
+    Ok(jpeg)
+}
+
+/// The sound of each item of a montage over its trim, and of the music bed over the
+/// piece, as waveforms: the loudest sample of each 1/`per_second` s (0 to 1). An item
+/// without sound (a photo, a silent clip) has none.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Waveforms {
+    pub per_second: u32,
+    pub items: Vec<Vec<f32>>,
+    pub bed: Vec<f32>,
+}
+
+pub fn waveforms(lib: &Library, doc: &PieceDoc, per_second: u32) -> Result<Waveforms> {
+    use crate::media::audio::{decode_stereo, peaks, SAMPLE_RATE};
+    if !(1..=200).contains(&per_second) {
+        return Err(Error::invalid(format!(
+            "waveforms have 1 to 200 points a second, not {per_second}"
+        )));
+    }
+    let piece::Content::Montage(m) = &doc.content else {
+        return Ok(Waveforms {
+            per_second,
+            ..Waveforms::default()
+        });
+    };
+    let rate = SAMPLE_RATE as u64;
+    let points = |ms: u64| (ms * u64::from(per_second) / 1000).max(1) as usize;
+    let mut items = Vec::new();
+    for item in &m.items {
+        let asset = crate::catalog::get(lib.conn(), item.asset_id)?;
+        let has_sound = asset.kind == crate::media::Kind::Clip && asset.has_audio;
+        // The file through the catalog's checked hash, never a name from the document.
+        let source = crate::catalog::sources(lib.conn(), &[item.asset_id])?.pop();
+        let wave = match (has_sound, source) {
+            (false, _) | (_, None) => Vec::new(),
+            (true, Some(source)) => {
+                let path = lib.store().original(&source.hash);
+                let upto = (item.out_ms * rate / 1000) as usize;
+                // A clip whose sound cannot be read draws flat; the render says why.
+                let all = decode_stereo(&path, upto).unwrap_or_default();
+                let from = ((item.in_ms * rate / 1000) as usize).min(all.len());
+                peaks(&all[from..], points(item.len_ms()))
+            }
+        };
+        items.push(wave);
+    }
+    let bed = match m.music_bed {
+        false => Vec::new(),
+        true => {
+            let ms = doc.duration_frames() * 1000 / piece::FPS;
+            let path = render::bed_path(lib)?;
+            let all = decode_stereo(&path, (ms * rate / 1000) as usize).map_err(|why| {
+                Error::new(
+                    ErrorKind::Io,
+                    format!("cannot read the music bed {}: {why}", path.display()),
+                )
+            })?;
+            peaks(&all, points(ms))
+        }
+    };
+    Ok(Waveforms {
+        per_second,
+        items,
+        bed,
+    })
+}
+
 /// Where a streamed preview's bytes go, in order.
 type Bytes<'a> = &'a mut dyn FnMut(&[u8]);
 

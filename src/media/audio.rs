@@ -77,3 +77,37 @@ pub fn decode_stereo(path: &Path, max: usize) -> Result<Vec<Stereo>, String> {
     out.truncate(max);
     Ok(out)
 }
+
+/// The loudest sample of each of `buckets` equal slices of `samples` (0 to 1, either
+/// channel): a waveform to draw.
+pub fn peaks(samples: &[Stereo], buckets: usize) -> Vec<f32> {
+    if buckets == 0 {
+        return Vec::new();
+    }
+    (0..buckets)
+        .map(|b| {
+            let (from, to) = (
+                b * samples.len() / buckets,
+                ((b + 1) * samples.len() / buckets).max(b * samples.len() / buckets),
+            );
+            samples[from..to]
+                .iter()
+                .map(|[l, r]| l.abs().max(r.abs()))
+                .fold(0.0f32, f32::max)
+                .min(1.0)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn peaks_are_the_loudest_of_each_slice() {
+        let mut s = vec![[0.0f32, 0.0]; 100];
+        s[10] = [0.5, -0.8];
+        s[75] = [2.0, 0.0];
+        assert_eq!(super::peaks(&s, 4), vec![0.8, 0.0, 0.0, 1.0]);
+        assert_eq!(super::peaks(&s[..3], 6).len(), 6);
+        assert!(super::peaks(&s, 0).is_empty());
+    }
+}

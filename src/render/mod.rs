@@ -37,6 +37,7 @@ mod captions;
 pub mod layout;
 mod proxy;
 mod scale;
+pub mod scrub;
 mod sound;
 mod stills;
 pub mod text;
@@ -977,80 +978,20 @@ fn compose(
         };
         let src = source_of(cleared, item.asset_id)?;
         let source = store.original(&src.hash);
-        // A handle too long for the safe area's width is set smaller, never cut.
-        let credit = (!item.credit.trim().is_empty()).then(|| {
-            let px = height as f32 * 0.045;
-            let mask = text::rasterise(item.credit.trim(), px);
-            let room = insets.inner_width() as f32;
-            match mask.width() as f32 > room {
-                true => text::rasterise(item.credit.trim(), px * room / mask.width() as f32 * 0.97),
-                false => mask,
-            }
-        });
-        // The credit fades and rises in over its first 0.3 s and fades out over its last
-        // (eased), so it arrives with the shot rather than sitting on it from the cut.
-        let credit_fade = 9u64;
-        let credited = |mut frame: Yuv, f: u64| -> Yuv {
-            if let Some(mask) = &credit {
-                let t = ((f + 1) as f64 / credit_fade as f64)
-                    .min(n.saturating_sub(f) as f64 / credit_fade as f64)
-                    .min(1.0);
-                let k = 1.0 - (1.0 - t).powi(3);
-                let rise = ((1.0 - k) * f64::from(height) / 90.0).round() as i64;
-                let y = insets.floor() - i64::from(mask.height()) + rise;
-                text::draw_yuv(&mut frame, mask, insets.left, y, kit.text, k as f32);
-            }
-            if let Some(logo) = &corner {
-                let x = i64::from(width) - insets.right - i64::from(logo.width());
-                frame.blend_rgba(logo, x, insets.top, 0.9);
-            }
-            frame
-        };
+        let overlay = Overlay::new(item, &kit, corner.as_ref(), insets, width, height);
+        let credited = |frame: Yuv, f: u64| overlay.draw(frame, f, n);
         // The catalog's kind, never the document's: a clip named a photo is still a clip.
         match src.kind {
             Kind::Photo => {
-                let rgb = load_photo(&source)?;
-                // Following a photo's subject: its window, and its push-in, centre on it.
-                let centre = match item.fit {
-                    Fit::Follow => crate::media::lively::photo_subject(&rgb).unwrap_or((0.5, 0.5)),
-                    _ => (0.5, 0.5),
-                };
-                let picture = Yuv::from_rgb(&rgb)?;
-                drop(rgb);
-                let zoom = if item.pan_zoom { PUSH_IN } else { 1.0 };
-                let picture = yuv::working_copy(picture, item.fit, width, height, zoom)?;
-                let still = match item.pan_zoom {
-                    true => None,
-                    false => Some(yuv::fit_zoomed(
-                        &picture, 1.0, centre, item.fit, width, height,
-                    )?),
-                };
+                let photo = PhotoFrames::new(&source, item, width, height)?;
                 for f in 0..n {
-                    let frame = match &still {
-                        Some(s) => credited(s.clone(), f),
-                        // A slow push-in (Ken Burns) keeps a photo alive on screen.
-                        None => {
-                            let z = 1.0 + (PUSH_IN - 1.0) * f as f64 / n.max(1) as f64;
-                            let pic =
-                                yuv::fit_zoomed(&picture, z, centre, item.fit, width, height)?;
-                            credited(pic, f)
-                        }
-                    };
-                    place(&mut out, frame, f)?;
+                    place(&mut out, credited(photo.frame(f, n)?, f), f)?;
                     tick(&out, &mut done)?;
                 }
             }
             Kind::Clip => {
                 let rotation = src.rotation;
-                // Following the subject: the window's centre on each output frame.
-                let path = match item.fit {
-                    Fit::Follow => {
-                        let l = crate::piece::assemble::liveliness(lib, src.hash.as_str())
-                            .unwrap_or_default();
-                        crate::piece::framing::follow_path(&l, rotation, item.in_ms, n)
-                    }
-                    _ => Vec::new(),
-                };
+                let path = follow_path(lib, src, item, n);
                 let mut f = 0u64;
                 decode_range(
                     &source,
@@ -1063,21 +1004,8 @@ fn compose(
                     &mut |pic, repeats| {
                         // Composed once however many output frames this source frame
                         // covers (a 25 fps clip in a 30 fps piece repeats one in five).
-                        let mut crop = match rotation {
-                            90 | 270 => Rect::of(pic.height(), pic.width()),
-                            _ => Rect::of(pic.width(), pic.height()),
-                        };
-                        if let Some(&centre) = path.get(f as usize).or(path.last()) {
-                            let (x, y, w, h) = crate::piece::framing::window(
-                                crop.w,
-                                crop.h,
-                                (width, height),
-                                centre,
-                            );
-                            crop = Rect { x, y, w, h };
-                        }
                         let mut framed = Some(credited(
-                            yuv::fit(pic, rotation, crop, item.fit, width, height)?,
+                            clip_frame(pic, rotation, &path, f, item.fit, (width, height))?,
                             f,
                         ));
                         for r in 0..repeats {
@@ -1133,6 +1061,153 @@ fn compose(
         poster: poster.map(|p| p.to_rgb()).transpose()?,
         timeline,
     })
+}
+
+/// The credit line (its handle, set smaller rather than cut when too long for the safe
+/// area) and the brand's corner logo, drawn on each frame of one item.
+struct Overlay<'a> {
+    credit: Option<text::Mask>,
+    corner: Option<&'a image::RgbaImage>,
+    colour: [u8; 3],
+    insets: layout::Insets,
+    width: u32,
+    height: u32,
+}
+
+impl<'a> Overlay<'a> {
+    fn new(
+        item: &Item,
+        kit: &brand::BrandKit,
+        corner: Option<&'a image::RgbaImage>,
+        insets: layout::Insets,
+        width: u32,
+        height: u32,
+    ) -> Overlay<'a> {
+        let credit = (!item.credit.trim().is_empty()).then(|| {
+            let px = height as f32 * 0.045;
+            let mask = text::rasterise(item.credit.trim(), px);
+            let room = insets.inner_width() as f32;
+            match mask.width() as f32 > room {
+                true => text::rasterise(item.credit.trim(), px * room / mask.width() as f32 * 0.97),
+                false => mask,
+            }
+        });
+        Overlay {
+            credit,
+            corner,
+            colour: kit.text,
+            insets,
+            width,
+            height,
+        }
+    }
+
+    /// Frame `f` of an `n`-frame item. The credit fades and rises in over its first 0.3 s
+    /// and fades out over its last (eased), so it arrives with the shot rather than
+    /// sitting on it from the cut.
+    fn draw(&self, mut frame: Yuv, f: u64, n: u64) -> Yuv {
+        const CREDIT_FADE: u64 = 9;
+        if let Some(mask) = &self.credit {
+            let t = ((f + 1) as f64 / CREDIT_FADE as f64)
+                .min(n.saturating_sub(f) as f64 / CREDIT_FADE as f64)
+                .min(1.0);
+            let k = 1.0 - (1.0 - t).powi(3);
+            let rise = ((1.0 - k) * f64::from(self.height) / 90.0).round() as i64;
+            let y = self.insets.floor() - i64::from(mask.height()) + rise;
+            text::draw_yuv(&mut frame, mask, self.insets.left, y, self.colour, k as f32);
+        }
+        if let Some(logo) = self.corner {
+            let x = i64::from(self.width) - self.insets.right - i64::from(logo.width());
+            frame.blend_rgba(logo, x, self.insets.top, 0.9);
+        }
+        frame
+    }
+}
+
+/// A photo as an item shows it: fitted, centred on its subject when following it, and
+/// pushed in slowly (Ken Burns) when the item asks.
+struct PhotoFrames {
+    picture: Yuv,
+    still: Option<Yuv>,
+    centre: (f64, f64),
+    fit: Fit,
+    size: (u32, u32),
+}
+
+impl PhotoFrames {
+    fn new(
+        source: &Path,
+        item: &Item,
+        width: u32,
+        height: u32,
+    ) -> Result<PhotoFrames, RenderError> {
+        let rgb = load_photo(source)?;
+        let centre = match item.fit {
+            Fit::Follow => crate::media::lively::photo_subject(&rgb).unwrap_or((0.5, 0.5)),
+            _ => (0.5, 0.5),
+        };
+        let picture = Yuv::from_rgb(&rgb)?;
+        drop(rgb);
+        let zoom = if item.pan_zoom { PUSH_IN } else { 1.0 };
+        let picture = yuv::working_copy(picture, item.fit, width, height, zoom)?;
+        let still = match item.pan_zoom {
+            true => None,
+            false => Some(yuv::fit_zoomed(
+                &picture, 1.0, centre, item.fit, width, height,
+            )?),
+        };
+        Ok(PhotoFrames {
+            picture,
+            still,
+            centre,
+            fit: item.fit,
+            size: (width, height),
+        })
+    }
+
+    fn frame(&self, f: u64, n: u64) -> Result<Yuv, RenderError> {
+        match &self.still {
+            Some(s) => Ok(s.clone()),
+            None => {
+                let z = 1.0 + (PUSH_IN - 1.0) * f as f64 / n.max(1) as f64;
+                let (w, h) = self.size;
+                yuv::fit_zoomed(&self.picture, z, self.centre, self.fit, w, h)
+            }
+        }
+    }
+}
+
+/// Following a clip's subject: the window's centre on each of its `n` output frames
+/// (empty for the other fits).
+fn follow_path(lib: &Library, src: &Source, item: &Item, n: u64) -> Vec<(f64, f64)> {
+    match item.fit {
+        Fit::Follow => {
+            let l = crate::piece::assemble::liveliness(lib, src.hash.as_str()).unwrap_or_default();
+            crate::piece::framing::follow_path(&l, src.rotation, item.in_ms, n)
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// A decoded clip frame turned upright and fitted to the output: output frame `f` of
+/// its item, following `path` when it has one.
+fn clip_frame(
+    pic: &Yuv,
+    rotation: u16,
+    path: &[(f64, f64)],
+    f: u64,
+    fit: Fit,
+    (width, height): (u32, u32),
+) -> Result<Yuv, RenderError> {
+    let mut crop = match rotation {
+        90 | 270 => Rect::of(pic.height(), pic.width()),
+        _ => Rect::of(pic.width(), pic.height()),
+    };
+    if let Some(&centre) = path.get(f as usize).or(path.last()) {
+        let (x, y, w, h) = crate::piece::framing::window(crop.w, crop.h, (width, height), centre);
+        crop = Rect { x, y, w, h };
+    }
+    yuv::fit(pic, rotation, crop, fit, width, height)
 }
 
 /// Frames over which item `i` fades in from black (half its dip; the item before fades

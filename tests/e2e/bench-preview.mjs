@@ -57,11 +57,56 @@ try {
     // Let it play a moment, as a person would, before the next press.
     await driver.sleep(500);
   }
+  // The timeline: the frame under the playhead after each jump of the playhead (a second
+  // on, from the start), and from pressing play to the first frame of the live preview.
+  const frame = [];
+  const firstPlayed = [];
+  for (let i = 0; i < runs; i++) {
+    const took = await driver.executeAsyncScript((done) => {
+      const body = document.querySelector('#tl-body');
+      const key = (k, shiftKey = false) => body.dispatchEvent(new KeyboardEvent('keydown', { key: k, shiftKey, bubbles: true }));
+      const out = [];
+      key('Home');
+      const next = (n) => {
+        const want = Number(body.getAttribute('aria-valuenow'));
+        const wait = () => {
+          const img = document.querySelector('#playhead-frame');
+          if (img && Number(img.dataset.ms) === want && img.complete) {
+            out.push(Number(img.dataset.took));
+            if (n === 0) return done(out);
+            key('ArrowRight', true);
+            setTimeout(() => next(n - 1), 0);
+          } else setTimeout(wait, 2);
+        };
+        wait();
+      };
+      next(12);
+    });
+    frame.push(...took);
+    const first = await driver.executeAsyncScript((done) => {
+      const body = document.querySelector('#tl-body');
+      body.dispatchEvent(new KeyboardEvent('keydown', { key: 'Home', bubbles: true }));
+      const img = document.querySelector('#playhead-frame');
+      delete img.dataset.playFirst;
+      body.dispatchEvent(new KeyboardEvent('keydown', { key: ' ', bubbles: true }));
+      const wait = () => {
+        const i = document.querySelector('#playhead-frame');
+        if (i?.dataset.playFirst) {
+          body.dispatchEvent(new KeyboardEvent('keydown', { key: 'k', bubbles: true }));
+          done(Number(i.dataset.playFirst));
+        } else setTimeout(wait, 2);
+      };
+      wait();
+    });
+    firstPlayed.push(first);
+  }
   const p50 = (xs) => percentile(xs, 0.5);
   console.log('| measure (15 s story, release build) | runs | p50 ms | p95 ms |');
   console.log('|---|---:|---:|---:|');
   console.log(`| Preview pressed → playing | ${runs} | ${p50(play).toFixed(0)} | ${percentile(play, 0.95).toFixed(0)} |`);
   console.log(`| Preview pressed → whole preview rendered | ${runs} | ${p50(whole).toFixed(0)} | ${percentile(whole, 0.95).toFixed(0)} |`);
+  console.log(`| Timeline: playhead moved → its frame shown (360×640) | ${frame.length} | ${p50(frame).toFixed(0)} | ${percentile(frame, 0.95).toFixed(0)} |`);
+  console.log(`| Timeline: play pressed → first frame of the live preview | ${runs} | ${p50(firstPlayed).toFixed(0)} | ${percentile(firstPlayed, 0.95).toFixed(0)} |`);
   console.log(`\nplaying starts at ${(p50(play) / p50(whole)).toFixed(2)}× the time of waiting for the whole preview (p50)`);
 } finally {
   await driver.quit();

@@ -74,6 +74,17 @@ pub(crate) enum PieceCommand {
         #[arg(long)]
         file: PathBuf,
     },
+    /// Write the frame a montage shows at --at seconds to a JPEG (the timeline's playhead
+    /// frame), as its render would make it; refused unless its assets are cleared.
+    Frame {
+        piece: String,
+        #[arg(long)]
+        at: f64,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 640)]
+        width: u32,
+    },
     /// Set (or with --clear, remove) the call to action on a montage's end card.
     Cta {
         piece: String,
@@ -290,6 +301,28 @@ pub(crate) fn piece_cmd(dir: &Path, cmd: PieceCommand) -> Result<(), AnyError> {
                     None => println!("  the piece: {} caption(s)", m.captions.len()),
                 }
             }
+        }
+        PieceCommand::Frame {
+            piece: r,
+            at,
+            out,
+            width,
+        } => {
+            if !(0.0..86_400.0).contains(&at) {
+                return Err(format!("--at is a time in seconds from the start, not {at}").into());
+            }
+            let p = piece::get(conn, &r)?;
+            let mut scrub = chorus::render::scrub::Scrubber::new();
+            let at_ms = (at * 1000.0).round() as u64;
+            let jpeg =
+                api::pieces::frame(&lib, &mut scrub, PieceId(p.id), &p.document, at_ms, width)?;
+            std::fs::write(&out, jpeg)
+                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+            println!(
+                "frame at {at:.3} s of '{}' written to {}",
+                p.document.name,
+                out.display()
+            );
         }
         PieceCommand::Cta {
             piece: r,

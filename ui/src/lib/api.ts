@@ -85,6 +85,10 @@ export const api = {
     call(commands.pieceCreate(campaignId, document)),
   pieceSave: (id: number, version: number, document: PieceDoc) =>
     call(commands.pieceSave(id, version, document)),
+  /** The frame at `atMs` as a base64 JPEG, `width` wide. */
+  pieceFrame: (pieceId: number, document: PieceDoc, atMs: number, width: number) =>
+    call(commands.pieceFrame(pieceId, document, Math.max(0, Math.round(atMs)), Math.round(width))),
+  pieceWaveforms: (document: PieceDoc, perSecond: number) => call(commands.pieceWaveforms(document, perSecond)),
   /** Onto item `item` (from 0), or with `null` onto the piece itself. */
   pieceCaptionsFromFile: (id: number, version: number, item: number | null, path: string) =>
     call(commands.pieceCaptionsFromFile(id, version, item, path)),

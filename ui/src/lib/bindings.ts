@@ -105,6 +105,13 @@ export const commands = {
 	 */
 	previewStart: (pieceId: number, document: PieceDoc, bytes: Channel<PreviewBytes>) => typedError<number, CommandError>(__TAURI_INVOKE("preview_start", { pieceId, document, bytes })),
 	/**
+	 *  The frame of a document (saved or not) at `at_ms`, `width` pixels wide, as a base64
+	 *  JPEG: the frame under the timeline's playhead. Refused unless its assets are cleared.
+	 */
+	pieceFrame: (pieceId: number, document: PieceDoc, atMs: number, width: number) => typedError<string, CommandError>(__TAURI_INVOKE("piece_frame", { pieceId, document, atMs, width })),
+	/**  Waveforms of each item's sound and of the music bed, for the timeline. */
+	pieceWaveforms: (document: PieceDoc, perSecond: number) => typedError<Waveforms, CommandError>(__TAURI_INVOKE("piece_waveforms", { document, perSecond })),
+	/**
 	 *  Exports the saved piece for each preset and platform into
 	 *  `<library>/exports/<campaign>/`. A platform the piece is too long for is refused here,
 	 *  before a job starts.
@@ -1104,6 +1111,17 @@ export type WallLayout = {
 	band_top: number | null,
 	/**  Corner radius as a fraction of the frame's width. */
 	radius: number | null,
+};
+
+/**
+ *  The sound of each item of a montage over its trim, and of the music bed over the
+ *  piece, as waveforms: the loudest sample of each 1/`per_second` s (0 to 1). An item
+ *  without sound (a photo, a silent clip) has none.
+ */
+export type Waveforms = {
+	per_second: number,
+	items: ((number | null)[])[],
+	bed: (number | null)[],
 };
 
 /* Tauri Specta runtime */
