@@ -28,6 +28,8 @@ export CHORUS_E2E_SAMPLES="$root/tests/fixtures/samples"
 export CHORUS_E2E_BAD="$root/tests/fixtures/bad"
 export CHORUS_E2E_PHONE="$root/tests/fixtures/phone"
 export CHORUS_E2E_WORK="$work"
+# The CLI, for tests that want a demo library of their own (untouched by earlier tests).
+export CHORUS_E2E_CLI="$target/debug/chorus"
 rm -rf "$CHORUS_E2E_SHOTS"
 mkdir -p "$CHORUS_E2E_SHOTS"
 # The demo library (campaigns, cleared assets, pieces) for the campaign screens' tests.

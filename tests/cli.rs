@@ -380,6 +380,14 @@ fn captions_call_to_action_and_brand_fonts_from_the_command_line() {
         .output()
         .expect("ffprobe runs");
     assert!(String::from_utf8_lossy(&probe.stdout).contains("360,640"));
+    // A grant's evidence as it was received: here the consent ticked on the form.
+    let out = ok(chorus(&lib, &["rights", "evidence", "1"]));
+    assert!(
+        out.contains("through form") && out.contains("form row: "),
+        "{out}"
+    );
+    let missing = chorus(&lib, &["rights", "evidence", "9999"]);
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no grant 9999"));
     // The timeline's frame under the playhead, from the command line: a JPEG of the
     // story at 2 s, a third of its size; nonsense times and sizes are refused.
     let still = dir.path().join("at2.jpg");

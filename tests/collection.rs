@@ -460,6 +460,56 @@ fn replies_by_email_grant_deny_and_wait_for_a_person_with_the_message_kept() {
         )
         .unwrap();
     assert_eq!(logged, 1, "the audit links the grant to the stored message");
+    // The evidence reads in place: the message as it came, sender, subject and the whole
+    // text (the quoted request included), from the store by the grant's hash.
+    let ev = chorus::api::rights::evidence_of(&s.lib, grant_ids[0]).unwrap();
+    assert_eq!(ev.source, "email");
+    assert_eq!(
+        ev.file.as_ref().map(|f| f.kind),
+        Some(rights::evidence::EvidenceKind::Mail)
+    );
+    let m = ev.mail.expect("the e-mail");
+    assert_eq!(m.from, "maya.lindqvist@example.com");
+    assert!(m.subject.is_some(), "{m:?}");
+    assert!(m.own_words.starts_with("#YesBrandCo"), "{m:?}");
+    assert!(m.body.len() > m.own_words.len(), "{m:?}");
+    // Consent ticked on the form reads as the form's row.
+    let form_grant: i64 = s
+        .lib
+        .conn()
+        .query_row(
+            "SELECT id FROM grants WHERE evidence_source = 'form' ORDER BY id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("a grant from the form's consent column");
+    let ev = chorus::api::rights::evidence_of(&s.lib, form_grant).unwrap();
+    let row = ev.form.expect("the form's row");
+    assert!(
+        row.consent_text.is_some() && !row.file_name.is_empty(),
+        "{row:?}"
+    );
+    // A hash edited by hand to name nothing is reported, not guessed around.
+    s.lib
+        .conn()
+        .execute(
+            "UPDATE grants SET evidence_hash = ?1 WHERE id = ?2",
+            rusqlite::params!["0".repeat(64), grant_ids[0]],
+        )
+        .unwrap();
+    let err = chorus::api::rights::evidence_of(&s.lib, grant_ids[0]).unwrap_err();
+    assert!(
+        err.message.contains("not in the library's store"),
+        "{}",
+        err.message
+    );
+    s.lib
+        .conn()
+        .execute(
+            "UPDATE grants SET evidence_hash = ?1 WHERE id = ?2",
+            rusqlite::params![hash, grant_ids[0]],
+        )
+        .unwrap();
     // Søren's no, in Outlook's style with the request copied below the rule.
     assert!(matches!(
         outcome_of(&replies, "soren@example.dk"),

@@ -878,6 +878,15 @@ fn a_frame_on_demand_is_the_frame_the_render_writes() {
         "another instant is another picture"
     );
 
+    // The live preview's sound: the render's mix, as long as the piece, at its loudness.
+    let mix = render::soundtrack(&s.lib, &cleared, &doc)
+        .unwrap()
+        .mix()
+        .unwrap();
+    assert_eq!(mix.len() as u64, doc.duration_frames() * 1600);
+    let (lufs, _) = render::loudness(&mix).unwrap().expect("it has sound");
+    assert!((lufs - (-14.0)).abs() < 1.0, "{lufs} LUFS");
+
     // An asset the gate did not clear is never shown, even one frame of it.
     let other = asset("concert.webm");
     let mut uncleared = doc.clone();
@@ -892,6 +901,10 @@ fn a_frame_on_demand_is_the_frame_the_render_writes() {
     }
     assert!(matches!(
         scrub.frame_at(&s.lib, &cleared, &uncleared, 100, 640),
+        Err(RenderError::NotCleared(id)) if id == other.id
+    ));
+    assert!(matches!(
+        render::soundtrack(&s.lib, &cleared, &uncleared),
         Err(RenderError::NotCleared(id)) if id == other.id
     ));
 }

@@ -291,6 +291,25 @@ pub async fn piece_frame(
     Ok(base64::engine::general_purpose::STANDARD.encode(jpeg))
 }
 
+/// The piece's soundtrack as edited, a base64 WAV (mono, 24 kHz), for the timeline's
+/// live preview. Refused unless its assets are cleared.
+#[tauri::command]
+#[specta::specta]
+pub async fn piece_sound(
+    state: State<'_, AppState>,
+    piece_id: i64,
+    document: piece::PieceDoc,
+) -> Result<String> {
+    use base64::Engine as _;
+    let recipe = state
+        .with_library(|lib| Ok(api::pieces::soundtrack(lib, PieceId(piece_id), &document)?))?;
+    // Mixed without holding the library: frames keep coming while it mixes.
+    let wav = tauri::async_runtime::spawn_blocking(move || recipe.wav())
+        .await
+        .map_err(|e| invalid(format!("the mix stopped: {e}")))??;
+    Ok(base64::engine::general_purpose::STANDARD.encode(wav))
+}
+
 /// Waveforms of each item's sound and of the music bed, for the timeline.
 #[tauri::command]
 #[specta::specta]

@@ -19,6 +19,29 @@ pub async fn rights_verify(
     state.with_library(|lib| Ok(api::rights::verify(lib)?))
 }
 
+/// A grant's evidence as it was received, to read in place.
+#[tauri::command]
+#[specta::specta]
+pub async fn rights_evidence(
+    state: State<'_, AppState>,
+    grant_id: i64,
+) -> Result<chorus::rights::evidence::EvidenceView> {
+    state.with_library(|lib| Ok(api::rights::evidence_of(lib, grant_id)?))
+}
+
+/// Opens a grant's evidence file (a signed release PDF) in the system's viewer, from a
+/// copy in the library's temporary folder: the stored original is never handed out.
+#[tauri::command]
+#[specta::specta]
+pub async fn rights_evidence_open(state: State<'_, AppState>, grant_id: i64) -> Result<()> {
+    let copy = state.with_library(|lib| {
+        let dir = lib.store().tmp_dir();
+        Ok(api::rights::evidence_copy(lib, grant_id, &dir)?)
+    })?;
+    tauri_plugin_opener::open_path(&copy, None::<&str>)
+        .map_err(|e| crate::error::invalid(format!("no program opens {}: {e}", copy.display())))
+}
+
 /// What erasing a contributor would take, for the confirmation.
 #[tauri::command]
 #[specta::specta]

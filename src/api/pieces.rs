@@ -222,6 +222,60 @@ pub fn frame(
     Ok(jpeg)
 }
 
+/// A piece's soundtrack (saved or as edited), read from the library and ready to mix:
+/// the timeline plays it under the frames it shows. Refused, like a render, unless every
+/// asset is cleared. The mix (`Soundtrack::wav`) needs no library, so it can run without
+/// holding it.
+pub struct Soundtrack(render::SoundRecipe);
+
+pub fn soundtrack(lib: &Library, id: PieceId, doc: &PieceDoc) -> Result<Soundtrack> {
+    let p = get(lib, id)?;
+    let c = campaign::get(lib.conn(), &p.campaign_id.to_string())?;
+    doc.validate(lib.conn())?;
+    let cleared = rights::require_cleared(lib.conn(), &c, &doc.asset_ids())?;
+    Ok(Soundtrack(render::soundtrack(lib, &cleared, doc)?))
+}
+
+impl Soundtrack {
+    /// Mixed, as a WAV file's bytes, mono at 24 kHz (small enough to hand over at once).
+    pub fn wav(self) -> Result<Vec<u8>> {
+        let mix = self.0.mix()?;
+        // Two 48 kHz stereo samples make one 24 kHz mono one.
+        let samples: Vec<i16> = mix
+            .chunks(2)
+            .map(|pair| {
+                let sum: f32 = pair.iter().map(|[l, r]| l + r).sum();
+                let v = sum / (2.0 * pair.len() as f32);
+                (v.clamp(-1.0, 1.0) * f32::from(i16::MAX)) as i16
+            })
+            .collect();
+        Ok(wav_mono_24k(&samples))
+    }
+}
+
+/// A 16-bit PCM WAV file of mono samples at 24 kHz.
+fn wav_mono_24k(samples: &[i16]) -> Vec<u8> {
+    const RATE: u32 = 24_000;
+    let data = (samples.len() * 2) as u32;
+    let mut out = Vec::with_capacity(44 + data as usize);
+    out.extend_from_slice(b"RIFF");
+    out.extend_from_slice(&(36 + data).to_le_bytes());
+    out.extend_from_slice(b"WAVEfmt ");
+    out.extend_from_slice(&16u32.to_le_bytes());
+    out.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    out.extend_from_slice(&1u16.to_le_bytes()); // mono
+    out.extend_from_slice(&RATE.to_le_bytes());
+    out.extend_from_slice(&(RATE * 2).to_le_bytes());
+    out.extend_from_slice(&2u16.to_le_bytes());
+    out.extend_from_slice(&16u16.to_le_bytes());
+    out.extend_from_slice(b"data");
+    out.extend_from_slice(&data.to_le_bytes());
+    for s in samples {
+        out.extend_from_slice(&s.to_le_bytes());
+    }
+    out
+}
+
 /// The sound of each item of a montage over its trim, and of the music bed over the
 /// piece, as waveforms: the loudest sample of each 1/`per_second` s (0 to 1). An item
 /// without sound (a photo, a silent clip) has none.

@@ -304,3 +304,41 @@ impl From<&rights::Reply> for ReplyView {
 pub fn verify(lib: &Library) -> Result<rights::ledger::Verification> {
     Ok(rights::ledger::verify(lib.conn())?)
 }
+
+/// A grant's evidence as it was received: the e-mail, the form row, the release file.
+pub fn evidence_of(lib: &Library, grant: i64) -> Result<rights::evidence::EvidenceView> {
+    Ok(rights::evidence::evidence(lib, grant)?)
+}
+
+/// A copy of a grant's evidence file under `dir`, named for what it is (a viewer picks
+/// its program by the name), for opening in the system's viewer.
+pub fn evidence_copy(
+    lib: &Library,
+    grant: i64,
+    dir: &std::path::Path,
+) -> Result<std::path::PathBuf> {
+    use rights::evidence::EvidenceKind;
+    let view = rights::evidence::evidence(lib, grant)?;
+    let (Some(file), Some(from)) = (view.file, rights::evidence::evidence_path(lib, grant)?) else {
+        return Err(Error::new(
+            super::ErrorKind::NotFound,
+            format!(
+                "grant {grant} has no evidence file: its evidence is the words recorded with it"
+            ),
+        ));
+    };
+    let ext = match file.kind {
+        EvidenceKind::Pdf => "pdf",
+        EvidenceKind::Mail => "eml",
+        EvidenceKind::Image => "jpg",
+        EvidenceKind::Other => "bin",
+    };
+    let to = dir.join(format!("evidence-grant-{grant}.{ext}"));
+    std::fs::copy(&from, &to).map_err(|e| {
+        Error::new(
+            super::ErrorKind::Io,
+            format!("cannot copy the evidence to {}: {e}", to.display()),
+        )
+    })?;
+    Ok(to)
+}

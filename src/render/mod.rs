@@ -44,7 +44,7 @@ pub mod text;
 pub mod wall;
 mod yuv;
 
-pub use sound::{bed_path, duck_envelope, loudness, KEYS};
+pub use sound::{bed_path, duck_envelope, loudness, Recipe as SoundRecipe, KEYS};
 pub use stills::render_image;
 pub use text::missing_glyphs;
 
@@ -310,6 +310,29 @@ pub fn render_many(
         }
     }
     named
+}
+
+/// What a montage's whole soundtrack is mixed from, read from the library (the mix itself
+/// needs no library: `SoundRecipe::mix` runs anywhere, as the render mixes: clips' sound,
+/// the bed ducked under voices, levelled to the loudness target). The timeline's live
+/// preview plays it under the frames it shows.
+pub fn soundtrack(
+    lib: &Library,
+    cleared: &ClearedForUse,
+    doc: &PieceDoc,
+) -> Result<SoundRecipe, RenderError> {
+    let Content::Montage(montage) = &doc.content else {
+        return Err(RenderError::UnsupportedKind(
+            "soundtrack of anything but a montage",
+        ));
+    };
+    for id in doc.asset_ids() {
+        if !cleared.covers(id) {
+            return Err(RenderError::NotCleared(id));
+        }
+    }
+    crate::media::init_ffmpeg();
+    sound::Recipe::new(lib, cleared, montage, doc.duration_frames().max(1))
 }
 
 /// Where a render writes `out` until it is complete (a preview's player reads it there as

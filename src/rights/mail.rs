@@ -139,6 +139,48 @@ fn parse(origin: String, raw: Vec<u8>) -> Result<MailReply, String> {
     })
 }
 
+/// A stored message as a person reads it: who sent it, to whom, when, its subject and its
+/// whole text (never its HTML: shown as text, nothing in it runs or loads).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct MailMessage {
+    pub from: String,
+    pub name: Option<String>,
+    pub to: Vec<String>,
+    pub subject: Option<String>,
+    pub date: Option<String>,
+    pub body: String,
+    /// The words read as the answer (above the quoted request).
+    pub own_words: String,
+}
+
+/// Reads a stored message for showing, or `None` when it is not a readable message.
+pub fn message(raw: &[u8]) -> Option<MailMessage> {
+    let (from, name, subject, date, own) = read_parts(raw)?;
+    let parsed = MessageParser::default().parse(raw)?;
+    let to = parsed
+        .to()
+        .map(|list| {
+            list.iter()
+                .filter_map(|a| a.address().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    let body = parsed
+        .body_text(0)
+        .map(|b| b.to_string())
+        .unwrap_or_default();
+    Some(MailMessage {
+        from,
+        name,
+        to,
+        subject,
+        date,
+        body,
+        own_words: own,
+    })
+}
+
 /// (sender address, sender name, subject, date, own words)
 type Parts = (
     String,

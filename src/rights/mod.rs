@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::Curation;
 
+pub mod evidence;
 mod follow_up;
 pub mod ledger;
 pub mod mail;

@@ -46,6 +46,8 @@ pub enum RightsError {
     },
     #[error("'{0}' is not an evidence source (use form, email, social, release or other)")]
     BadSource(String),
+    #[error("grant {grant}'s evidence file ({hash}) is not in the library's store: it was deleted or the catalog was edited by hand; restore the library from a backup")]
+    EvidenceMissing { grant: i64, hash: String },
     #[error("an asset's record changed in the catalog while the export ran; nothing was published: export again")]
     SourcesChanged,
     #[error("choose at least one {0}")]

@@ -90,7 +90,15 @@ async function tour(theme) {
     'the asset panel',
   );
   await visible(driver, '#asset-panel h2');
-  await driver.sleep(500);
+  // Its first decision's evidence, opened in place: the form's row or the e-mail.
+  await (await visible(driver, '#grants .evidence-toggle')).click();
+  await visible(driver, '#grants .evidence .via');
+  const evidence = await driver.executeScript(() => {
+    const e = document.querySelector('#grants .evidence');
+    return { form: !!e.querySelector('.form-row .consent'), mail: !!e.querySelector('.mail-body'), words: !!e.querySelector('.words') };
+  });
+  assert.ok(evidence.form || evidence.mail || evidence.words, JSON.stringify(evidence));
+  await driver.sleep(300);
   await check('asset panel');
   await shot(driver, `theme-${theme}-asset-panel`);
   await (await $(driver, '#asset-close')).click();

@@ -4,13 +4,19 @@
 // a shot dragged moves, zoom widens, and the sound of each shot and of the bed is drawn.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { Key } from 'selenium-webdriver';
-import { $, $$, demoLibrary, eventually, launch, shot, visible } from './app.mjs';
+import { $, $$, eventually, launch, libraryPath, shot, visible } from './app.mjs';
 
 let driver;
 
 before(async () => {
-  driver = await launch(demoLibrary);
+  // A demo library of its own: earlier tests revoke contributors of the shared one, and a
+  // blocked piece shows no frame (tested in the trust tests).
+  const library = libraryPath('timeline-demo');
+  execFileSync(process.env.CHORUS_E2E_CLI, ['--library', library, 'demo', '--samples', resolve('../../assets/samples')]);
+  driver = await launch(library);
   await visible(driver, '#grid');
   await (await $(driver, '#nav-campaigns')).click();
   const row = await eventually(
@@ -93,10 +99,13 @@ test('play moves the playhead with the clock, and K stops it', async () => {
   const body = await $(driver, '#tl-body');
   await body.sendKeys(Key.HOME, ' ');
   const first = await eventually(driver, async () => Number(await attr('#playhead-frame', 'data-play-first')) || false, 'the first played frame');
+  // The sound joins once mixed: the piece's soundtrack as edited, as a WAV in memory.
+  const sound = await eventually(driver, () => driver.executeScript(() => document.querySelector('#timeline-sound')?.src || false), 'the mixed sound', 30000);
+  assert.match(sound, /^blob:/);
   await driver.sleep(1200);
   await body.sendKeys('k');
   const at = await playheadMs();
-  assert.ok(at > 600 && at < 3000, `played to ${at} ms`);
+  assert.ok(at > 600 && at < 30000, `played to ${at} ms`);
   assert.equal(await attr('#tl-play', 'aria-pressed'), 'false');
   console.log(`play → first frame (debug build): ${first} ms`);
 });

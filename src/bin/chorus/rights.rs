@@ -178,6 +178,15 @@ pub(crate) enum RightsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// A grant's evidence as it was received: the reply e-mail (its headers and text), the
+    /// submission form's row, or what the release file is (--save copies it out).
+    Evidence {
+        grant: i64,
+        #[arg(long)]
+        save: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// The append-only audit log.
     Log {
         #[arg(long)]
@@ -516,6 +525,55 @@ pub(crate) fn rights_cmd(dir: &Path, cmd: RightsCommand) -> Result<ExitCode, Any
                 csv.display(),
                 html.display()
             );
+        }
+        RightsCommand::Evidence { grant, save, json } => {
+            let v = api::rights::evidence_of(&lib, grant)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else {
+                println!(
+                    "grant {} ({}), given {} through {}",
+                    v.grant_id, v.decision, v.given_at, v.source
+                );
+                if let Some(t) = &v.text {
+                    println!("  their words: \"{t}\"");
+                }
+                if let Some(f) = &v.form {
+                    println!(
+                        "  form row: {} sent {} on {}{}",
+                        f.name
+                            .as_deref()
+                            .or(f.email.as_deref())
+                            .or(f.handle.as_deref())
+                            .unwrap_or("someone"),
+                        f.file_name,
+                        f.submitted_at.as_deref().unwrap_or("an unknown date"),
+                        f.consent_text
+                            .as_deref()
+                            .map(|c| format!(", consent: \"{c}\""))
+                            .unwrap_or_default()
+                    );
+                }
+                if let Some(m) = &v.mail {
+                    println!(
+                        "  e-mail from {} <{}>",
+                        m.name.as_deref().unwrap_or(""),
+                        m.from
+                    );
+                    println!("  subject: {}", m.subject.as_deref().unwrap_or("(none)"));
+                    println!("  date: {}", m.date.as_deref().unwrap_or("(none)"));
+                    for line in m.body.lines() {
+                        println!("  | {line}");
+                    }
+                }
+                if let Some(f) = &v.file {
+                    println!("  file: {:?}, {} bytes, blake3 {}", f.kind, f.bytes, f.hash);
+                }
+            }
+            if let Some(dir) = save {
+                let to = api::rights::evidence_copy(&lib, grant, &dir)?;
+                println!("copied to {}", to.display());
+            }
         }
         RightsCommand::Verify { json } => {
             let v = api::rights::verify(&lib)?;

@@ -86,8 +86,12 @@ export const api = {
   pieceSave: (id: number, version: number, document: PieceDoc) =>
     call(commands.pieceSave(id, version, document)),
   /** The frame at `atMs` as a base64 JPEG, `width` wide. */
+  rightsEvidence: (grantId: number) => call(commands.rightsEvidence(grantId)),
+  rightsEvidenceOpen: (grantId: number) => call(commands.rightsEvidenceOpen(grantId)),
   pieceFrame: (pieceId: number, document: PieceDoc, atMs: number, width: number) =>
     call(commands.pieceFrame(pieceId, document, Math.max(0, Math.round(atMs)), Math.round(width))),
+  /** The piece's soundtrack as edited, a base64 WAV. */
+  pieceSound: (pieceId: number, document: PieceDoc) => call(commands.pieceSound(pieceId, document)),
   pieceWaveforms: (document: PieceDoc, perSecond: number) => call(commands.pieceWaveforms(document, perSecond)),
   /** Onto item `item` (from 0), or with `null` onto the piece itself. */
   pieceCaptionsFromFile: (id: number, version: number, item: number | null, path: string) =>

@@ -112,6 +112,11 @@ export const commands = {
 	/**  Waveforms of each item's sound and of the music bed, for the timeline. */
 	pieceWaveforms: (document: PieceDoc, perSecond: number) => typedError<Waveforms, CommandError>(__TAURI_INVOKE("piece_waveforms", { document, perSecond })),
 	/**
+	 *  The piece's soundtrack as edited, a base64 WAV (mono, 24 kHz), for the timeline's
+	 *  live preview. Refused unless its assets are cleared.
+	 */
+	pieceSound: (pieceId: number, document: PieceDoc) => typedError<string, CommandError>(__TAURI_INVOKE("piece_sound", { pieceId, document })),
+	/**
 	 *  Exports the saved piece for each preset and platform into
 	 *  `<library>/exports/<campaign>/`. A platform the piece is too long for is refused here,
 	 *  before a job starts.
@@ -133,6 +138,13 @@ export const commands = {
 	openMail: (mailto: string) => typedError<null, CommandError>(__TAURI_INVOKE("open_mail", { mailto })),
 	/**  The audit chain walked and every grant compared with its events. */
 	rightsVerify: () => typedError<Verification, CommandError>(__TAURI_INVOKE("rights_verify")),
+	/**  A grant's evidence as it was received, to read in place. */
+	rightsEvidence: (grantId: number) => typedError<EvidenceView, CommandError>(__TAURI_INVOKE("rights_evidence", { grantId })),
+	/**
+	 *  Opens a grant's evidence file (a signed release PDF) in the system's viewer, from a
+	 *  copy in the library's temporary folder: the stored original is never handed out.
+	 */
+	rightsEvidenceOpen: (grantId: number) => typedError<null, CommandError>(__TAURI_INVOKE("rights_evidence_open", { grantId })),
 	/**  What erasing a contributor would take, for the confirmation. */
 	contributorErasePlan: (contributorId: number) => typedError<ErasurePlan, CommandError>(__TAURI_INVOKE("contributor_erase_plan", { contributorId })),
 	/**  Erases a contributor (after the window's confirmation). */
@@ -518,6 +530,29 @@ export type ErrorKind =
 /**  Anything else: a bug or damage to the library. */
 "internal";
 
+export type EvidenceFile = {
+	hash: string,
+	kind: EvidenceKind,
+	bytes: number,
+};
+
+/**  What a stored evidence file is, by its first bytes. */
+export type EvidenceKind = "mail" | "pdf" | "image" | "other";
+
+export type EvidenceView = {
+	grant_id: number,
+	decision: string,
+	/**  form, email, social, release or other. */
+	source: string,
+	given_at: string,
+	text: string | null,
+	file: EvidenceFile | null,
+	/**  The message, when the evidence file is an e-mail. */
+	mail: MailMessage | null,
+	/**  The submission, for consent given on the submission form. */
+	form: FormRow | null,
+};
+
 /**  What an export holds, for viewing in the app. */
 export type ExportContents = {
 	folder: string,
@@ -603,6 +638,17 @@ export type FormPreview = {
 	people: number,
 	/**  What stops an import with this reading, or needs a look; empty when all is well. */
 	problems: string[],
+};
+
+/**  The submission a form grant came from, as recorded when it was imported. */
+export type FormRow = {
+	file_name: string,
+	submitted_at: string | null,
+	recorded_at: string,
+	consent_text: string | null,
+	name: string | null,
+	email: string | null,
+	handle: string | null,
 };
 
 /**  A contributor's answer, for one asset or (`asset_id: None`) all of their assets. */
@@ -728,6 +774,21 @@ export type LibraryInfo = {
 	root: string,
 	assets: number,
 	contributors: number,
+};
+
+/**
+ *  A stored message as a person reads it: who sent it, to whom, when, its subject and its
+ *  whole text (never its HTML: shown as text, nothing in it runs or loads).
+ */
+export type MailMessage = {
+	from: string,
+	name: string | null,
+	to: string[],
+	subject: string | null,
+	date: string | null,
+	body: string,
+	/**  The words read as the answer (above the quoted request). */
+	own_words: string,
 };
 
 export type Montage = {
