@@ -310,6 +310,30 @@ pub async fn piece_sound(
     Ok(base64::engine::general_purpose::STANDARD.encode(wav))
 }
 
+/// Starts decoding the piece's clip shots for the timeline's frames (returns at once).
+#[tauri::command]
+#[specta::specta]
+pub async fn piece_frames_warm(
+    state: State<'_, AppState>,
+    piece_id: i64,
+    document: piece::PieceDoc,
+    width: u32,
+) -> Result<()> {
+    let mut scrub = state
+        .scrub
+        .lock()
+        .map_err(|_| invalid("the frame maker failed before; reopen the piece"))?;
+    state.with_library(|lib| {
+        Ok(api::pieces::warm_frames(
+            lib,
+            &mut scrub,
+            PieceId(piece_id),
+            &document,
+            width,
+        )?)
+    })
+}
+
 /// Waveforms of each item's sound and of the music bed, for the timeline.
 #[tauri::command]
 #[specta::specta]

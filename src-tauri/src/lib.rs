@@ -67,6 +67,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             campaigns::piece_frame,
             campaigns::piece_waveforms,
             campaigns::piece_sound,
+            campaigns::piece_frames_warm,
             campaigns::export_start,
             campaigns::platforms,
             campaigns::wall_layout,

@@ -342,6 +342,23 @@ pub fn waveforms(lib: &Library, doc: &PieceDoc, per_second: u32) -> Result<Wavef
     })
 }
 
+/// Starts decoding every clip shot of a piece (saved or as edited) for the timeline's
+/// frames, in the background: the editor calls this when a piece opens or its shots
+/// change. Refused, like a frame, unless every asset is cleared.
+pub fn warm_frames(
+    lib: &Library,
+    scrub: &mut render::scrub::Scrubber,
+    id: PieceId,
+    doc: &PieceDoc,
+    width: u32,
+) -> Result<()> {
+    let p = get(lib, id)?;
+    let c = campaign::get(lib.conn(), &p.campaign_id.to_string())?;
+    doc.validate(lib.conn())?;
+    let cleared = rights::require_cleared(lib.conn(), &c, &doc.asset_ids())?;
+    Ok(scrub.warm(lib, &cleared, doc, width)?)
+}
+
 /// Where a streamed preview's bytes go, in order.
 type Bytes<'a> = &'a mut dyn FnMut(&[u8]);
 

@@ -259,12 +259,7 @@ pub fn render_many(
             ))
         }
     }
-    for id in doc.asset_ids() {
-        if !cleared.covers(id) {
-            return Err(RenderError::NotCleared(id));
-        }
-    }
-    crate::media::init_ffmpeg();
+    check_cleared(cleared, doc)?;
     let partials: Vec<Target> = targets
         .iter()
         .map(|t| Target {
@@ -326,13 +321,18 @@ pub fn soundtrack(
             "soundtrack of anything but a montage",
         ));
     };
-    for id in doc.asset_ids() {
-        if !cleared.covers(id) {
-            return Err(RenderError::NotCleared(id));
-        }
+    check_cleared(cleared, doc)?;
+    sound::Recipe::new(lib, cleared, montage, doc.duration_frames().max(1))
+}
+
+/// Refuses a document naming an asset the gate did not clear, then readies ffmpeg: what
+/// every render, frame and mix of a piece does first.
+fn check_cleared(cleared: &ClearedForUse, doc: &PieceDoc) -> Result<(), RenderError> {
+    if let Some(id) = doc.asset_ids().into_iter().find(|&id| !cleared.covers(id)) {
+        return Err(RenderError::NotCleared(id));
     }
     crate::media::init_ffmpeg();
-    sound::Recipe::new(lib, cleared, montage, doc.duration_frames().max(1))
+    Ok(())
 }
 
 /// Where a render writes `out` until it is complete (a preview's player reads it there as

@@ -4,8 +4,10 @@
 //! write at that instant, without rendering what comes before it. A `Scrubber` keeps
 //! what is costly to make again (the brand kit, cards, fitted photos) between frames.
 
-use std::collections::HashMap;
-use std::path::Path;
+use std::collections::{HashMap, VecDeque};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
 
 use image::RgbImage;
 
@@ -21,6 +23,12 @@ use crate::rights::ClearedForUse;
 
 /// Photos kept fitted between frames; a piece rarely has more in view while scrubbing.
 const KEPT_PHOTOS: usize = 16;
+/// Fitted clip frames kept: some 770 frames (26 s of clips) at 640×360, 48 s at 360×640
+/// is the same size.
+const KEPT_CLIP_BYTES: usize = 256 << 20;
+/// How far a read-ahead decodes past the frame asked for: playing and scrubbing forward
+/// then find their frames made.
+const READ_AHEAD_FRAMES: u64 = 60;
 
 /// What a frame is made of, found from its number.
 enum Part {
@@ -48,6 +56,53 @@ pub struct Scrubber {
     cards: HashMap<(bool, String, String, u32, u32), brand::Card>,
     photos: HashMap<(String, String, u32, u32), PhotoFrames>,
     order: Vec<(String, String, u32, u32)>,
+    /// Clip frames fitted to the output, as a read-ahead decoded them.
+    clips: Arc<Mutex<ClipFrames>>,
+    /// The read-ahead running: stopped when another is wanted, waited for when it is
+    /// about to make the frame asked for.
+    reading: Option<Reading>,
+}
+
+struct Reading {
+    /// The item it reads (its `ClipKey` without the frame number), and the frames.
+    item: ClipKey,
+    frames: std::ops::Range<u64>,
+    stop: Arc<AtomicBool>,
+    done: Arc<AtomicBool>,
+}
+
+fn bytes_of(pic: &Yuv) -> usize {
+    pic.width() as usize * pic.height() as usize * 3 / 2
+}
+
+/// A clip item's frame: its source, trim, fit and frame size, and the frame's number.
+type ClipKey = (String, u64, u64, String, u32, u32, u64);
+
+/// Fitted clip frames, the oldest dropped first past `KEPT_CLIP_BYTES`.
+#[derive(Default)]
+struct ClipFrames {
+    frames: HashMap<ClipKey, Yuv>,
+    order: VecDeque<ClipKey>,
+    bytes: usize,
+}
+
+impl ClipFrames {
+    fn put(&mut self, key: ClipKey, pic: Yuv) {
+        if self.frames.contains_key(&key) {
+            return;
+        }
+        self.bytes += bytes_of(&pic);
+        self.order.push_back(key.clone());
+        self.frames.insert(key, pic);
+        while self.bytes > KEPT_CLIP_BYTES {
+            let Some(old) = self.order.pop_front() else {
+                break;
+            };
+            if let Some(gone) = self.frames.remove(&old) {
+                self.bytes -= bytes_of(&gone);
+            }
+        }
+    }
 }
 
 impl Scrubber {
@@ -71,15 +126,8 @@ impl Scrubber {
                 "frame of anything but a montage (a mosaic or still is one picture already)",
             ));
         };
-        for id in doc.asset_ids() {
-            if !cleared.covers(id) {
-                return Err(RenderError::NotCleared(id));
-            }
-        }
-        crate::media::init_ffmpeg();
-        let (pw, ph) = doc.preset.size();
-        let width = (width.clamp(64, pw) & !1).max(64);
-        let height = ((u64::from(ph) * u64::from(width) / u64::from(pw)) as u32 & !1).max(2);
+        super::check_cleared(cleared, doc)?;
+        let (width, height) = frame_size(doc, width);
         let total = doc.duration_frames().max(1);
         let frame_no = ((at_ms * FPS) / 1000).min(total - 1);
         let key = kit_key(lib);
@@ -126,6 +174,63 @@ impl Scrubber {
             }
         }
         pic.to_rgb()
+    }
+
+    /// Decodes every clip shot of a montage at `width` on a thread of its own and keeps
+    /// the frames, so that scrubbing anywhere finds them made (an editor opening a piece
+    /// does this; the frames asked meanwhile are made as usual). Returns at once.
+    pub fn warm(
+        &mut self,
+        lib: &Library,
+        cleared: &ClearedForUse,
+        doc: &PieceDoc,
+        width: u32,
+    ) -> Result<(), RenderError> {
+        let Content::Montage(montage) = &doc.content else {
+            return Ok(());
+        };
+        super::check_cleared(cleared, doc)?;
+        let (width, height) = frame_size(doc, width);
+        let mut jobs = Vec::new();
+        for item in &montage.items {
+            let src = source_of(cleared, item.asset_id)?;
+            if src.kind != Kind::Clip {
+                continue;
+            }
+            let n = frames(item.len_ms()).max(1);
+            let fit = format!("{:?}", item.fit);
+            let keys: Vec<ClipKey> = (0..n)
+                .map(|f| {
+                    let hash = src.hash.as_str().to_string();
+                    (hash, item.in_ms, item.out_ms, fit.clone(), width, height, f)
+                })
+                .collect();
+            let all_kept = self
+                .clips
+                .lock()
+                .is_ok_and(|c| keys.iter().all(|k| c.frames.contains_key(k)));
+            if all_kept {
+                continue;
+            }
+            let ahead = Ahead {
+                source: lib.store().original(&src.hash),
+                item: item.clone(),
+                rotation: src.rotation,
+                path: follow_path(lib, src, item, n),
+                size: (width, height),
+                from: 0,
+                count: n,
+            };
+            jobs.push((ahead, keys));
+        }
+        let kept = self.clips.clone();
+        std::thread::spawn(move || {
+            for (ahead, keys) in jobs {
+                // A shot that cannot be read says so when its frame is asked for.
+                let _ = read(&ahead, &keys, &kept, |_| true);
+            }
+        });
+        Ok(())
     }
 
     fn card(
@@ -205,13 +310,33 @@ impl Scrubber {
                 overlay.draw(photo.frame(f, n)?, f, n)
             }
             Kind::Clip => {
-                let path = follow_path(lib, src, item, n);
-                let pic = clip_source_frame(&source, item, f, src.rotation, (width, height))?;
-                overlay.draw(
-                    clip_frame(&pic, src.rotation, &path, f, item.fit, (width, height))?,
-                    f,
-                    n,
-                )
+                let key = |f: u64| -> ClipKey {
+                    let fit = format!("{:?}", item.fit);
+                    let hash = src.hash.as_str().to_string();
+                    (hash, item.in_ms, item.out_ms, fit, width, height, f)
+                };
+                let kept = self
+                    .clips
+                    .lock()
+                    .ok()
+                    .and_then(|c| c.frames.get(&key(f)).cloned());
+                let fitted = match kept {
+                    Some(pic) => pic,
+                    None => {
+                        let path = follow_path(lib, src, item, n);
+                        let ahead = Ahead {
+                            source: source.clone(),
+                            item: item.clone(),
+                            rotation: src.rotation,
+                            path,
+                            size: (width, height),
+                            from: f,
+                            count: (n - f).min(READ_AHEAD_FRAMES),
+                        };
+                        self.read_ahead(ahead, key)?
+                    }
+                };
+                overlay.draw(fitted, f, n)
             }
         };
         let g = dip_gain(f, n, dip_frames(montage, i), dip_frames(montage, i + 1));
@@ -234,49 +359,141 @@ fn kit_key(lib: &Library) -> String {
     format!("{}|{dir}|{changed:?}|{name}", lib.root().display())
 }
 
+/// A clip item's frames to decode in one pass: from output frame `from`, `count` of them.
+struct Ahead {
+    source: PathBuf,
+    item: Item,
+    rotation: u16,
+    path: Vec<(f64, f64)>,
+    size: (u32, u32),
+    from: u64,
+    count: u64,
+}
+
+impl Scrubber {
+    /// Decodes a clip's frames from `a.from` on, on a thread of its own: the first comes
+    /// back as soon as it is made, the rest are kept for the frames asked next (playing,
+    /// stepping, scrubbing forward). A read-ahead still running is stopped first.
+    fn read_ahead(&mut self, a: Ahead, key: impl Fn(u64) -> ClipKey) -> Result<Yuv, RenderError> {
+        // The read running will make this frame soon (it decodes in order): waiting for it
+        // costs less than seeking again from a keyframe.
+        let item = key(u64::MAX);
+        let wanted = key(a.from);
+        let kept_frame = |clips: &Mutex<ClipFrames>| {
+            clips
+                .lock()
+                .ok()
+                .and_then(|c| c.frames.get(&wanted).cloned())
+        };
+        if let Some(r) = &self.reading {
+            if r.item == item && r.frames.contains(&a.from) {
+                while !r.done.load(Ordering::Acquire) {
+                    if let Some(pic) = kept_frame(&self.clips) {
+                        return Ok(pic);
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                }
+                if let Some(pic) = kept_frame(&self.clips) {
+                    return Ok(pic);
+                }
+            }
+        }
+        if let Some(old) = self.reading.take() {
+            old.stop.store(true, Ordering::Relaxed);
+        }
+        let stop = Arc::new(AtomicBool::new(false));
+        let done = Arc::new(AtomicBool::new(false));
+        self.reading = Some(Reading {
+            item,
+            frames: a.from..a.from + a.count,
+            stop: stop.clone(),
+            done: done.clone(),
+        });
+        let keys: Vec<ClipKey> = (a.from..a.from + a.count).map(key).collect();
+        let kept = self.clips.clone();
+        let (first, wait) = mpsc::sync_channel::<Result<Yuv, RenderError>>(1);
+        std::thread::spawn(move || {
+            let mut sent = false;
+            let result = read(&a, &keys, &kept, |fitted| {
+                if !sent {
+                    // The caller may have gone (an error elsewhere): keep reading ahead.
+                    let _ = first.send(Ok(fitted.clone()));
+                    sent = true;
+                }
+                !(sent && stop.load(Ordering::Relaxed))
+            });
+            done.store(true, Ordering::Release);
+            if !sent {
+                let _ = first.send(Err(match result {
+                    Err(e) => e,
+                    Ok(()) => RenderError::Source {
+                        path: a.source.clone(),
+                        why: format!("no frame {} of the clip's trim", a.from),
+                    },
+                }));
+            }
+        });
+        wait.recv()
+            .map_err(|_| RenderError::Encode("the clip reader stopped".into()))?
+    }
+}
+
+/// Decodes `a`'s frames in one pass, fitted and kept under `keys`; `each` sees every one
+/// and says whether to go on.
+fn read(
+    a: &Ahead,
+    keys: &[ClipKey],
+    kept: &Mutex<ClipFrames>,
+    mut each: impl FnMut(&Yuv) -> bool,
+) -> Result<(), RenderError> {
+    let at = a.item.in_ms + a.from * 1000 / FPS;
+    let window = Item {
+        in_ms: at,
+        out_ms: at + a.count * 1000 / FPS + 1,
+        ..a.item.clone()
+    };
+    let picture = Picture::Frames {
+        size: a.size,
+        rotation: a.rotation,
+    };
+    let mut k = 0usize;
+    decode_range(
+        &a.source,
+        &window,
+        a.count,
+        picture,
+        &mut |pic, repeats| {
+            for _ in 0..repeats {
+                let Some(key) = keys.get(k) else {
+                    return Ok(());
+                };
+                let f = a.from + k as u64;
+                let fitted = clip_frame(pic, a.rotation, &a.path, f, a.item.fit, a.size)?;
+                let go_on = each(&fitted);
+                if let Ok(mut c) = kept.lock() {
+                    c.put(key.clone(), fitted);
+                }
+                if !go_on {
+                    return Err(RenderError::Cancelled);
+                }
+                k += 1;
+            }
+            Ok(())
+        },
+        &mut Vec::new(),
+    )
+}
+
 fn photo_key(item: &Item) -> String {
     format!("{:?}/{}", item.fit, item.pan_zoom)
 }
 
-/// The source frame a clip item shows at its output frame `f`: decoded from the nearest
-/// keyframe before it, as the render's pass over the trim would have reached it.
-fn clip_source_frame(
-    source: &Path,
-    item: &Item,
-    f: u64,
-    rotation: u16,
-    size: (u32, u32),
-) -> Result<Yuv, RenderError> {
-    let at = item.in_ms + f * 1000 / FPS;
-    // At a clip's very end the frame may lie past its last one: the one before it shows.
-    for from in [at, at.saturating_sub(250)] {
-        let one = Item {
-            in_ms: from,
-            out_ms: from + 1000 / FPS + 1,
-            ..item.clone()
-        };
-        let mut got: Option<Yuv> = None;
-        decode_range(
-            source,
-            &one,
-            1,
-            Picture::Frames { size, rotation },
-            &mut |pic, _| {
-                if got.is_none() {
-                    got = Some(pic.clone());
-                }
-                Ok(())
-            },
-            &mut Vec::new(),
-        )?;
-        if let Some(pic) = got {
-            return Ok(pic);
-        }
-    }
-    Err(RenderError::Source {
-        path: source.to_path_buf(),
-        why: format!("no frame at {at} ms"),
-    })
+/// The frame size at `width` (even, 64 to the preset's width), in the preset's shape.
+fn frame_size(doc: &PieceDoc, width: u32) -> (u32, u32) {
+    let (pw, ph) = doc.preset.size();
+    let width = (width.clamp(64, pw) & !1).max(64);
+    let height = ((u64::from(ph) * u64::from(width) / u64::from(pw)) as u32 & !1).max(2);
+    (width, height)
 }
 
 /// Which part of the montage output frame `frame_no` belongs to, following the render's

@@ -90,6 +90,9 @@ export const api = {
   rightsEvidenceOpen: (grantId: number) => call(commands.rightsEvidenceOpen(grantId)),
   pieceFrame: (pieceId: number, document: PieceDoc, atMs: number, width: number) =>
     call(commands.pieceFrame(pieceId, document, Math.max(0, Math.round(atMs)), Math.round(width))),
+  /** Starts decoding the piece's clip shots for the timeline (returns at once). */
+  pieceFramesWarm: (pieceId: number, document: PieceDoc, width: number) =>
+    call(commands.pieceFramesWarm(pieceId, document, Math.round(width))),
   /** The piece's soundtrack as edited, a base64 WAV. */
   pieceSound: (pieceId: number, document: PieceDoc) => call(commands.pieceSound(pieceId, document)),
   pieceWaveforms: (document: PieceDoc, perSecond: number) => call(commands.pieceWaveforms(document, perSecond)),

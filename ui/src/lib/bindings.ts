@@ -116,6 +116,8 @@ export const commands = {
 	 *  live preview. Refused unless its assets are cleared.
 	 */
 	pieceSound: (pieceId: number, document: PieceDoc) => typedError<string, CommandError>(__TAURI_INVOKE("piece_sound", { pieceId, document })),
+	/**  Starts decoding the piece's clip shots for the timeline's frames (returns at once). */
+	pieceFramesWarm: (pieceId: number, document: PieceDoc, width: number) => typedError<null, CommandError>(__TAURI_INVOKE("piece_frames_warm", { pieceId, document, width })),
 	/**
 	 *  Exports the saved piece for each preset and platform into
 	 *  `<library>/exports/<campaign>/`. A platform the piece is too long for is refused here,
