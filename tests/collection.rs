@@ -473,6 +473,14 @@ fn replies_by_email_grant_deny_and_wait_for_a_person_with_the_message_kept() {
     assert!(m.subject.is_some(), "{m:?}");
     assert!(m.own_words.starts_with("#YesBrandCo"), "{m:?}");
     assert!(m.body.len() > m.own_words.len(), "{m:?}");
+    // Copied out for the system's viewer under a name that says what it is, byte for byte.
+    let out = tempfile::tempdir().unwrap();
+    let copy = chorus::api::rights::evidence_copy(&s.lib, grant_ids[0], out.path()).unwrap();
+    assert_eq!(copy.extension().and_then(|e| e.to_str()), Some("eml"));
+    assert_eq!(
+        fs::read(&copy).unwrap(),
+        fs::read(mail("gmail_yes.eml")).unwrap()
+    );
     // Consent ticked on the form reads as the form's row.
     let form_grant: i64 = s
         .lib
@@ -485,6 +493,9 @@ fn replies_by_email_grant_deny_and_wait_for_a_person_with_the_message_kept() {
         .expect("a grant from the form's consent column");
     let ev = chorus::api::rights::evidence_of(&s.lib, form_grant).unwrap();
     let row = ev.form.expect("the form's row");
+    // Words only: nothing to open.
+    let none = chorus::api::rights::evidence_copy(&s.lib, form_grant, out.path()).unwrap_err();
+    assert_eq!(none.kind, chorus::api::ErrorKind::NotFound);
     assert!(
         row.consent_text.is_some() && !row.file_name.is_empty(),
         "{row:?}"

@@ -887,6 +887,17 @@ fn a_frame_on_demand_is_the_frame_the_render_writes() {
     let (lufs, _) = render::loudness(&mix).unwrap().expect("it has sound");
     assert!((lufs - (-14.0)).abs() < 1.0, "{lufs} LUFS");
 
+    // The timeline's waveforms: the clip's sound drawn, the photo's and the silent clip's
+    // flat, and a nonsense resolution refused.
+    let waves = chorus::api::pieces::waveforms(&s.lib, &doc, 20).unwrap();
+    assert_eq!(waves.items[0].len(), 40, "2 s at 20 points a second");
+    assert!(waves.items[0].iter().any(|&p| p > 0.01));
+    assert!(waves.items[2].is_empty(), "a photo has no sound");
+    for bad in [0, 201] {
+        let err = chorus::api::pieces::waveforms(&s.lib, &doc, bad).unwrap_err();
+        assert_eq!(err.kind, chorus::api::ErrorKind::Invalid);
+    }
+
     // An asset the gate did not clear is never shown, even one frame of it.
     let other = asset("concert.webm");
     let mut uncleared = doc.clone();

@@ -317,9 +317,9 @@ pub fn evidence_copy(
     grant: i64,
     dir: &std::path::Path,
 ) -> Result<std::path::PathBuf> {
-    use rights::evidence::EvidenceKind;
-    let view = rights::evidence::evidence(lib, grant)?;
-    let (Some(file), Some(from)) = (view.file, rights::evidence::evidence_path(lib, grant)?) else {
+    use std::io::Read;
+    // Only its first bytes say what it is: the file itself is copied, not read here.
+    let Some(from) = rights::evidence::evidence_path(lib, grant)? else {
         return Err(Error::new(
             super::ErrorKind::NotFound,
             format!(
@@ -327,11 +327,23 @@ pub fn evidence_copy(
             ),
         ));
     };
-    let ext = match file.kind {
-        EvidenceKind::Pdf => "pdf",
-        EvidenceKind::Mail => "eml",
-        EvidenceKind::Image => "jpg",
-        EvidenceKind::Other => "bin",
+    let mut head = Vec::new();
+    std::fs::File::open(&from)
+        .and_then(|f| f.take(4096).read_to_end(&mut head))
+        .map_err(|e| {
+            Error::new(
+                super::ErrorKind::Io,
+                format!("cannot read the evidence {}: {e}", from.display()),
+            )
+        })?;
+    let ext = match rights::evidence::kind_of(&head) {
+        rights::evidence::EvidenceKind::Pdf => "pdf",
+        rights::evidence::EvidenceKind::Mail => "eml",
+        rights::evidence::EvidenceKind::Image => image::guess_format(&head)
+            .ok()
+            .and_then(|f| f.extensions_str().first().copied())
+            .unwrap_or("img"),
+        rights::evidence::EvidenceKind::Other => "bin",
     };
     let to = dir.join(format!("evidence-grant-{grant}.{ext}"));
     std::fs::copy(&from, &to).map_err(|e| {
